@@ -1,0 +1,71 @@
+# Vegvis — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VEGVIS := $(BIN)/vegvis
+PG_URL ?= postgres://postgres@127.0.0.1:5432/vegvis
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps messages bench clean demo
+
+## setup: idempotent install — .venv, pinned Python packages, front-end packages, translations.
+setup: $(VENV)/.installed node_modules/.installed messages
+
+$(VENV)/.installed: pyproject.toml requirements/lock.txt
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+	@cd src/vegvis && ../../$(VEGVIS) compilemessages --ignore=.venv -v 0
+
+## run: set up, migrate, load demo data, and serve http://$(HOST):$(PORT) with a background worker.
+run: setup
+	$(VEGVIS) migrate --no-input -v 0
+	$(VEGVIS) demo
+	@echo ""
+	@echo "Vegvis runs at http://$(HOST):$(PORT)/ — log in with one of the demo users above."
+	@echo "Stop with Ctrl-C."
+	@trap 'kill 0' EXIT; $(VEGVIS) worker --interval 2 & $(VEGVIS) runserver $(HOST):$(PORT)
+
+## test: the whole suite on SQLite, and on PostgreSQL when it answers at 127.0.0.1:5432.
+test: setup browser-deps
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+		echo "make test: the suite ran on SQLite and PostgreSQL."; \
+	else \
+		echo "make test: PostgreSQL did not answer at $(PG_URL); the suite ran on SQLite only."; \
+	fi
+
+test-sqlite:
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+## browser-deps: Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

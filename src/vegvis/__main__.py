@@ -1,0 +1,3 @@
+from vegvis.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""Who is asking, and with which permissions in which scope: built once per request from role assignments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from vegvis.accounts.models import Role, User
+
+
+@dataclass
+class Grant:
+    """Where one permission applies for this user."""
+
+    everywhere: bool = False
+    office_ids: set[int] = field(default_factory=set)
+    organisation_ids: set[int] = field(default_factory=set)
+    assigned: bool = False  # only objects assigned to the user (e.g. a medical adviser's assessments)
+
+
+@dataclass
+class Principal:
+    user: User | None
+    grants: dict[str, Grant] = field(default_factory=dict)
+    roles: list[Role] = field(default_factory=list)
+    office_ids: set[int] = field(default_factory=set)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    def has(self, permission: str) -> bool:
+        return permission in self.grants
+
+    def has_any(self, *permissions: str) -> bool:
+        return any(p in self.grants for p in permissions)
+
+    def grant(self, permission: str) -> Grant:
+        return self.grants.get(permission, Grant())
+
+    @property
+    def role_codes(self) -> list[str]:
+        return [r.code for r in self.roles]
+
+    @property
+    def primary_role(self) -> Role | None:
+        return self.roles[0] if self.roles else None
+
+    @property
+    def audit_role(self) -> str:
+        return ",".join(self.role_codes)
+
+
+ANONYMOUS = Principal(user=None)
+
+
+def principal_for(user: User | None) -> Principal:
+    """The user's principal, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached: Principal | None = getattr(user, "_vegvis_principal", None)
+    if cached is not None:
+        return cached
+    from vegvis.accounts.models import RoleAssignment
+
+    today = timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(user=user, valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("role")
+        .prefetch_related("role__permissions__content_type")
+        .order_by("role__home_order")
+    )
+    principal = Principal(user=user)
+    for assignment in assignments:
+        role = assignment.role
+        if role not in principal.roles:
+            principal.roles.append(role)
+        if assignment.office_id:
+            principal.office_ids.add(assignment.office_id)
+        for perm in role.permissions.all():
+            grant = principal.grants.setdefault(f"{perm.content_type.app_label}.{perm.codename}", Grant())
+            if role.scope == role.Scope.GLOBAL:
+                grant.everywhere = True
+            elif role.scope == role.Scope.OFFICE and assignment.office_id:
+                grant.office_ids.add(assignment.office_id)
+            elif role.scope == role.Scope.ORGANISATION and assignment.organisation_id:
+                grant.organisation_ids.add(assignment.organisation_id)
+            elif role.scope == role.Scope.ASSIGNED:
+                grant.assigned = True
+    user._vegvis_principal = principal  # type: ignore[attr-defined]
+    return principal

@@ -1,0 +1,131 @@
+"""Default roles, kept as data.
+
+Each app may declare ``ROLES`` (new roles) and ``GRANTS`` (permissions for existing roles) in its own
+``roles.py``. After every ``migrate`` the defaults are brought in: missing roles are created and default
+permissions not yet seeded are added, once. An administrator's later changes to a role are never undone,
+because every seeded (role, permission) pair is remembered in ``SeededGrant``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name_nb: str
+    name_en: str
+    scope: str
+    description_nb: str = ""
+    home_order: int = 100
+    permissions: tuple[str, ...] = field(default_factory=tuple)
+
+
+ROLES = [
+    RoleSpec(
+        code="case_handler",
+        name_nb="Saksbehandler",
+        name_en="Case handler",
+        scope="office",
+        description_nb="Behandler saker ved sitt eget utenlandskontor (tjenstlig behov).",
+        home_order=10,
+        permissions=("core.view_full_national_id", "access.use_emergency_access"),
+    ),
+    RoleSpec(
+        code="office_lead",
+        name_nb="Kontorleder",
+        name_en="Office lead",
+        scope="office",
+        description_nb="Leder et utenlandskontor: saker, maler, metoderegister og statistikk for regionen.",
+        home_order=5,
+        permissions=("core.view_full_national_id", "core.view_access_log", "access.use_emergency_access"),
+    ),
+    RoleSpec(
+        code="medical_adviser",
+        name_nb="Medisinsk rådgiver",
+        name_en="Medical adviser",
+        scope="assigned",
+        description_nb="Gir medisinske vurderinger i saker som er tildelt dem, og ser bare disse.",
+        home_order=20,
+    ),
+    RoleSpec(
+        code="network_analyst",
+        name_nb="Analytiker i nettverket",
+        name_en="Network analyst",
+        scope="global",
+        description_nb="Ser statistikk og årsrapport for alle regioner, aldri enkeltpersoner.",
+        home_order=30,
+    ),
+    RoleSpec(
+        code="system_administrator",
+        name_nb="Systemadministrator",
+        name_en="System administrator",
+        scope="global",
+        description_nb="Forvalter brukere, roller og referansedata, og kontrollerer revisjonssporet.",
+        home_order=40,
+        permissions=("accounts.administer", "audit.verify_audit", "core.view_access_log"),
+    ),
+]
+
+GRANTS: dict[str, tuple[str, ...]] = {}
+
+
+def _declarations() -> tuple[list[RoleSpec], dict[str, list[str]]]:
+    roles: list[RoleSpec] = []
+    grants: dict[str, list[str]] = {}
+    for config in global_apps.get_app_configs():
+        if not config.name.startswith("vegvis."):
+            continue
+        try:
+            module: Any = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError:
+            continue
+        roles.extend(getattr(module, "ROLES", []))
+        for code, perms in getattr(module, "GRANTS", {}).items():
+            grants.setdefault(code, []).extend(perms)
+    for spec in roles:
+        grants.setdefault(spec.code, []).extend(spec.permissions)
+    return roles, grants
+
+
+def sync_default_roles(sender: Any = None, apps: Any = None, using: str = "default", **kwargs: Any) -> None:
+    """Create the declared roles and seed each declared permission once (post_migrate handler)."""
+    from django.contrib.auth.models import Permission
+
+    from vegvis.accounts.models import Role, SeededGrant
+
+    roles, grants = _declarations()
+    with transaction.atomic(using=using):
+        for spec in roles:
+            Role.objects.using(using).get_or_create(
+                code=spec.code,
+                defaults={
+                    "name_nb": spec.name_nb,
+                    "name_en": spec.name_en,
+                    "scope": spec.scope,
+                    "description_nb": spec.description_nb,
+                    "home_order": spec.home_order,
+                },
+            )
+        seeded = set(SeededGrant.objects.using(using).values_list("role_code", "permission"))
+        for code, perms in grants.items():
+            role = Role.objects.using(using).filter(code=code).first()
+            if role is None:
+                continue
+            for name in perms:
+                if (code, name) in seeded:
+                    continue
+                app_label, codename = name.split(".", 1)
+                perm = (
+                    Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+                )
+                if perm is None:
+                    continue  # its app is not migrated yet; a later migrate seeds it
+                role.permissions.add(perm)
+                SeededGrant.objects.using(using).create(role_code=code, permission=name)

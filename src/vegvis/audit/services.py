@@ -1,0 +1,119 @@
+"""Writing to the audit trail. Reads are recorded where data is shown; writes inside the change's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from vegvis.access.principal import Principal
+from vegvis.audit.chain import GENESIS, compute_hash
+from vegvis.audit.models import AuditChainHead, AuditEntry, AuditPersonRef
+
+Action = AuditEntry.Action
+
+
+def _plain(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """JSON-safe copy (dates, decimals as strings) so the hash is the same before and after the round trip."""
+    return json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def audit_record(
+    *,
+    principal: Principal | None,
+    action: str,
+    obj: models.Model | None = None,
+    label: str = "",
+    person_id: int | None = None,
+    person_ids: Iterable[int] = (),
+    detail: dict[str, Any] | None = None,
+    emergency: bool = False,
+    reason: str = "",
+    actor_name: str = "",
+) -> AuditEntry:
+    """Append one entry to the chain. Joins the caller's transaction, so it commits or rolls back with it."""
+    object_type, object_id = _object_ref(obj)
+    persons = sorted({*person_ids, *([person_id] if person_id else [])})
+    payload = _plain(detail)
+    if persons:
+        payload["persons"] = persons
+    user = principal.user if principal else None
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_seq": 0, "last_hash": GENESIS}
+        )
+        entry = AuditEntry(
+            seq=head.last_seq + 1,
+            at=timezone.now(),
+            actor_id=user.pk if user else None,
+            actor_username=user.get_username() if user else (actor_name or getattr(principal, "name", "") or "system"),
+            actor_role=principal.audit_role if principal else "",
+            office_id=min(principal.office_ids) if principal and principal.office_ids else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_label=label[:200],
+            person_id=person_id,
+            detail=payload,
+            emergency=emergency,
+            reason=reason,
+            prev_hash=head.last_hash,
+        )
+        entry.hash = compute_hash(entry)
+        entry.save(force_insert=True)
+        if persons:
+            AuditPersonRef.objects.bulk_create([AuditPersonRef(entry=entry, person_id=p) for p in persons])
+        head.last_seq = entry.seq
+        head.last_hash = entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def audit_read(
+    principal: Principal,
+    *,
+    obj: models.Model | None = None,
+    label: str = "",
+    person_id: int | None = None,
+    person_ids: Iterable[int] = (),
+    shown: Iterable[str] = (),
+    emergency: bool = False,
+) -> AuditEntry:
+    """Record that personal data was shown: which object and which fields or columns."""
+    return audit_record(
+        principal=principal,
+        action=Action.READ,
+        obj=obj,
+        label=label,
+        person_id=person_id,
+        person_ids=person_ids,
+        detail={"shown": list(shown)} if shown else None,
+        emergency=emergency,
+    )
+
+
+def audit_denied(
+    principal: Principal, *, obj: models.Model | None = None, label: str = "", detail: dict | None = None
+) -> None:
+    """Record a refused attempt. Its own transaction, so the refusal is kept even when the request fails."""
+    audit_record(principal=principal, action=Action.DENIED, obj=obj, label=label, detail=detail)
+
+
+def changes(instance: models.Model, before: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The changed fields as {field: [old, new]}, for the audit detail of an update."""
+    diff = {}
+    for name in fields:
+        new = getattr(instance, name)
+        if before.get(name) != new:
+            diff[name] = [before.get(name), new]
+    return diff

@@ -1,0 +1,183 @@
+"""Reference data and persons shared by every module: regions, offices, organisations, persons, codes, rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from vegvis.core import crypto
+from vegvis.core.national_id import IdKind, mask
+
+
+class Region(models.Model):
+    """One of the four regional health authorities (RHF). A case counts for the patient's home region."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("regional health authority")
+        verbose_name_plural = _("regional health authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """A treatment-abroad office; it handles the patients of the regions listed in ``regions``."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    health_trust = models.CharField(_("health trust"), max_length=200)
+    regions = models.ManyToManyField(Region, related_name="offices", verbose_name=_("regions handled"))
+    postal_address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """Hospitals in Norway and abroad, patient organisations, suppliers, expert communities, public bodies."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("Hospital")
+        PATIENT_ORGANISATION = "patient_organisation", _("Patient organisation")
+        SUPPLIER = "supplier", _("Supplier")
+        EXPERT_COMMUNITY = "expert_community", _("Expert community")
+        PUBLIC_BODY = "public_body", _("Public body")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), default="NO")
+    organisation_number = models.CharField(_("organisation number"), max_length=9, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name", "city", "country"], name="organisation_unique_identity")
+        ]
+        indexes = [models.Index(fields=["kind", "country"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
+class Person(models.Model):
+    """A patient or other private person. The national id is stored encrypted with a keyed hash for look-up."""
+
+    name = models.CharField(_("name"), max_length=200)
+    national_id_cipher = models.TextField(editable=False)
+    national_id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_kind = models.CharField(_("kind of number"), max_length=16, choices=[(k.value, k.name) for k in IdKind])
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    home_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="residents", verbose_name=_("home region")
+    )
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("postal town"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        permissions = [
+            ("view_full_national_id", "See whole national identity numbers"),
+            ("view_access_log", "See who has read or changed a person's data"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def national_id(self) -> str:
+        return crypto.decrypt(self.national_id_cipher)
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask(self.national_id)
+
+    def set_national_id(self, value: str) -> None:
+        self.national_id_cipher = crypto.encrypt(value)
+        self.national_id_hash = crypto.lookup_hash(value)
+
+    @property
+    def postal_lines(self) -> list[str]:
+        return [line for line in [self.address_line, f"{self.postal_code} {self.city}".strip()] if line]
+
+
+class Icd10Supplement(models.Model):
+    """Codes of the Norwegian ICD-10 edition that WHO's list lacks; maintained by an administrator."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+
+    CACHE_KEY = "icd10-supplement-codes"
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ICD-10 supplement code")
+        verbose_name_plural = _("ICD-10 supplement codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from vegvis.core.icd10 import normalise
+
+        self.code = normalise(self.code)
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def cached_codes(cls) -> set[str]:
+        codes = cache.get(cls.CACHE_KEY)
+        if codes is None:
+            codes = set(cls.objects.values_list("code", flat=True))
+            cache.set(cls.CACHE_KEY, codes, 300)
+        return codes
+
+
+class ExchangeRate(models.Model):
+    """NOK per one unit of a currency on a day (Norges Bank's series B.<currency>.NOK.SP, unit-adjusted)."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    date = models.DateField(_("date"))
+    nok_per_unit = models.DecimalField(_("NOK per unit"), max_digits=18, decimal_places=8)
+    source = models.CharField(_("source"), max_length=100, default="Norges Bank")
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.date}: {self.nok_per_unit}"
+
+
+def localized_name(nb: str, en: str) -> str:
+    """Pick the Norwegian or English of a name kept as data in both languages."""
+    return en if (translation.get_language() or "nb").startswith("en") and en else nb
