@@ -15,8 +15,9 @@ setup: $(VENV)/.installed node_modules/.installed messages
 
 $(VENV)/.installed: pyproject.toml requirements/lock.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import vegvis, django, weasyprint"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -25,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
-	@cd src/vegvis && ../../$(VEGVIS) compilemessages --ignore=.venv -v 0
+	@$(VEGVIS) compilemessages -v 0
 
 ## run: set up, migrate, load demo data, and serve http://$(HOST):$(PORT) with a background worker.
 run: setup
