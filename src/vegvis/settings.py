@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.postgres",
     "django_countries",
     "django_otp",
@@ -284,5 +285,7 @@ LOGGING = {
         # Request lines carry URLs; URLs never carry national ids (see docs/security.md).
         "django.server": {"level": "WARNING" if VEGVIS_ENV == "test" else "INFO"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

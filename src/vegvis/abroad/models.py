@@ -1,0 +1,518 @@
+"""Treatment abroad: cases from receipt to the last invoice, with the case file, appeals and follow-up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney
+
+
+class Route(models.TextChoices):
+    TREATMENT_ABROAD = "treatment_abroad", _("Application for treatment abroad (pbrl § 2-4 a)")
+    PGD = "pgd", _("Preimplantation genetic diagnosis (PGD)")
+    PARTICLE_THERAPY = "particle_therapy", _("Particle therapy referral")
+    NORDIC_DRUG_PROTOCOL = "nordic_drug_protocol", _("Nordic drug protocol for children (referral)")
+    HELFO_ADVICE = "helfo_advice", _("Advice to HELFO on an EEA refund")
+
+
+# Routes counted as applications in the annual report; the others are referrals or advice.
+APPLICATION_ROUTES = frozenset({Route.TREATMENT_ABROAD, Route.PGD})
+# Routes the offices administer but whose decision is made by another body.
+EXTERNALLY_DECIDED_ROUTES = frozenset({Route.PGD, Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL})
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    INFO_RECEIVED = "info_received", _("Information received")
+    ASSESSMENT_REQUESTED = "assessment_requested", _("Medical assessment requested")
+    ASSESSMENT_RECEIVED = "assessment_received", _("Medical assessment received")
+    REJECTED = "rejected", _("Rejected")
+    APPEALED = "appealed", _("Appeal under reconsideration")
+    AT_APPEALS_BODY = "at_appeals_body", _("Appeal with the appeals body")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+UNDECIDED_STATUSES = [
+    Status.RECEIVED,
+    Status.INFO_REQUESTED,
+    Status.INFO_RECEIVED,
+    Status.ASSESSMENT_REQUESTED,
+    Status.ASSESSMENT_RECEIVED,
+]
+
+
+class Outcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ADVICE_GIVEN = "advice_given", _("Advice given")
+
+
+GRANT_OUTCOMES = frozenset({Outcome.GRANTED, Outcome.PARTLY_GRANTED})
+
+
+class Method(models.Model):
+    """A method in the national system for new methods (Nye metoder) and Beslutningsforum's decision."""
+
+    class Decision(models.TextChoices):
+        INTRODUCED = "introduced", _("Introduced in Norway")
+        NOT_INTRODUCED = "not_introduced", _("Not introduced")
+        UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
+
+    name = models.CharField(_("method"), max_length=200, unique=True)
+    reference = models.CharField(_("Nye metoder ID"), max_length=40, blank=True)
+    decision = models.CharField(_("national decision"), max_length=20, choices=Decision.choices)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("method (Nye metoder)")
+        verbose_name_plural = _("methods (Nye metoder)")
+        permissions = [("manage_methods", "Edit the register of national decisions on new methods")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCounter(models.Model):
+    """The last case number used by an office in a year; taken under a row lock, so numbers have no gaps."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["office", "year"], name="case_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.office.code} {self.year}: {self.last}"
+
+
+class Case(models.Model):
+    class Applicant(models.TextChoices):
+        HOSPITAL_DOCTOR = "hospital_doctor", _("Hospital doctor")
+        GP = "gp", _("General practitioner")
+        PATIENT = "patient", _("The patient")
+        REPRESENTATIVE = "representative", _("Representative with power of attorney")
+        REFERRING_BODY = "referring_body", _("Referring body (proton group, paediatric oncology, HELFO)")
+
+    class Timing(models.TextChoices):
+        PRIOR_APPROVAL = "prior_approval", _("Prior approval")
+        REFUND_AFTER = "refund_after", _("Refund after treatment (no patient-injury cover)")
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="cases", verbose_name=_("office"))
+    patient = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="abroad_cases", verbose_name=_("patient")
+    )
+    route = models.CharField(_("route"), max_length=30, choices=Route.choices)
+    year = models.PositiveSmallIntegerField(editable=False)
+    serial = models.PositiveIntegerField(editable=False)
+    number = models.CharField(_("case number"), max_length=12, editable=False)
+    external_id = models.CharField(_("id in source system"), max_length=64, null=True, blank=True, unique=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    applicant = models.CharField(_("applicant"), max_length=20, choices=Applicant.choices)
+    applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
+    referring_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referring hospital or body"),
+    )
+    power_of_attorney = models.ForeignKey(
+        PowerOfAttorney,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="abroad_cases",
+        verbose_name=_("power of attorney"),
+    )
+    timing = models.CharField(_("timing"), max_length=20, choices=Timing.choices, default=Timing.PRIOR_APPROVAL)
+    received_date = models.DateField(_("received"))
+    diagnosis_icd10 = models.CharField(_("main diagnosis (ICD-10)"), max_length=8)
+    diagnosis_chapter = models.CharField(max_length=8, editable=False)
+    requested_treatment = models.TextField(_("requested treatment"), blank=True)
+    method = models.ForeignKey(
+        Method, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("method")
+    )
+    hospital = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="abroad_cases",
+        verbose_name=_("hospital abroad"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="abroad_cases",
+        verbose_name=_("case handler"),
+    )
+
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    grounds = models.TextField(_("grounds"), blank=True)
+    coverage = models.JSONField(_("what is covered"), default=dict, blank=True)
+    method_override_reason = models.TextField(_("reason for overriding the Nye metoder decision"), blank=True)
+    # The outcome after any appeal, kept in step by the services; the annual report counts grants from it.
+    final_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, editable=False)
+    provisional_reply_sent_on = models.DateField(_("provisional reply sent"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    # What needs doing next and by when, kept in step by every service that changes the case (worklists sort on it).
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    due_reason = models.CharField(max_length=40, blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "-serial"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "year", "serial"], name="case_number_unique_per_office"),
+        ]
+        indexes = [
+            # Worklists: open cases of an office (or a handler) by what is due first.
+            models.Index(fields=["office", "status", "due_on", "id"], name="case_office_worklist"),
+            models.Index(fields=["office", "due_on", "id"], name="case_office_open_due", condition=~Q(status="closed")),
+            models.Index(
+                fields=["handler", "due_on", "id"], name="case_handler_open_due", condition=~Q(status="closed")
+            ),
+            models.Index(fields=["number"], name="case_number_lookup"),
+            models.Index(fields=["received_date", "route"], name="case_received_route"),
+            models.Index(fields=["patient"], name="case_patient"),
+            # Full-text (Norwegian) and trigram indexes exist on PostgreSQL only: migration 0002.
+        ]
+        permissions = [
+            ("handle_case", "Register and handle cases"),
+            ("decide_case", "Make decisions in cases"),
+            ("assess_case", "Give medical assessments in assigned cases"),
+            ("import_cases", "Import cases from other systems"),
+            ("manage_letter_templates", "Edit letter templates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_application(self) -> bool:
+        return self.route in APPLICATION_ROUTES
+
+    @property
+    def is_externally_decided(self) -> bool:
+        return self.route in EXTERNALLY_DECIDED_ROUTES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.CLOSED
+
+
+class Assessment(models.Model):
+    """A request for a medical assessment from a Norwegian expert community, and its answer."""
+
+    class Recommendation(models.TextChoices):
+        SUPPORTS = "supports", _("Supports treatment abroad")
+        DOES_NOT_SUPPORT = "does_not_support", _("Does not support treatment abroad")
+        UNCLEAR = "unclear", _("Unclear / needs more information")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    expert_community = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert community")
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("medical adviser (answers in Vegvis)"),
+    )
+    question = models.TextField(_("question to the expert community"))
+    requested_on = models.DateField(_("requested on"))
+    due_on = models.DateField(_("answer due"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    by_letter = models.BooleanField(_("answered by letter"), default=False)
+    recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices, blank=True)
+    conclusion = models.TextField(_("assessment"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("medical assessment")
+        verbose_name_plural = _("medical assessments")
+        indexes = [models.Index(fields=["adviser", "answered_on"], name="assessment_adviser_open")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.expert_community}"
+
+
+class Document(models.Model):
+    """A registration in the case file: a letter or incoming document, with its public-journal entry."""
+
+    class Direction(models.TextChoices):
+        INCOMING = "I", _("Incoming")
+        OUTGOING = "U", _("Outgoing")
+        INTERNAL = "N", _("Internal note")
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        INFO_REQUEST = "info_request", _("Request for information")
+        INFO_RECEIVED = "info_received", _("Additional information")
+        ASSESSMENT_REQUEST = "assessment_request", _("Request for medical assessment")
+        ASSESSMENT = "assessment", _("Medical assessment")
+        PROVISIONAL_REPLY = "provisional_reply", _("Provisional reply")
+        DECISION = "decision", _("Decision letter")
+        EXTERNAL_DECISION = "external_decision", _("Decision from another body")
+        APPEAL = "appeal", _("Appeal")
+        APPEAL_DECISION = "appeal_decision", _("Reconsideration of appeal")
+        APPEAL_FORWARDED = "appeal_forwarded", _("Appeal forwarded to the appeals body")
+        BOARD_DECISION = "board_decision", _("Decision of the appeals body")
+        PAYMENT_GUARANTEE = "payment_guarantee", _("Payment guarantee")
+        INVOICE = "invoice", _("Invoice")
+        TRAVEL = "travel", _("Travel and stay")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    sequence = models.PositiveIntegerField(editable=False)
+    number = models.CharField(_("document number"), max_length=20, editable=False)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    direction = models.CharField(_("direction"), max_length=1, choices=Direction.choices)
+    title = models.CharField(_("title"), max_length=300)
+    public_title = models.CharField(_("title in the public journal"), max_length=300)
+    document_date = models.DateField(_("document date"))
+    registered_on = models.DateField(_("registered"))
+    correspondent = models.CharField(_("sender or recipient"), max_length=300, blank=True)
+    correspondent_is_private = models.BooleanField(_("sender or recipient is a private person"), default=True)
+    body = models.TextField(_("text"), blank=True)
+    file = models.FileField(_("file"), upload_to="abroad/%Y/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="document_number_unique_per_case")]
+        indexes = [models.Index(fields=["registered_on", "id"], name="document_journal")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+
+class LetterTemplate(models.Model):
+    """Letter texts an office lead edits; rendered with the case's facts into the decision PDF."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Decision: granted")
+        PARTLY_GRANTED = "partly_granted", _("Decision: partly granted")
+        REJECTED = "rejected", _("Decision: rejected")
+        PROVISIONAL_REPLY = "provisional_reply", _("Provisional reply")
+        APPEAL_REVERSED = "appeal_reversed", _("Appeal: decision reversed")
+        APPEAL_FORWARDED = "appeal_forwarded", _("Appeal: forwarded to the appeals body")
+
+    class Language(models.TextChoices):
+        BOKMAAL = "nb", _("Norwegian Bokmål")
+        NYNORSK = "nn", _("Norwegian Nynorsk")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(
+        _("text"),
+        help_text=_("Placeholders in double braces, e.g. {{ patient_name }}; see the list beside the editor."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "language"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="letter_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"
+
+
+class Appeal(models.Model):
+    class OfficeOutcome(models.TextChoices):
+        PENDING = "pending", _("Under reconsideration")
+        REVERSED = "reversed", _("Reversed by the office")
+        FORWARDED = "forwarded", _("Upheld and forwarded")
+
+    class BoardOutcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld by the appeals body")
+        REVERSED = "reversed", _("Reversed by the appeals body")
+
+    class Body(models.TextChoices):
+        KLAGENEMNDA = "klagenemnda", _("Klagenemnda for behandling i utlandet")
+        STATSFORVALTEREN = "statsforvalteren", _("Statsforvalteren")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    received_date = models.DateField(_("appeal received"))
+    deadline = models.DateField(_("appeal deadline"))
+    late = models.BooleanField(_("received after the deadline"), default=False)
+    late_reason = models.TextField(_("why a late appeal is taken up"), blank=True)
+    grounds = models.TextField(_("the patient's grounds"), blank=True)
+    office_outcome = models.CharField(
+        _("office's reconsideration"), max_length=20, choices=OfficeOutcome.choices, default=OfficeOutcome.PENDING
+    )
+    office_date = models.DateField(_("reconsidered on"), null=True, blank=True)
+    appeals_body = models.CharField(_("appeals body"), max_length=20, choices=Body.choices)
+    board_outcome = models.CharField(
+        _("appeals body's decision"), max_length=20, choices=BoardOutcome.choices, blank=True
+    )
+    board_date = models.DateField(_("decision received"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_date", "-id"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        indexes = [
+            models.Index(fields=["received_date"]),
+            models.Index(fields=["office_date"]),
+            models.Index(fields=["board_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_office_outcome_display()}"
+
+
+class PaymentGuarantee(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="guarantees")
+    hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("hospital"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-issued_on"]
+        verbose_name = _("payment guarantee")
+        verbose_name_plural = _("payment guarantees")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.amount} {self.currency}"
+
+
+class TravelBooking(models.Model):
+    class Kind(models.TextChoices):
+        FLIGHT = "flight", _("Flight")
+        TRAIN = "train", _("Train")
+        TAXI = "taxi", _("Taxi or car")
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="bookings")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    travellers = models.CharField(_("travellers"), max_length=300, help_text=_("The patient and any companions."))
+    companions = models.PositiveSmallIntegerField(_("companions"), default=0)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    description = models.CharField(_("details"), max_length=300)
+    booking_reference = models.CharField(_("booking reference"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("travel or stay booking")
+        verbose_name_plural = _("travel and stay bookings")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.description}"
+
+
+class StayNote(models.Model):
+    """A problem during the stay abroad that needs the office's follow-up."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stay_notes")
+    written_on = models.DateField(_("written on"))
+    text = models.TextField(_("what happened"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-written_on", "-id"]
+        verbose_name = _("note from the stay")
+        verbose_name_plural = _("notes from the stay")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.text[:40]}"
+
+
+class Expense(models.Model):
+    """An invoice or travel-expense claim, in any currency, converted to NOK at the rate of its date."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        TRAVEL_CLAIM = "travel_claim", _("Travel-expense claim")
+
+    class Category(models.TextChoices):
+        TREATMENT = "treatment", _("Treatment")
+        TRAVEL = "travel", _("Travel")
+        STAY = "stay", _("Stay")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        APPROVED = "approved", _("Approved for payment")
+        SETTLED = "settled", _("Settled")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="expenses")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    creditor = models.CharField(_("from"), max_length=200, blank=True)
+    reference = models.CharField(_("invoice number"), max_length=60, blank=True)
+    invoice_date = models.DateField(_("invoice date"))
+    booked_date = models.DateField(_("booked (accounting date)"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    exchange_rate = models.DecimalField(_("NOK per unit"), max_digits=18, decimal_places=8, default=Decimal(1))
+    amount_nok = models.DecimalField(_("amount in NOK"), max_digits=14, decimal_places=2)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    diagnosis_codes = models.CharField(_("ICD-10 diagnoses"), max_length=200, blank=True)
+    procedure_codes = models.CharField(_("procedure codes (NCSP/NCMP)"), max_length=200, blank=True)
+    drg = models.CharField(_("DRG (from the ISF system)"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["invoice_date", "id"]
+        verbose_name = _("invoice or claim")
+        verbose_name_plural = _("invoices and claims")
+        indexes = [
+            models.Index(fields=["booked_date"], name="expense_booked"),
+            models.Index(fields=["case", "state"], name="expense_case_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.amount} {self.currency}"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from vegvis.access.rules import principal
 from vegvis.core.navigation import nav_for
@@ -15,4 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "principal": who,
         "nav_items": nav_for(who) if who.is_authenticated else [],
         "vegvis_env": settings.VEGVIS_ENV,
+        "today": timezone.localdate(),
     }

@@ -35,7 +35,7 @@ class DemoContext:
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)  # noqa: S311  (demo data, not security)
-        self.faker = Faker("nb_NO")
+        self.faker = Faker("no_NO")
         self.faker.seed_instance(self.seed)
 
     def say(self, message: str) -> None:

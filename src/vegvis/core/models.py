@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
@@ -181,3 +182,75 @@ class ExchangeRate(models.Model):
 def localized_name(nb: str, en: str) -> str:
     """Pick the Norwegian or English of a name kept as data in both languages."""
     return en if (translation.get_language() or "nb").startswith("en") and en else nb
+
+
+class PowerOfAttorney(models.Model):
+    """A patient's written power of attorney for a representative: scope and expiry, used by every module."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_of_attorney")
+    representative_name = models.CharField(_("representative"), max_length=200)
+    representative_address = models.TextField(_("representative's address"), blank=True)
+    representative_email = models.EmailField(_("representative's e-mail"), blank=True)
+    relation = models.CharField(_("relation to the patient"), max_length=100, blank=True)
+    scope = models.TextField(_("scope"), help_text=_("What the representative may do on the patient's behalf."))
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on"]
+        verbose_name = _("power of attorney")
+        verbose_name_plural = _("powers of attorney")
+
+    def __str__(self) -> str:
+        return f"{self.representative_name} ({self.scope[:40]})"
+
+    def is_valid_on(self, day: date) -> bool:
+        return (
+            self.signed_on <= day
+            and (self.valid_until is None or day <= self.valid_until)
+            and (self.revoked_on is None or day < self.revoked_on)
+        )
+
+
+class LegalDeadline(models.Model):
+    """A deadline from law or practice, kept as data an administrator can edit when the law changes."""
+
+    class Unit(models.TextChoices):
+        DAYS = "days", _("days")
+        WEEKS = "weeks", _("weeks")
+        MONTHS = "months", _("months")
+        YEARS = "years", _("years")
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    amount = models.PositiveSmallIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("legal deadline")
+        verbose_name_plural = _("legal deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount} {self.get_unit_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(f"legal-deadline:{self.key}")
+
+    def after(self, start: date) -> date:
+        from dateutil.relativedelta import relativedelta
+
+        return start + relativedelta(**{self.unit: self.amount})
+
+    @classmethod
+    def get(cls, key: str) -> LegalDeadline:
+        """Cached for a minute: read on every case change, edited a few times a year."""
+        found = cache.get(f"legal-deadline:{key}")
+        if found is None:
+            found = cls.objects.get(key=key)
+            cache.set(f"legal-deadline:{key}", found, 60)
+        return found

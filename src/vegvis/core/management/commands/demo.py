@@ -22,7 +22,7 @@ class Command(BaseCommand):
     help = "Fill the database with synthetic demo data (and demo users in the dev profile)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--cases", type=int, default=400, help="treatment-abroad cases to create (default 400)")
+        parser.add_argument("--cases", type=int, default=150, help="treatment-abroad cases to create (default 150)")
         parser.add_argument("--seed", type=int, default=2020, help="random seed, for the same data every time")
         parser.add_argument("--quiet", action="store_true")
 

@@ -1,0 +1,86 @@
+"""What a case needs next and by when. Stored on the case (due_on, due_reason) so worklists sort by index."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
+from vegvis.core.models import LegalDeadline
+
+UNDECIDED = UNDECIDED_STATUSES
+
+REASONS = {
+    "provisional_reply": _("Provisional reply due"),
+    "decision": _("Decision due"),
+    "assessment": _("Medical assessment due"),
+    "appeal_deadline": _("Appeal deadline running"),
+    "appeal_reconsideration": _("Appeal to reconsider"),
+    "appeals_body": _("Waiting for the appeals body"),
+    "invoice": _("Invoice to pay"),
+    "stay_follow_up": _("Follow up the stay"),
+    "follow_up": _("Follow-up"),
+}
+
+
+def compute(case: Case) -> tuple[date | None, str]:
+    candidates: list[tuple[date, str]] = []
+    saved = case.pk is not None
+    if case.status in UNDECIDED:
+        if case.provisional_reply_sent_on is None:
+            candidates.append((LegalDeadline.get("provisional_reply").after(case.received_date), "provisional_reply"))
+        else:
+            months = LegalDeadline.get("provisional_reply")
+            candidates.append((months.after(months.after(months.after(case.received_date))), "decision"))
+        if saved:
+            open_due = (
+                case.assessments.filter(answered_on__isnull=True)
+                .order_by("due_on")
+                .values_list("due_on", flat=True)
+                .first()
+            )
+            if open_due:
+                candidates.append((open_due, "assessment"))
+    elif case.status == Status.REJECTED and saved:
+        from vegvis.abroad.services import _decision_letter_date
+
+        candidates.append((LegalDeadline.get("appeal").after(_decision_letter_date(case)), "appeal_deadline"))
+    elif case.status == Status.APPEALED and saved:
+        received = (
+            case.appeals.filter(board_outcome="")
+            .order_by("-received_date")
+            .values_list("received_date", flat=True)
+            .first()
+        )
+        if received:
+            candidates.append((LegalDeadline.get("appeal_reconsideration").after(received), "appeal_reconsideration"))
+    elif case.status == Status.AT_APPEALS_BODY:
+        return None, "appeals_body"
+    elif case.status == Status.FOLLOW_UP:
+        if saved:
+            oldest = (
+                case.expenses.exclude(state=Expense.State.SETTLED)
+                .order_by("invoice_date")
+                .values_list("invoice_date", flat=True)
+                .first()
+            )
+            if oldest:
+                candidates.append((LegalDeadline.get("invoice_payment").after(oldest), "invoice"))
+            note_due = (
+                case.stay_notes.filter(resolved_on__isnull=True, follow_up_on__isnull=False)
+                .order_by("follow_up_on")
+                .values_list("follow_up_on", flat=True)
+                .first()
+            )
+            if note_due:
+                candidates.append((note_due, "stay_follow_up"))
+        if not candidates:
+            return None, "follow_up"
+    if not candidates:
+        return None, ""
+    return min(candidates)
+
+
+def refresh(case: Case) -> None:
+    case.due_on, case.due_reason = compute(case)

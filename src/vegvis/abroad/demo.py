@@ -1,0 +1,328 @@
+"""Demo cases for treatment abroad, made through the real services so every case has a consistent history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from vegvis.abroad import services
+from vegvis.abroad.models import Case, Method, Outcome, Route, Status
+from vegvis.core.demo import DemoContext, synthetic_person
+from vegvis.core.models import ExchangeRate, Organisation, Region
+
+# (route, ICD-10, requested treatment, hospital name) drawn from the kinds of cases the 2020 report describes.
+PROFILES = [
+    (Route.TREATMENT_ABROAD, "G40.2", "MEG-undersøkelse før epilepsikirurgi", "Helsinki University Hospital"),
+    (Route.TREATMENT_ABROAD, "G80.1", "Selektiv dorsal rhizotomi (SDR)", "Great Ormond Street Hospital for Children"),
+    (
+        Route.TREATMENT_ABROAD,
+        "O43.0",
+        "Laserbehandling av tvilling-tvilling transfusjonssyndrom (TTTS)",
+        "Rigshospitalet",
+    ),
+    (Route.TREATMENT_ABROAD, "O43.0", "Fetoskopisk laser ved TTTS", "Karolinska Universitetssjukhuset"),
+    (Route.TREATMENT_ABROAD, "C45.0", "Pleurektomi ved mesoteliom", "Rigshospitalet"),
+    (
+        Route.TREATMENT_ABROAD,
+        "Q32.0",
+        "Utredning og behandling av medfødt bronkomalasi",
+        "Karolinska Universitetssjukhuset",
+    ),
+    (Route.TREATMENT_ABROAD, "T88.3", "Utredning for malign hypertermi", "Skånes universitetssjukhus"),
+    (Route.TREATMENT_ABROAD, "S78.1", "Oppfølging av benforankret protese", "Sahlgrenska Universitetssjukhuset"),
+    (Route.TREATMENT_ABROAD, "M17.0", "MR i vektbærende posisjon", "Universitair Ziekenhuis Leuven"),
+    (Route.PGD, "Z31.8", "Preimplantasjonsdiagnostikk (PGD)", "Karolinska Universitetssjukhuset"),
+    (Route.PARTICLE_THERAPY, "C71.6", "Protonbestråling", "Skandionkliniken"),
+    (Route.PARTICLE_THERAPY, "C69.3", "Protonbestråling av øyekreft", "Hôpital ophtalmique Jules-Gonin"),
+    (Route.PARTICLE_THERAPY, "C41.2", "Karbonionebestråling", "Heidelberger Ionenstrahl-Therapiezentrum"),
+    (
+        Route.NORDIC_DRUG_PROTOCOL,
+        "C71.9",
+        "Nordisk legemiddelprotokoll, terapiresistent kreft hos barn",
+        "Rigshospitalet",
+    ),
+    (
+        Route.HELFO_ADVICE,
+        "M16.1",
+        "Råd til HELFO om refusjon av hofteprotese i annet EØS-land",
+        "Charité – Universitätsmedizin Berlin",
+    ),
+]
+
+# Approximate NOK per unit, to give the demo a rate table (marked as synthetic).
+DEMO_RATES = {"EUR": "10.75", "SEK": "1.03", "DKK": "1.44", "GBP": "12.40", "USD": "9.70", "CHF": "11.05"}
+
+
+def populate(context: DemoContext) -> None:
+    _demo_rates(context)
+    hospitals = {h.name: h for h in Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)}
+    experts = list(Organisation.objects.filter(kind=Organisation.Kind.EXPERT_COMMUNITY))
+    regions = list(Region.objects.all())
+    weights = {"helse-sor-ost": 50, "helse-vest": 20, "helse-midt-norge": 15, "helse-nord": 15}
+    from vegvis.accounts.models import User
+
+    adviser = User.objects.filter(username="radgiver").first()
+    handlers = {a.office_id: a.user for a in _handler_assignments()}
+    rng = context.random
+    today = timezone.localdate()
+    created = 0
+    for index in range(context.cases):
+        region = rng.choices(regions, weights=[weights[r.code] for r in regions])[0]
+        route, code, treatment, hospital_name = rng.choice(PROFILES)
+        age_years = rng.choice([2, 5, 9, 15, 24, 31, 34, 38, 45, 52, 61, 70])
+        birth = today - timedelta(days=age_years * 365 + rng.randrange(0, 365))
+        person = synthetic_person(context, region=region, birth_date=birth)
+        received = today - timedelta(days=rng.randrange(0, 300))
+        method = (
+            Method.objects.filter(name__startswith="MR-undersøkelse").first() if "vektbærende" in treatment else None
+        )
+        case = services.case_create(
+            actor=context.principal,
+            data=services.ApplicationData(
+                patient=person,
+                route=route,
+                received_date=received,
+                diagnosis_icd10=code,
+                applicant=Case.Applicant.REFERRING_BODY
+                if route in {Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL}
+                else Case.Applicant.HOSPITAL_DOCTOR,
+                applicant_name=rng.choice(
+                    ["Overlege Kari Lunde", "Lege Per Hansen", "Overlege Anne Vik", "Fastlege Jon Berge"]
+                ),
+                requested_treatment=treatment,
+                hospital=hospitals.get(hospital_name),
+                method=method,
+            ),
+        )
+        handler = handlers.get(case.office_id)
+        if handler is not None:
+            services.case_update(actor=context.principal, case=case, version=case.version, handler=handler)
+        _advance(context, case, today=today, experts=experts, adviser=adviser if index % 4 == 0 else None)
+        created += 1
+    context.say(f"{created} treatment-abroad cases\n")
+
+
+def _handler_assignments() -> Any:
+    from vegvis.accounts.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(role__code="case_handler").select_related("user")
+
+
+def _demo_rates(context: DemoContext) -> None:
+    if ExchangeRate.objects.exists():
+        return
+    rng = context.random
+    day = timezone.localdate() - timedelta(days=800)
+    rows = []
+    while day <= timezone.localdate():
+        if day.weekday() < 5:
+            for currency, base in DEMO_RATES.items():
+                wobble = Decimal(1) + Decimal(rng.randrange(-400, 400)) / Decimal(10000)
+                rows.append(
+                    ExchangeRate(
+                        currency=currency,
+                        date=day,
+                        nok_per_unit=(Decimal(base) * wobble).quantize(Decimal("0.0001")),
+                        source="demo (synthetic)",
+                    )
+                )
+        day += timedelta(days=1)
+    ExchangeRate.objects.bulk_create(rows)
+
+
+def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Organisation], adviser: Any) -> None:
+    """Move a case along a plausible path, as far as its age allows."""
+    rng = context.random
+    actor = context.principal
+    age = (today - case.received_date).days
+    if age < 10:
+        return
+    if case.route == Route.HELFO_ADVICE:
+        services.case_give_advice(
+            actor=actor,
+            case=case,
+            version=case.version,
+            given_on=case.received_date + timedelta(days=9),
+            advice="Behandlingen tilsvarer det som tilbys i Norge; refusjon etter EØS-forskriften anbefales.",
+        )
+        return
+    if case.route in {Route.PGD, Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL}:
+        decided_by = {
+            Route.PGD: "St. Olavs hospital" if case.office.code == "st-olavs" else "Oslo universitetssykehus",
+            Route.PARTICLE_THERAPY: "Regionens protongruppe",
+            Route.NORDIC_DRUG_PROTOCOL: "Barneonkologisk fagmiljø",
+        }[Route(case.route)]
+        services.case_record_external_decision(
+            actor=actor,
+            case=case,
+            version=case.version,
+            granted=rng.random() < 0.92,
+            decided_on=case.received_date + timedelta(days=7),
+            decided_by=decided_by,
+        )
+        _follow_up(context, case, today=today)
+        return
+    step = rng.random()
+    if step < 0.15:
+        services.case_request_info(
+            actor=actor,
+            case=case,
+            version=case.version,
+            recipient=case.applicant_name,
+            text="Vi ber om epikrise og oppdatert henvisning med beskrivelse av tidligere behandling.",
+        )
+        return
+    services.case_request_assessment(
+        actor=actor,
+        case=case,
+        version=case.version,
+        expert_community=rng.choice(experts),
+        adviser=adviser,
+        question="Finnes det et adekvat tilbud i Norge? Er behandlingen i utlandet dokumentert mer virkningsfull?",
+    )
+    if age < 30 or (adviser is not None and rng.random() < 0.6):
+        return
+    assessment = case.assessments.get()
+    supports = "vektbærende" not in case.requested_treatment and rng.random() < 0.8
+    services.assessment_answer(
+        actor=actor,
+        assessment=assessment,
+        by_letter=True,
+        answered_on=case.received_date + timedelta(days=21),
+        recommendation="supports" if supports else "does_not_support",
+        conclusion="Tilbudet finnes ikke i Norge med tilsvarende kvalitet."
+        if supports
+        else "Det finnes et adekvat tilbud i Norge.",
+    )
+    decided_on = min(today, case.received_date + timedelta(days=28))
+    decision = services.DecisionData(
+        outcome=Outcome.GRANTED if supports else Outcome.REJECTED,
+        decided_on=decided_on,
+        grounds=(
+            "Fagmiljøet bekrefter at det ikke finnes et adekvat tilbud i Norge."
+            if supports
+            else "Det finnes et adekvat medisinsk tilbud i Norge, jf. fagmiljøets vurdering."
+        ),
+        coverage={
+            "treatment": True,
+            "travel": True,
+            "stay": True,
+            "companion": (case.patient.birth_date or today).year > today.year - 18,
+            "guarantee": True,
+        },
+    )
+    services.case_decide(actor=actor, case=case, version=case.version, decision=decision)
+    if supports:
+        _follow_up(context, case, today=today)
+    elif age > 60 and rng.random() < 0.7:
+        services.case_register_appeal(
+            actor=actor,
+            case=case,
+            version=case.version,
+            received_date=decided_on + timedelta(days=14),
+            grounds="Pasienten mener tilbudet i Norge ikke er likeverdig.",
+        )
+        if age > 80:
+            if rng.random() < 0.15:
+                services.case_reverse_on_appeal(
+                    actor=actor,
+                    case=case,
+                    version=case.version,
+                    decided_on=decided_on + timedelta(days=25),
+                    grounds="Ny dokumentasjon viser at tilbudet i Norge ikke er adekvat for denne pasienten.",
+                )
+                _follow_up(context, case, today=today)
+            else:
+                services.case_forward_appeal(
+                    actor=actor, case=case, version=case.version, forwarded_on=decided_on + timedelta(days=28)
+                )
+                if age > 150:
+                    services.case_record_appeal_decision(
+                        actor=actor,
+                        case=case,
+                        version=case.version,
+                        reversed_=rng.random() < 0.2,
+                        received_on=decided_on + timedelta(days=110),
+                    )
+
+
+def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
+    if case.status != Status.FOLLOW_UP:
+        return
+    rng = context.random
+    actor = context.principal
+    start = (case.decided_on or case.received_date) + timedelta(days=10)
+    if start > today or case.hospital is None:
+        return
+    currency = {
+        "SE": "SEK",
+        "DK": "DKK",
+        "FI": "EUR",
+        "DE": "EUR",
+        "FR": "EUR",
+        "BE": "EUR",
+        "CH": "CHF",
+        "GB": "GBP",
+        "US": "USD",
+        "IS": "EUR",
+    }.get(str(case.hospital.country), "EUR")
+    services.guarantee_issue(
+        actor=actor,
+        case=case,
+        version=case.version,
+        hospital=case.hospital,
+        amount=Decimal(rng.randrange(50, 400) * 1000),
+        currency=currency,
+        issued_on=start,
+    )
+    services.booking_add(
+        actor=actor,
+        case=case,
+        version=case.version,
+        kind="flight",
+        travellers=case.patient.name,
+        companions=1,
+        starts_on=start + timedelta(days=5),
+        ends_on=start + timedelta(days=12),
+        description=f"Fly til {case.hospital.city}",
+    )
+    invoice_day = start + timedelta(days=20)
+    if invoice_day > today:
+        return
+    amount = (
+        Decimal(rng.randrange(20_000, 900_000)) if currency in {"SEK", "DKK"} else Decimal(rng.randrange(3_000, 90_000))
+    )
+    first = services.expense_add(
+        actor=actor,
+        case=case,
+        version=case.version,
+        kind="invoice",
+        category="treatment",
+        amount=amount,
+        currency=currency,
+        invoice_date=invoice_day,
+        creditor=case.hospital.name,
+        reference=f"F{rng.randrange(10000, 99999)}",
+    )
+    claim = services.expense_add(
+        actor=actor,
+        case=case,
+        version=case.version,
+        kind="travel_claim",
+        category="travel",
+        amount=Decimal(rng.randrange(2000, 15000)),
+        currency="NOK",
+        invoice_date=invoice_day,
+        creditor=case.patient.name,
+    )
+    if invoice_day + timedelta(days=30) < today:
+        services.expense_settle(actor=actor, expense=first, settled_on=invoice_day + timedelta(days=25))
+        services.expense_settle(actor=actor, expense=claim, settled_on=invoice_day + timedelta(days=20))
+        case.refresh_from_db()
+        if rng.random() < 0.7:
+            services.case_close(
+                actor=actor, case=case, version=case.version, closed_on=invoice_day + timedelta(days=30)
+            )

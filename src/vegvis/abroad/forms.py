@@ -1,0 +1,428 @@
+"""Forms of the treatment-abroad pages. They parse and validate input; the services make the changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vegvis.abroad.models import Assessment, Case, Expense, LetterTemplate, Method, Outcome, Route, TravelBooking
+from vegvis.accounts.models import User
+from vegvis.core import currency, icd10
+from vegvis.core.models import Office, Organisation, Region
+from vegvis.core.national_id import IdKind, NationalIdError, parse
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 4})
+LONG_TEXT = forms.Textarea(attrs={"rows": 8})
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+class DateField(forms.DateField):
+    widget = DATE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the case version the user saw, so a change made meanwhile by someone else is not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ApplicationForm(forms.Form):
+    national_id = forms.CharField(
+        label=_("National identity number"), max_length=13, help_text=_("11 digits: fødselsnummer or D-number.")
+    )
+    id_kind = forms.ChoiceField(
+        label=_("Kind of number"),
+        choices=[("", _("Fødselsnummer or D-number (found from the digits)")), (IdKind.H_NUMBER.value, _("H-number"))],
+        required=False,
+    )
+    patient_name = forms.CharField(label=_("Patient's name"), max_length=200)
+    birth_date = DateField(
+        label=_("Date of birth"), required=False, help_text=_("Needed only for numbers issued from 2032.")
+    )
+    home_region = forms.ModelChoiceField(
+        label=_("Home region (regional health authority)"), queryset=Region.objects.all()
+    )
+    address_line = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("Postal town"), max_length=100, required=False)
+
+    route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
+    timing = forms.ChoiceField(label=_("Timing"), choices=Case.Timing.choices, initial=Case.Timing.PRIOR_APPROVAL)
+    applicant = forms.ChoiceField(label=_("Applicant"), choices=Case.Applicant.choices)
+    applicant_name = forms.CharField(label=_("Applicant's name"), max_length=200, required=False)
+    received_date = DateField(label=_("Received"), initial=today)
+    diagnosis_icd10 = forms.CharField(
+        label=_("Main diagnosis (ICD-10)"), max_length=8, help_text=_("For example G40.2 or Z31.")
+    )
+    requested_treatment = forms.CharField(label=_("Requested treatment"), widget=TEXT, required=False)
+    method = forms.ModelChoiceField(label=_("Method in Nye metoder"), queryset=Method.objects.all(), required=False)
+    hospital = forms.ModelChoiceField(
+        label=_("Hospital abroad"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL).exclude(country="NO"),
+        required=False,
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Office.objects.all(),
+        required=False,
+        help_text=_("Leave empty: the office that handles the patient's home region."),
+    )
+
+    representative_name = forms.CharField(label=_("Representative's name"), max_length=200, required=False)
+    representative_address = forms.CharField(
+        label=_("Representative's address"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    representative_scope = forms.CharField(
+        label=_("Scope of the power of attorney"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    representative_signed_on = DateField(label=_("Power of attorney signed"), required=False)
+    representative_valid_until = DateField(label=_("Power of attorney valid until"), required=False)
+
+    def clean_national_id(self) -> str:
+        try:
+            parsed = parse(
+                self.cleaned_data["national_id"],
+                allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS,
+                kind=IdKind(str(self.data.get("id_kind"))) if self.data.get("id_kind") else None,
+            )
+        except NationalIdError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.parsed_id = parsed
+        return parsed.value
+
+    def clean_diagnosis_icd10(self) -> str:
+        try:
+            return icd10.validate(self.cleaned_data["diagnosis_icd10"])
+        except icd10.Icd10Error as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_received_date(self) -> date:
+        value = self.cleaned_data["received_date"]
+        if value > today():
+            raise forms.ValidationError(_("The date received cannot be in the future."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parsed = getattr(self, "parsed_id", None)
+        if parsed is not None and parsed.birth_date is None and not data.get("birth_date"):
+            self.add_error("birth_date", _("Numbers issued from 2032 carry no century: enter the date of birth."))
+        if data.get("applicant") == Case.Applicant.REPRESENTATIVE:
+            for name in ("representative_name", "representative_scope", "representative_signed_on"):
+                if not data.get(name):
+                    self.add_error(name, _("Required when a representative applies on the patient's behalf."))
+        return data
+
+
+class RequestInfoForm(VersionedForm):
+    recipient = forms.CharField(label=_("To"), max_length=200)
+    text = forms.CharField(label=_("What is missing"), widget=TEXT)
+
+
+class RegisterInfoForm(VersionedForm):
+    received_on = DateField(label=_("Received"), initial=today)
+    sender = forms.CharField(label=_("From"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=TEXT, required=False)
+
+
+class RequestAssessmentForm(VersionedForm):
+    expert_community = forms.ModelChoiceField(
+        label=_("Expert community"), queryset=Organisation.objects.filter(kind=Organisation.Kind.EXPERT_COMMUNITY)
+    )
+    adviser = forms.ModelChoiceField(
+        label=_("Medical adviser who answers in Vegvis"),
+        queryset=User.objects.filter(assignments__role__code="medical_adviser", is_active=True).distinct(),
+        required=False,
+        help_text=_("Leave empty when the expert community answers by letter."),
+    )
+    question = forms.CharField(label=_("Question"), widget=TEXT)
+    due_on = DateField(label=_("Answer due"), required=False, help_text=_("Default: three weeks."))
+
+
+class AssessmentAnswerForm(forms.Form):
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Assessment.Recommendation.choices)
+    conclusion = forms.CharField(label=_("Assessment"), widget=LONG_TEXT)
+
+
+class AssessmentLetterForm(VersionedForm, AssessmentAnswerForm):
+    assessment = forms.ModelChoiceField(label=_("Request it answers"), queryset=Assessment.objects.none())
+    answered_on = DateField(label=_("Letter received"), initial=today)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["assessment"])
+        field.queryset = case.assessments.filter(answered_on__isnull=True).select_related("expert_community")
+
+
+class DecisionForm(VersionedForm):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=[])
+    decided_on = DateField(label=_("Decision date"), initial=today)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        initial="pasient- og brukerrettighetsloven § 2-4 a, prioriteringsforskriften § 3",
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"), widget=LONG_TEXT, help_text=_("The rules, the facts and the main considerations.")
+    )
+    cover_treatment = forms.BooleanField(label=_("Treatment at the hospital abroad"), required=False, initial=True)
+    cover_travel = forms.BooleanField(label=_("Travel for the patient"), required=False, initial=True)
+    cover_stay = forms.BooleanField(label=_("Stay during the treatment"), required=False, initial=True)
+    cover_companion = forms.BooleanField(label=_("Travel and stay for a companion"), required=False)
+    cover_guarantee = forms.BooleanField(label=_("Payment guarantee to the hospital"), required=False, initial=True)
+    period_from = DateField(label=_("Covered from"), required=False)
+    period_to = DateField(label=_("Covered to"), required=False)
+    coverage_note = forms.CharField(
+        label=_("Other conditions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    method_override_reason = forms.CharField(
+        label=_("Reason for overriding the Nye metoder decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("Letter language"), choices=LetterTemplate.Language.choices, initial="nb")
+
+    def __init__(self, *args: Any, granting: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if granting:
+            cast(forms.ChoiceField, self.fields["outcome"]).choices = [
+                (Outcome.GRANTED, Outcome.GRANTED.label),
+                (Outcome.PARTLY_GRANTED, Outcome.PARTLY_GRANTED.label),
+            ]
+        else:
+            cast(forms.ChoiceField, self.fields["outcome"]).choices = [(Outcome.REJECTED, Outcome.REJECTED.label)]
+            for name in list(self.fields):
+                if name.startswith("cover_") or name in {
+                    "period_from",
+                    "period_to",
+                    "coverage_note",
+                    "method_override_reason",
+                }:
+                    del self.fields[name]
+
+    def coverage(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        coverage: dict[str, Any] = {
+            key: bool(data.get(f"cover_{key}")) for key in ("treatment", "travel", "stay", "companion", "guarantee")
+        }
+        if data.get("period_from"):
+            coverage["period_from"] = data["period_from"].strftime("%d.%m.%Y")
+        if data.get("period_to"):
+            coverage["period_to"] = data["period_to"].strftime("%d.%m.%Y")
+        if data.get("coverage_note"):
+            coverage["note"] = data["coverage_note"]
+        return coverage
+
+
+class WithdrawForm(VersionedForm):
+    withdrawn_on = DateField(label=_("Withdrawn on"), initial=today)
+    note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
+
+
+class ExternalDecisionForm(VersionedForm):
+    decided_by = forms.CharField(
+        label=_("Decided by"), max_length=200, help_text=_("E.g. St. Olavs hospital, the region's proton group.")
+    )
+    decided_on = DateField(label=_("Decision date"), initial=today)
+    note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
+
+
+class AdviceForm(VersionedForm):
+    given_on = DateField(label=_("Date"), initial=today)
+    advice = forms.CharField(label=_("Advice to HELFO"), widget=LONG_TEXT)
+
+
+class AppealForm(VersionedForm):
+    received_date = DateField(label=_("Appeal received"), initial=today)
+    grounds = forms.CharField(label=_("The patient's grounds"), widget=TEXT, required=False)
+    late_reason = forms.CharField(
+        label=_("Why a late appeal is taken up"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only when the appeal came after the deadline (forvaltningsloven § 31)."),
+    )
+
+
+class ReverseForm(VersionedForm):
+    decided_on = DateField(label=_("Date"), initial=today)
+    grounds = forms.CharField(label=_("Grounds for reversing"), widget=LONG_TEXT)
+
+
+class ForwardForm(VersionedForm):
+    forwarded_on = DateField(label=_("Forwarded on"), initial=today)
+    comments = forms.CharField(label=_("The office's comments to the appeals body"), widget=LONG_TEXT, required=False)
+
+
+class BoardDecisionForm(VersionedForm):
+    received_on = DateField(label=_("Decision received"), initial=today)
+    note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
+
+
+class CloseForm(VersionedForm):
+    closed_on = DateField(label=_("Closed on"), initial=today)
+
+
+class ProvisionalReplyForm(VersionedForm):
+    expected_by = DateField(label=_("Decision expected by"))
+    reason = forms.CharField(label=_("Why the case takes time"), widget=TEXT)
+
+
+class GuaranteeForm(VersionedForm):
+    hospital = forms.ModelChoiceField(
+        label=_("Hospital"), queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)
+    )
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices)
+    issued_on = DateField(label=_("Issued on"), initial=today)
+    valid_until = DateField(label=_("Valid until"), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BookingForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TravelBooking.Kind.choices)
+    travellers = forms.CharField(label=_("Travellers"), max_length=300, help_text=_("The patient and any companions."))
+    companions = forms.IntegerField(label=_("Number of companions"), min_value=0, max_value=10, initial=0)
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(label=_("To"), required=False)
+    description = forms.CharField(
+        label=_("Details"), max_length=300, help_text=_("E.g. SAS Oslo–Stockholm 08:05, hotel near the hospital.")
+    )
+    booking_reference = forms.CharField(label=_("Booking reference"), max_length=60, required=False)
+
+
+class StayNoteForm(VersionedForm):
+    text = forms.CharField(label=_("What happened"), widget=TEXT)
+    follow_up_on = DateField(label=_("Follow up on"), required=False)
+
+
+class ExpenseForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Expense.Kind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Expense.Category.choices)
+    creditor = forms.CharField(
+        label=_("From"), max_length=200, required=False, help_text=_("The hospital, or the patient for a travel claim.")
+    )
+    reference = forms.CharField(label=_("Invoice number"), max_length=60, required=False)
+    invoice_date = DateField(label=_("Invoice date"), initial=today)
+    booked_date = DateField(label=_("Accounting date"), required=False, help_text=_("Default: the invoice date."))
+    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices)
+    diagnosis_codes = forms.CharField(
+        label=_("ICD-10 diagnoses (ISF)"), max_length=200, required=False, help_text=_("Separate with commas.")
+    )
+    procedure_codes = forms.CharField(label=_("Procedure codes NCSP/NCMP (ISF)"), max_length=200, required=False)
+    drg = forms.CharField(
+        label=_("DRG"), max_length=20, required=False, help_text=_("Set by the ISF system, registered here.")
+    )
+
+
+class SettleForm(forms.Form):
+    settled_on = DateField(label=_("Settled on"), initial=today)
+
+
+class DocumentForm(VersionedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    document_date = DateField(label=_("Document date"), initial=today)
+    correspondent = forms.CharField(label=_("From"), max_length=300)
+    correspondent_is_private = forms.BooleanField(
+        label=_("The sender is a private person (screened in the public journal)"), required=False, initial=True
+    )
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG)"), required=False)
+
+
+class MethodForm(forms.ModelForm):
+    decided_on = DateField(label=_("Decided on"), required=False)
+
+    class Meta:
+        model = Method
+        fields = ["name", "reference", "decision", "decided_on", "note"]
+        widgets = {"note": TEXT}
+
+
+class LetterTemplateForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 24, "class": "vv-textarea-tall"}))
+
+
+class RatesForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file from Norges Bank"), help_text=_("The daily series B.<currency>.NOK.SP, as CSV.")
+    )
+
+
+class EmergencyAccessForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Office that owns the case"), queryset=Office.objects.all())
+    case_number = forms.CharField(label=_("Case number"), max_length=12, help_text=_("For example 2020/0012."))
+    reason = forms.CharField(label=_("Why you need access now"), widget=TEXT, min_length=20)
+
+
+class WorklistFilterForm(forms.Form):
+    category = forms.ChoiceField(label=_("Needs"), required=False, choices=[])
+    route = forms.ChoiceField(label=_("Route"), required=False, choices=[("", _("All routes")), *Route.choices])
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[])
+    country = forms.CharField(label=_("Country (ISO code)"), required=False, max_length=2)
+    hospital = forms.ModelChoiceField(
+        label=_("Hospital"),
+        required=False,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL).exclude(country="NO"),
+        empty_label=_("All hospitals"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from vegvis.abroad.deadlines import REASONS
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("Everything open")),
+            ("provisional_reply", REASONS["provisional_reply"]),
+            ("assessment_overdue", REASONS["assessment"]),
+            ("appeal_deadline", REASONS["appeal_deadline"]),
+            ("appeal_reconsideration", REASONS["appeal_reconsideration"]),
+            ("appeals_body", REASONS["appeals_body"]),
+            ("unpaid_invoices", REASONS["invoice"]),
+        ]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", _("All regions")),
+            *[(r.code, r.name) for r in Region.objects.all()],
+        ]
+
+
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "request_info": RequestInfoForm,
+    "register_info": RegisterInfoForm,
+    "request_assessment": RequestAssessmentForm,
+    "register_assessment": AssessmentLetterForm,
+    "grant": DecisionForm,
+    "reject": DecisionForm,
+    "withdraw": WithdrawForm,
+    "record_external_grant": ExternalDecisionForm,
+    "record_external_rejection": ExternalDecisionForm,
+    "give_advice": AdviceForm,
+    "register_appeal": AppealForm,
+    "reverse_on_appeal": ReverseForm,
+    "forward_appeal": ForwardForm,
+    "record_appeal_upheld": BoardDecisionForm,
+    "record_appeal_reversed": BoardDecisionForm,
+    "close": CloseForm,
+}
+
+FOLLOW_UP_FORMS: dict[str, type[forms.Form]] = {
+    "provisional_reply": ProvisionalReplyForm,
+    "guarantee": GuaranteeForm,
+    "booking": BookingForm,
+    "stay_note": StayNoteForm,
+    "expense": ExpenseForm,
+    "document": DocumentForm,
+}

@@ -1,0 +1,120 @@
+"""Who may see and act on treatment-abroad cases: the office's staff (work need), the medical adviser of an
+assigned assessment, and a user with an open emergency grant. Everything else in the case follows the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from vegvis.abroad.models import Assessment, Case, Document, Expense
+from vegvis.access import policies
+from vegvis.access.principal import Principal
+from vegvis.core.policies import register_person_visibility
+
+# action → permissions that allow it (within the office, or as assigned adviser)
+ACTIONS = {
+    "view": ("abroad.view_case", "abroad.assess_case"),
+    "handle": ("abroad.handle_case",),
+    "decide": ("abroad.decide_case",),
+    "assess": ("abroad.assess_case",),
+}
+
+
+def _office_condition(principal: Principal, permission: str) -> Q | None:
+    grant = principal.grant(permission)
+    if grant.everywhere:
+        return Q()
+    if grant.office_ids:
+        return Q(office_id__in=sorted(grant.office_ids))
+    return None
+
+
+def _assigned_condition(principal: Principal, prefix: str = "") -> Q | None:
+    if principal.user is None or not principal.grant("abroad.assess_case").assigned:
+        return None
+    return Q(**{f"{prefix}pk__in": Assessment.objects.filter(adviser=principal.user).values("case_id")})
+
+
+class CasePolicy(policies.Policy):
+    model = Case
+
+    def normally_visible(self, principal: Principal, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Visible by work need alone: own office, or an assessment assigned to the adviser."""
+        conditions = [
+            c
+            for c in (_office_condition(principal, "abroad.view_case"), _assigned_condition(principal))
+            if c is not None
+        ]
+        if not conditions:
+            return queryset.none()
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined |= condition
+        return queryset.filter(combined)
+
+    def scope(self, principal: Principal, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        normal = self.normally_visible(principal, queryset)
+        if principal.has("access.use_emergency_access") and principal.user is not None:
+            return normal | queryset.filter(pk__in=policies.emergency_ids(principal, Case))
+        return normal
+
+    def can(self, principal: Principal, action: str, obj: Any) -> bool:
+        permissions = ACTIONS.get(action, ())
+        if not principal.has_any(*permissions):
+            return False
+        if action == "assess":
+            return obj.assessments.filter(adviser=principal.user).exists() if principal.user else False
+        if (
+            action == "view"
+            and _assigned_condition(principal) is not None
+            and obj.assessments.filter(adviser=principal.user).exists()
+        ):
+            return True
+        for permission in permissions:
+            grant = principal.grant(permission)
+            if grant.everywhere or obj.office_id in grant.office_ids:
+                return True
+        # An emergency grant opens the case for reading and handling, never for decisions.
+        return action in {"view", "handle"} and self.scope(principal, Case.objects.filter(pk=obj.pk)).exists()
+
+    def label(self, obj: Any) -> str:
+        return obj.number
+
+
+class CaseChildPolicy(policies.Policy):
+    """Documents, invoices and assessments are visible exactly when their case is."""
+
+    def scope(self, principal: Principal, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(case__in=CasePolicy().scope(principal, Case.objects.all()))
+
+    def can(self, principal: Principal, action: str, obj: Any) -> bool:
+        return CasePolicy().can(principal, action, obj.case)
+
+    def label(self, obj: Any) -> str:
+        return getattr(obj, "number", None) or f"{obj.case.number}"
+
+
+class DocumentPolicy(CaseChildPolicy):
+    model = Document
+
+
+class ExpensePolicy(CaseChildPolicy):
+    model = Expense
+
+
+class AssessmentPolicy(CaseChildPolicy):
+    model = Assessment
+
+
+for policy in (CasePolicy(), DocumentPolicy(), ExpensePolicy(), AssessmentPolicy()):
+    policies.register(policy)
+
+
+def _persons_with_visible_cases(principal: Principal) -> Q | None:
+    if not principal.has_any("abroad.view_case", "abroad.assess_case"):
+        return None
+    return Q(abroad_cases__in=CasePolicy().scope(principal, Case.objects.all()))
+
+
+register_person_visibility(_persons_with_visible_cases)

@@ -1,0 +1,1184 @@
+"""Every write in the treatment-abroad module.
+
+Each function is one transaction: it locks the case row, checks the caller's version (so two case handlers
+never overwrite each other), checks the permission and the workflow edge, saves, keeps the due date in step,
+and writes the audit entry before the transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from statemachine.exceptions import TransitionNotAllowed
+
+from vegvis.abroad import deadlines
+from vegvis.abroad.models import (
+    GRANT_OUTCOMES,
+    Appeal,
+    Assessment,
+    Case,
+    CaseCounter,
+    Document,
+    Expense,
+    LetterTemplate,
+    Method,
+    Outcome,
+    PaymentGuarantee,
+    Route,
+    Status,
+    StayNote,
+    TravelBooking,
+)
+from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, machine_for
+from vegvis.access import policies
+from vegvis.access.principal import Principal
+from vegvis.api.errors import Conflict, DomainError
+from vegvis.audit.services import Action, audit_record
+from vegvis.core import icd10, rates
+from vegvis.core.currency import validate_currency
+from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney
+from vegvis.core.national_id import IdKind
+
+
+class CaseChanged(Conflict):
+    code = "case_changed"
+
+
+class TransitionRefused(Conflict):
+    code = "transition_refused"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def office_for(person: Person) -> Office:
+    """The office that handles the patient's home region (OUS handles Helse Sør-Øst and Helse Nord)."""
+    office = Office.objects.filter(regions=person.home_region_id).order_by("id").first()
+    if office is None:
+        raise DomainError(_("No office handles the region %(region)s.") % {"region": person.home_region})
+    return office
+
+
+def _next_case_serial(office: Office, year: int) -> int:
+    """Gap-free per office and year: the counter row is locked until the case is saved."""
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, year=year)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
+
+
+def _search_text(case: Case) -> str:
+    parts = [case.requested_treatment, case.grounds, case.diagnosis_icd10, icd10.description(case.diagnosis_icd10)]
+    if case.hospital_id:
+        parts.append(str(case.hospital))
+    if case.method_id:
+        parts.append(case.method.name if case.method else "")
+    return " ".join(p for p in parts if p)
+
+
+def _audit_case(principal: Principal | None, case: Case, action: str, **detail: Any) -> None:
+    audit_record(
+        principal=principal,
+        action=action,
+        obj=case,
+        label=case.number,
+        person_id=case.patient_id,
+        detail=detail or None,
+        emergency=_is_emergency(principal, case),
+    )
+
+
+def _is_emergency(principal: Principal | None, case: Case) -> bool:
+    if principal is None or principal.user is None:
+        return False
+    from vegvis.abroad.policies import CasePolicy
+
+    return not CasePolicy().normally_visible(principal, Case.objects.filter(pk=case.pk)).exists()
+
+
+def _deny(principal: Principal, case: Case, what: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from vegvis.audit.services import audit_denied
+
+    audit_denied(principal, obj=case, label=case.number, detail={"action": what})
+    raise PermissionDenied
+
+
+def _check(principal: Principal | None, action: str, case: Case) -> None:
+    if principal is not None:
+        policies.require(principal, action, case)
+
+
+@contextmanager
+def _locked(case: Case, expected_version: int | None) -> Iterator[Case]:
+    """Lock the case row and refuse if someone changed it since the caller read it."""
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update().select_related("patient", "office", "method", "hospital").get(pk=case.pk)
+        )
+        if expected_version is not None and locked.version != expected_version:
+            raise CaseChanged(
+                _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
+            )
+        yield locked
+        locked.version += 1
+        deadlines.refresh(locked)
+        locked.save()
+        case.__dict__.update(locked.__dict__)
+
+
+def _fire(principal: Principal | None, case: Case, event: str) -> str:
+    """Move the case along one edge of the workflow, after checking route and permission."""
+    if event not in ROUTE_EVENTS[case.route]:
+        raise TransitionRefused(
+            _("“%(event)s” is not possible for %(route)s.")
+            % {"event": EVENT_LABELS[event], "route": case.get_route_display()}
+        )
+    if principal is not None and not principal.has_any(*EVENT_PERMISSIONS[event]):
+        _deny(principal, case, event)
+    before = case.status
+    try:
+        machine_for(case).send(event)
+    except TransitionNotAllowed:
+        raise TransitionRefused(
+            _("“%(event)s” is not possible while the case is “%(status)s”.")
+            % {"event": EVENT_LABELS[event], "status": Status(before).label}
+        ) from None
+    return before
+
+
+def _transition(
+    principal: Principal | None,
+    case: Case,
+    event: str,
+    expected_version: int | None,
+    apply: Callable[[Case], dict[str, Any]] | None = None,
+    action: str = "handle",
+) -> Case:
+    """The one path every status change takes: lock, check, apply, move, audit — in one transaction."""
+    with _locked(case, expected_version) as locked:
+        _check(principal, action, locked)
+        before = _fire(principal, locked, event)
+        detail = apply(locked) if apply else {}
+        _audit_case(principal, locked, Action.TRANSITION, event=event, status=[before, locked.status], **(detail or {}))
+    return case
+
+
+def _register_document(
+    case: Case,
+    *,
+    principal: Principal | None,
+    kind: str,
+    direction: str,
+    title: str,
+    document_date: date,
+    correspondent: str = "",
+    correspondent_is_private: bool = True,
+    body: str = "",
+    content: bytes | None = None,
+    filename: str = "",
+    content_type: str = "",
+    sent: bool = False,
+) -> Document:
+    """Register a document in the case file; numbers YYYY/NNNN-n follow the case's own counter."""
+    sequence = (case.documents.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    document = Document(
+        case=case,
+        sequence=sequence,
+        number=f"{case.number}-{sequence}",
+        kind=kind,
+        direction=direction,
+        title=title,
+        public_title=public_title(kind, case),
+        document_date=document_date,
+        registered_on=timezone.localdate(),
+        correspondent=correspondent,
+        correspondent_is_private=correspondent_is_private,
+        body=body,
+        created_by=principal.user if principal else None,
+        sent_at=timezone.now() if sent else None,
+    )
+    if content is not None:
+        document.sha256 = hashlib.sha256(content).hexdigest()
+        document.content_type = content_type
+        document.file.save(filename or f"{document.number.replace('/', '-')}.pdf", ContentFile(content), save=False)
+    document.save()
+    audit_record(
+        principal=principal,
+        action=Action.CREATE,
+        obj=document,
+        label=document.number,
+        person_id=case.patient_id,
+        detail={"kind": kind, "direction": direction},
+    )
+    return document
+
+
+def public_title(kind: str, case: Case) -> str:
+    """The public journal's title: what kind of document and route, with the screened part as ******."""
+    return f"{Document.Kind(kind).label} – {Route(case.route).label} – ******"
+
+
+# ---------------------------------------------------------------- cases
+
+
+@dataclass
+class ApplicationData:
+    """What a new application or referral carries (from the form, the API or an import)."""
+
+    patient: Person
+    route: str
+    received_date: date
+    diagnosis_icd10: str
+    applicant: str = Case.Applicant.HOSPITAL_DOCTOR
+    applicant_name: str = ""
+    referring_organisation: Organisation | None = None
+    power_of_attorney: PowerOfAttorney | None = None
+    timing: str = Case.Timing.PRIOR_APPROVAL
+    requested_treatment: str = ""
+    method: Method | None = None
+    hospital: Organisation | None = None
+    office: Office | None = None
+    external_id: str | None = None
+
+
+def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
+    """Register a received application or referral, with its first document, in one transaction."""
+    errors: dict[str, str] = {}
+    try:
+        diagnosis = icd10.validate(data.diagnosis_icd10)
+    except icd10.Icd10Error as error:
+        errors["diagnosis_icd10"] = str(error)
+    if data.received_date > timezone.localdate():
+        errors["received_date"] = _("The date received cannot be in the future.")
+    if data.applicant == Case.Applicant.REPRESENTATIVE:
+        poa = data.power_of_attorney
+        if poa is None:
+            errors["power_of_attorney"] = _(
+                "An application from a representative needs the patient's power of attorney."
+            )
+        elif poa.person_id != data.patient.pk or not poa.is_valid_on(data.received_date):
+            errors["power_of_attorney"] = _(
+                "The power of attorney is not the patient's, or not valid on the date received."
+            )
+    if errors:
+        raise ValidationError(errors)
+    office = data.office or office_for(data.patient)
+    if actor is not None and actor.user is not None:
+        grant = actor.grant("abroad.handle_case")
+        if not (grant.everywhere or office.pk in grant.office_ids):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+    with transaction.atomic():
+        year = data.received_date.year
+        serial = _next_case_serial(office, year)
+        case = Case(
+            office=office,
+            patient=data.patient,
+            route=data.route,
+            year=year,
+            serial=serial,
+            number=f"{year}/{serial:04d}",
+            external_id=data.external_id,
+            applicant=data.applicant,
+            applicant_name=data.applicant_name,
+            referring_organisation=data.referring_organisation,
+            power_of_attorney=data.power_of_attorney,
+            timing=data.timing,
+            received_date=data.received_date,
+            diagnosis_icd10=diagnosis,
+            diagnosis_chapter=icd10.chapter_for(diagnosis).key,  # type: ignore[union-attr]
+            requested_treatment=data.requested_treatment,
+            method=data.method,
+            hospital=data.hospital,
+            handler=actor.user if actor and actor.user and actor.has("abroad.handle_case") else None,
+        )
+        case.search_text = _search_text(case)
+        deadlines.refresh(case)
+        case.save()
+        kind = Document.Kind.APPLICATION
+        _register_document(
+            case,
+            principal=actor,
+            kind=kind,
+            direction=Document.Direction.INCOMING,
+            title=_("%(route)s for %(name)s") % {"route": Route(case.route).label, "name": data.patient.name},
+            document_date=data.received_date,
+            correspondent=data.applicant_name or str(data.referring_organisation or data.patient.name),
+            correspondent_is_private=data.applicant in {Case.Applicant.PATIENT, Case.Applicant.REPRESENTATIVE},
+        )
+        _audit_case(actor, case, Action.CREATE, route=case.route, office=office.code)
+    return case
+
+
+def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
+    """A new application from the web form: the person, any power of attorney and the case, all or nothing."""
+    from vegvis.core.services import person_get_or_create
+
+    with transaction.atomic():
+        person, _created = person_get_or_create(
+            actor=actor,
+            national_id=values["national_id"],
+            name=values["patient_name"],
+            home_region=values["home_region"],
+            birth_date=values.get("birth_date"),
+            id_kind=IdKind(values["id_kind"]) if values.get("id_kind") else None,
+            address_line=values.get("address_line", ""),
+            postal_code=values.get("postal_code", ""),
+            city=values.get("city", ""),
+        )
+        power = None
+        if values.get("applicant") == Case.Applicant.REPRESENTATIVE:
+            power = PowerOfAttorney.objects.create(
+                person=person,
+                representative_name=values["representative_name"],
+                representative_address=values.get("representative_address", ""),
+                scope=values["representative_scope"],
+                signed_on=values["representative_signed_on"],
+                valid_until=values.get("representative_valid_until"),
+            )
+            audit_record(
+                principal=actor, action=Action.CREATE, obj=power, label=power.representative_name, person_id=person.pk
+            )
+        return case_create(
+            actor=actor,
+            data=ApplicationData(
+                patient=person,
+                route=values["route"],
+                received_date=values["received_date"],
+                diagnosis_icd10=values["diagnosis_icd10"],
+                applicant=values["applicant"],
+                applicant_name=values.get("applicant_name", ""),
+                power_of_attorney=power,
+                timing=values.get("timing") or Case.Timing.PRIOR_APPROVAL,
+                requested_treatment=values.get("requested_treatment", ""),
+                method=values.get("method"),
+                hospital=values.get("hospital"),
+                office=values.get("office"),
+            ),
+        )
+
+
+CASE_EDITABLE = ["requested_treatment", "method", "hospital", "diagnosis_icd10", "handler", "timing"]
+
+
+def case_update(*, actor: Principal, case: Case, version: int, **values: Any) -> Case:
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        changed = {}
+        for name, value in values.items():
+            if name not in CASE_EDITABLE:
+                raise ValueError(f"{name} cannot be changed here")
+            if name == "diagnosis_icd10":
+                try:
+                    value = icd10.validate(value)
+                except icd10.Icd10Error as error:
+                    raise ValidationError({"diagnosis_icd10": str(error)}) from error
+                locked.diagnosis_chapter = icd10.chapter_for(value).key  # type: ignore[union-attr]
+            old = getattr(locked, name)
+            if old != value:
+                changed[name] = [str(old or ""), str(value or "")]
+                setattr(locked, name, value)
+        locked.search_text = _search_text(locked)
+        _audit_case(actor, locked, Action.UPDATE, changed=changed)
+    return case
+
+
+# ---------------------------------------------------------------- steps before the decision
+
+
+def case_request_info(*, actor: Principal, case: Case, version: int, text: str, recipient: str) -> Case:
+    if not text.strip():
+        raise ValidationError({"text": _("Write what information is missing.")})
+
+    def apply(c: Case) -> dict[str, Any]:
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.INFO_REQUEST,
+            direction=Document.Direction.OUTGOING,
+            title=_("Request for information"),
+            document_date=timezone.localdate(),
+            correspondent=recipient,
+            body=text,
+            sent=True,
+        )
+        return {}
+
+    return _transition(actor, case, "request_info", version, apply)
+
+
+def case_register_info(
+    *, actor: Principal, case: Case, version: int, received_on: date, summary: str, sender: str
+) -> Case:
+    def apply(c: Case) -> dict[str, Any]:
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.INFO_RECEIVED,
+            direction=Document.Direction.INCOMING,
+            title=_("Additional information"),
+            document_date=received_on,
+            correspondent=sender,
+            body=summary,
+        )
+        return {}
+
+    return _transition(actor, case, "register_info", version, apply)
+
+
+def case_request_assessment(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int,
+    expert_community: Organisation,
+    question: str,
+    adviser: Any = None,
+    due_on: date | None = None,
+) -> Case:
+    if not question.strip():
+        raise ValidationError({"question": _("Write the question to the expert community.")})
+    if expert_community.kind != Organisation.Kind.EXPERT_COMMUNITY:
+        raise ValidationError({"expert_community": _("Choose a Norwegian expert community.")})
+
+    def apply(c: Case) -> dict[str, Any]:
+        today = timezone.localdate()
+        assessment = Assessment.objects.create(
+            case=c,
+            expert_community=expert_community,
+            adviser=adviser,
+            question=question,
+            requested_on=today,
+            due_on=due_on or LegalDeadline.get("expert_assessment").after(today),
+        )
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.ASSESSMENT_REQUEST,
+            direction=Document.Direction.OUTGOING,
+            title=_("Request for medical assessment"),
+            document_date=today,
+            correspondent=str(expert_community),
+            correspondent_is_private=False,
+            body=question,
+            sent=True,
+        )
+        return {"assessment": assessment.pk, "adviser": adviser.pk if adviser else None}
+
+    return _transition(actor, case, "request_assessment", version, apply)
+
+
+def assessment_answer(
+    *,
+    actor: Principal,
+    assessment: Assessment,
+    recommendation: str,
+    conclusion: str,
+    answered_on: date | None = None,
+    by_letter: bool = False,
+    version: int | None = None,
+) -> Assessment:
+    """The expert's answer: given in Vegvis by the assigned medical adviser, or registered from a letter."""
+    if not conclusion.strip():
+        raise ValidationError({"conclusion": _("Write the assessment.")})
+    if recommendation not in Assessment.Recommendation.values:
+        raise ValidationError({"recommendation": _("Choose a recommendation.")})
+    case = assessment.case
+    action = "handle" if by_letter else "assess"
+
+    def apply(c: Case) -> dict[str, Any]:
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.answered_on is not None:
+            raise TransitionRefused(_("This assessment has already been answered."))
+        if not by_letter and (actor.user is None or locked.adviser_id != actor.user.pk):
+            raise TransitionRefused(_("Only the medical adviser the assessment is assigned to can answer it."))
+        locked.recommendation = recommendation
+        locked.conclusion = conclusion
+        locked.answered_on = answered_on or timezone.localdate()
+        locked.by_letter = by_letter
+        locked.save(update_fields=["recommendation", "conclusion", "answered_on", "by_letter"])
+        assessment.__dict__.update(locked.__dict__)
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.ASSESSMENT,
+            direction=Document.Direction.INCOMING,
+            title=_("Medical assessment"),
+            document_date=locked.answered_on,
+            correspondent=str(locked.expert_community),
+            correspondent_is_private=False,
+            body=conclusion,
+        )
+        return {"assessment": locked.pk, "recommendation": recommendation, "by_letter": by_letter}
+
+    _transition(actor, case, "register_assessment", version, apply, action=action)
+    return assessment
+
+
+def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, expected_by: date, reason: str) -> Case:
+    """A provisional reply when no decision can be made within a month (forvaltningsloven § 11 a)."""
+    from vegvis.abroad import letters
+
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        if locked.status not in {s.value for s in deadlines.UNDECIDED}:
+            raise TransitionRefused(_("A provisional reply is only sent before the decision."))
+        pdf = letters.render_pdf(
+            LetterTemplate.Kind.PROVISIONAL_REPLY, locked, extra={"expected_by": expected_by, "reason": reason}
+        )
+        _register_document(
+            locked,
+            principal=actor,
+            kind=Document.Kind.PROVISIONAL_REPLY,
+            direction=Document.Direction.OUTGOING,
+            title=_("Provisional reply"),
+            document_date=timezone.localdate(),
+            correspondent=locked.patient.name,
+            content=pdf,
+            content_type="application/pdf",
+            sent=True,
+        )
+        locked.provisional_reply_sent_on = timezone.localdate()
+        _audit_case(actor, locked, Action.UPDATE, provisional_reply=str(expected_by))
+    return case
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@dataclass
+class DecisionData:
+    outcome: str
+    decided_on: date
+    grounds: str
+    legal_basis: str = "pasient- og brukerrettighetsloven § 2-4 a, prioriteringsforskriften § 3"
+    coverage: dict[str, Any] | None = None
+    method_override_reason: str = ""
+    language: str = LetterTemplate.Language.BOKMAAL
+
+
+def method_consequence(case: Case) -> str | None:
+    """What the Nye metoder register says about the case's method, for the case page and the guard."""
+    method = case.method
+    if method is None:
+        return None
+    if method.decision == Method.Decision.NOT_INTRODUCED:
+        return _(
+            "Beslutningsforum decided on %(date)s that “%(method)s” is not to be introduced. The patient then has "
+            "no right to have it covered abroad (pasient- og brukerrettighetsloven § 2-4 a third paragraph); a grant "
+            "needs a written reason for overriding."
+        ) % {"date": method.decided_on.strftime("%d.%m.%Y") if method.decided_on else "?", "method": method.name}
+    if method.decision == Method.Decision.INTRODUCED:
+        return _(
+            "“%(method)s” has been introduced in Norway (%(date)s): the patient can be offered it here, so the "
+            "application may fall away."
+        ) % {"method": method.name, "date": method.decided_on.strftime("%d.%m.%Y") if method.decided_on else "?"}
+    return _("“%(method)s” is under assessment in Nye metoder.") % {"method": method.name}
+
+
+def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
+    """Grant, partly grant or reject, and send the decision letter (PDF, stored in the case file, immutable)."""
+    from vegvis.abroad import letters
+
+    if decision.outcome not in {Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED}:
+        raise ValidationError({"outcome": _("Choose granted, partly granted or rejected.")})
+    if not decision.grounds.strip():
+        raise ValidationError({"grounds": _("A decision must give its grounds (forvaltningsloven § 24).")})
+    if decision.decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
+    granting = decision.outcome in GRANT_OUTCOMES
+    event = "grant" if granting else "reject"
+
+    def apply(c: Case) -> dict[str, Any]:
+        if decision.decided_on < c.received_date:
+            raise ValidationError(
+                {"decided_on": _("The decision cannot be dated before the application was received.")}
+            )
+        overriding = granting and c.method and c.method.decision == Method.Decision.NOT_INTRODUCED
+        if overriding and not decision.method_override_reason.strip():
+            raise ValidationError(
+                {
+                    "method_override_reason": _(
+                        "“%(method)s” is decided not introduced in Norway. A grant needs a written reason for "
+                        "overriding that decision."
+                    )
+                    % {"method": c.method.name if c.method else ""}
+                }
+            )
+        c.outcome = decision.outcome
+        c.final_outcome = decision.outcome
+        c.decided_on = decision.decided_on
+        c.decided_by = c.office.name
+        c.legal_basis = decision.legal_basis
+        c.grounds = decision.grounds
+        c.coverage = decision.coverage or {}
+        c.method_override_reason = decision.method_override_reason if granting else ""
+        c.search_text = _search_text(c)
+        kind = {
+            Outcome.GRANTED: LetterTemplate.Kind.GRANTED,
+            Outcome.PARTLY_GRANTED: LetterTemplate.Kind.PARTLY_GRANTED,
+            Outcome.REJECTED: LetterTemplate.Kind.REJECTED,
+        }[Outcome(decision.outcome)]
+        pdf = letters.render_pdf(kind, c, language=decision.language)
+        letter = _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.DECISION,
+            direction=Document.Direction.OUTGOING,
+            title=_("Decision: %(outcome)s") % {"outcome": Outcome(decision.outcome).label},
+            document_date=decision.decided_on,
+            correspondent=letters.recipients_line(c),
+            content=pdf,
+            content_type="application/pdf",
+            sent=True,
+        )
+        return {"outcome": decision.outcome, "letter": letter.number, "override": bool(c.method_override_reason)}
+
+    return _transition(actor, case, event, version, apply, action="decide")
+
+
+def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: date, note: str = "") -> Case:
+    def apply(c: Case) -> dict[str, Any]:
+        c.outcome = c.final_outcome = Outcome.WITHDRAWN
+        c.decided_on = withdrawn_on
+        c.closed_on = withdrawn_on
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.OTHER,
+            direction=Document.Direction.INCOMING,
+            title=_("Application withdrawn"),
+            document_date=withdrawn_on,
+            correspondent=c.patient.name,
+            body=note,
+        )
+        return {}
+
+    return _transition(actor, case, "withdraw", version, apply)
+
+
+def case_record_external_decision(
+    *, actor: Principal, case: Case, version: int, granted: bool, decided_on: date, decided_by: str, note: str = ""
+) -> Case:
+    """PGD, particle therapy and Nordic protocols are decided by another body; the office records it."""
+    if not decided_by.strip():
+        raise ValidationError({"decided_by": _("Name the body that made the decision.")})
+
+    def apply(c: Case) -> dict[str, Any]:
+        if decided_on < c.received_date:
+            raise ValidationError({"decided_on": _("The decision cannot be dated before the case was received.")})
+        c.outcome = c.final_outcome = Outcome.GRANTED if granted else Outcome.REJECTED
+        c.decided_on = decided_on
+        c.decided_by = decided_by
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.EXTERNAL_DECISION,
+            direction=Document.Direction.INCOMING,
+            title=_("Decision by %(body)s") % {"body": decided_by},
+            document_date=decided_on,
+            correspondent=decided_by,
+            correspondent_is_private=False,
+            body=note,
+        )
+        return {"decided_by": decided_by, "granted": granted}
+
+    return _transition(actor, case, "record_external_grant" if granted else "record_external_rejection", version, apply)
+
+
+def case_give_advice(*, actor: Principal, case: Case, version: int, advice: str, given_on: date) -> Case:
+    if not advice.strip():
+        raise ValidationError({"advice": _("Write the advice to HELFO.")})
+
+    def apply(c: Case) -> dict[str, Any]:
+        c.outcome = c.final_outcome = Outcome.ADVICE_GIVEN
+        c.decided_on = c.closed_on = given_on
+        c.grounds = advice
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.OTHER,
+            direction=Document.Direction.OUTGOING,
+            title=_("Advice to HELFO"),
+            document_date=given_on,
+            correspondent="HELFO",
+            correspondent_is_private=False,
+            body=advice,
+            sent=True,
+        )
+        return {}
+
+    return _transition(actor, case, "give_advice", version, apply, action="decide")
+
+
+# ---------------------------------------------------------------- appeals
+
+
+def _decision_letter_date(case: Case) -> date:
+    letter = (
+        case.documents.filter(kind__in=[Document.Kind.DECISION, Document.Kind.EXTERNAL_DECISION])
+        .order_by("-sequence")
+        .first()
+    )
+    if letter is not None:
+        return letter.document_date
+    return case.decided_on or case.received_date
+
+
+def case_register_appeal(
+    *, actor: Principal, case: Case, version: int, received_date: date, grounds: str = "", late_reason: str = ""
+) -> Case:
+    """Register an appeal against a rejection. A late appeal is flagged, not refused (fvl § 31)."""
+
+    def apply(c: Case) -> dict[str, Any]:
+        if c.final_outcome != Outcome.REJECTED:
+            raise TransitionRefused(_("Only a rejection can be appealed."))
+        if c.appeals.filter(
+            board_outcome="", office_outcome__in=[Appeal.OfficeOutcome.PENDING, Appeal.OfficeOutcome.FORWARDED]
+        ).exists():
+            raise TransitionRefused(_("The case already has an appeal under way."))
+        deadline = LegalDeadline.get("appeal").after(_decision_letter_date(c))
+        late = received_date > deadline
+        if late and not late_reason.strip():
+            raise ValidationError(
+                {
+                    "late_reason": _("The appeal came after the deadline (%(deadline)s). Write why it is taken up.")
+                    % {"deadline": deadline.strftime("%d.%m.%Y")}
+                }
+            )
+        appeal = Appeal.objects.create(
+            case=c,
+            received_date=received_date,
+            deadline=deadline,
+            late=late,
+            late_reason=late_reason,
+            grounds=grounds,
+            appeals_body=Appeal.Body.STATSFORVALTEREN if c.route == Route.PGD else Appeal.Body.KLAGENEMNDA,
+        )
+        c.closed_on = None
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.APPEAL,
+            direction=Document.Direction.INCOMING,
+            title=_("Appeal") + (" " + _("(late)") if late else ""),
+            document_date=received_date,
+            correspondent=c.patient.name,
+            body=grounds,
+        )
+        return {"appeal": appeal.pk, "late": late}
+
+    _transition(actor, case, "register_appeal", version, apply)
+    if case.route == Route.PGD:
+        # PGD decisions are not the office's: the appeal goes straight on to Statsforvalteren.
+        case_forward_appeal(actor=actor, case=case, version=case.version, forwarded_on=received_date)
+    return case
+
+
+def _open_appeal(case: Case) -> Appeal:
+    appeal = case.appeals.select_for_update().filter(board_outcome="").order_by("-received_date", "-id").first()
+    if appeal is None:
+        raise TransitionRefused(_("The case has no appeal under way."))
+    return appeal
+
+
+def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decided_on: date, grounds: str) -> Case:
+    """The office reconsiders and reverses its rejection: the case becomes granted."""
+    from vegvis.abroad import letters
+
+    if not grounds.strip():
+        raise ValidationError({"grounds": _("Give the grounds for reversing the decision.")})
+
+    def apply(c: Case) -> dict[str, Any]:
+        appeal = _open_appeal(c)
+        appeal.office_outcome = Appeal.OfficeOutcome.REVERSED
+        appeal.office_date = decided_on
+        appeal.save(update_fields=["office_outcome", "office_date"])
+        c.final_outcome = Outcome.GRANTED
+        c.grounds = grounds
+        pdf = letters.render_pdf(LetterTemplate.Kind.APPEAL_REVERSED, c)
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.APPEAL_DECISION,
+            direction=Document.Direction.OUTGOING,
+            title=_("Decision reversed after appeal"),
+            document_date=decided_on,
+            correspondent=letters.recipients_line(c),
+            content=pdf,
+            content_type="application/pdf",
+            sent=True,
+        )
+        return {"appeal": appeal.pk}
+
+    return _transition(actor, case, "reverse_on_appeal", version, apply, action="decide")
+
+
+def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded_on: date, comments: str = "") -> Case:
+    """The office keeps its decision and sends the appeal to the appeals body."""
+    from vegvis.abroad import letters
+
+    def apply(c: Case) -> dict[str, Any]:
+        appeal = _open_appeal(c)
+        appeal.office_outcome = Appeal.OfficeOutcome.FORWARDED
+        appeal.office_date = forwarded_on
+        appeal.save(update_fields=["office_outcome", "office_date"])
+        pdf = letters.render_pdf(
+            LetterTemplate.Kind.APPEAL_FORWARDED, c, extra={"appeals_body": appeal.get_appeals_body_display()}
+        )
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.APPEAL_FORWARDED,
+            direction=Document.Direction.OUTGOING,
+            title=_("Appeal forwarded to %(body)s") % {"body": appeal.get_appeals_body_display()},
+            document_date=forwarded_on,
+            correspondent=appeal.get_appeals_body_display(),
+            correspondent_is_private=False,
+            body=comments,
+            content=pdf,
+            content_type="application/pdf",
+            sent=True,
+        )
+        return {"appeal": appeal.pk, "appeals_body": appeal.appeals_body}
+
+    return _transition(actor, case, "forward_appeal", version, apply, action="decide")
+
+
+def case_record_appeal_decision(
+    *, actor: Principal, case: Case, version: int, reversed_: bool, received_on: date, note: str = ""
+) -> Case:
+    """Register the appeals body's decision when it arrives: upheld (closed) or reversed (granted)."""
+
+    def apply(c: Case) -> dict[str, Any]:
+        appeal = _open_appeal(c)
+        appeal.board_outcome = Appeal.BoardOutcome.REVERSED if reversed_ else Appeal.BoardOutcome.UPHELD
+        appeal.board_date = received_on
+        appeal.save(update_fields=["board_outcome", "board_date"])
+        if reversed_:
+            c.final_outcome = Outcome.GRANTED
+        else:
+            c.closed_on = received_on
+        _register_document(
+            c,
+            principal=actor,
+            kind=Document.Kind.BOARD_DECISION,
+            direction=Document.Direction.INCOMING,
+            title=_("Decision of %(body)s: %(outcome)s")
+            % {"body": appeal.get_appeals_body_display(), "outcome": appeal.get_board_outcome_display()},
+            document_date=received_on,
+            correspondent=appeal.get_appeals_body_display(),
+            correspondent_is_private=False,
+            body=note,
+        )
+        return {"appeal": appeal.pk, "board_outcome": appeal.board_outcome}
+
+    return _transition(actor, case, "record_appeal_reversed" if reversed_ else "record_appeal_upheld", version, apply)
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+def guarantee_issue(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    hospital: Organisation,
+    amount: Decimal,
+    currency: str,
+    issued_on: date,
+    valid_until: date | None = None,
+    note: str = "",
+) -> PaymentGuarantee:
+    validate_currency(currency)
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        if locked.status != Status.FOLLOW_UP:
+            raise TransitionRefused(_("A payment guarantee is given after a grant, during follow-up."))
+        guarantee = PaymentGuarantee.objects.create(
+            case=locked,
+            hospital=hospital,
+            amount=amount,
+            currency=currency.upper(),
+            issued_on=issued_on,
+            valid_until=valid_until,
+            note=note,
+        )
+        _register_document(
+            locked,
+            principal=actor,
+            kind=Document.Kind.PAYMENT_GUARANTEE,
+            direction=Document.Direction.OUTGOING,
+            title=_("Payment guarantee"),
+            document_date=issued_on,
+            correspondent=str(hospital),
+            correspondent_is_private=False,
+            body=f"{amount} {currency.upper()}",
+            sent=True,
+        )
+        _audit_case(actor, locked, Action.CREATE, guarantee=guarantee.pk)
+    return guarantee
+
+
+def booking_add(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    kind: str,
+    travellers: str,
+    companions: int,
+    starts_on: date,
+    ends_on: date | None,
+    description: str,
+    booking_reference: str = "",
+) -> TravelBooking:
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end date is before the start date.")})
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        if locked.status != Status.FOLLOW_UP:
+            raise TransitionRefused(_("Travel and stay are booked after a grant, during follow-up."))
+        booking = TravelBooking.objects.create(
+            case=locked,
+            kind=kind,
+            travellers=travellers,
+            companions=companions,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            description=description,
+            booking_reference=booking_reference,
+        )
+        _audit_case(actor, locked, Action.CREATE, booking=booking.pk)
+    return booking
+
+
+def stay_note_add(
+    *, actor: Principal, case: Case, version: int | None, text: str, follow_up_on: date | None
+) -> StayNote:
+    if not text.strip():
+        raise ValidationError({"text": _("Write what happened.")})
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        note = StayNote.objects.create(
+            case=locked,
+            written_on=timezone.localdate(),
+            text=text,
+            follow_up_on=follow_up_on,
+            created_by=actor.user,
+        )
+        _audit_case(actor, locked, Action.CREATE, stay_note=note.pk)
+    return note
+
+
+def stay_note_resolve(*, actor: Principal, note: StayNote) -> StayNote:
+    with _locked(note.case, None) as locked:
+        _check(actor, "handle", locked)
+        StayNote.objects.filter(pk=note.pk).update(resolved_on=timezone.localdate())
+        note.refresh_from_db()
+        _audit_case(actor, locked, Action.UPDATE, stay_note_resolved=note.pk)
+    return note
+
+
+def expense_add(
+    *,
+    actor: Principal | None,
+    case: Case,
+    version: int | None,
+    kind: str,
+    category: str,
+    amount: Decimal,
+    currency: str,
+    invoice_date: date,
+    booked_date: date | None = None,
+    creditor: str = "",
+    reference: str = "",
+    diagnosis_codes: str = "",
+    procedure_codes: str = "",
+    drg: str = "",
+    amount_nok: Decimal | None = None,
+) -> Expense:
+    """Register an invoice or travel claim; converted to NOK at Norges Bank's rate of the invoice date."""
+    errors: dict[str, str] = {}
+    try:
+        validate_currency(currency)
+    except ValidationError as error:
+        errors["currency"] = error.messages[0]
+    if amount <= 0:
+        errors["amount"] = _("The amount must be above zero.")
+    codes = [c for c in diagnosis_codes.replace(";", ",").split(",") if c.strip()]
+    for code in codes:
+        try:
+            icd10.validate(code)
+        except icd10.Icd10Error as error:
+            errors["diagnosis_codes"] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    currency = currency.upper()
+    if amount_nok is None:
+        try:
+            rate = rates.rate_on(currency, invoice_date)
+        except rates.RateMissing as error:
+            raise ValidationError({"currency": str(error)}) from error
+        amount_nok = rates.to_nok(amount, rate)
+    else:
+        rate = (amount_nok / amount).quantize(Decimal("0.00000001")) if amount else Decimal(1)
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        if locked.status not in {Status.FOLLOW_UP, Status.CLOSED} and actor is not None:
+            raise TransitionRefused(_("Invoices are registered after a grant, during follow-up."))
+        expense = Expense.objects.create(
+            case=locked,
+            kind=kind,
+            category=category,
+            creditor=creditor,
+            reference=reference,
+            invoice_date=invoice_date,
+            booked_date=booked_date or invoice_date,
+            amount=amount,
+            currency=currency,
+            exchange_rate=rate,
+            amount_nok=amount_nok,
+            diagnosis_codes=", ".join(icd10.normalise(c) for c in codes),
+            procedure_codes=procedure_codes.upper(),
+            drg=drg,
+        )
+        if actor is not None:
+            _register_document(
+                locked,
+                principal=actor,
+                kind=Document.Kind.INVOICE,
+                direction=Document.Direction.INCOMING,
+                title=Expense.Kind(kind).label + (f" {reference}" if reference else ""),
+                document_date=invoice_date,
+                correspondent=creditor or locked.patient.name,
+                correspondent_is_private=kind == Expense.Kind.TRAVEL_CLAIM,
+            )
+        _audit_case(actor, locked, Action.CREATE, expense=expense.pk, amount_nok=str(amount_nok))
+    return expense
+
+
+def expense_settle(*, actor: Principal, expense: Expense, settled_on: date) -> Expense:
+    with _locked(expense.case, None) as locked:
+        _check(actor, "handle", locked)
+        current = Expense.objects.select_for_update().get(pk=expense.pk)
+        if current.state == Expense.State.SETTLED:
+            raise TransitionRefused(_("The invoice is already settled."))
+        current.state = Expense.State.SETTLED
+        current.settled_on = settled_on
+        current.save(update_fields=["state", "settled_on"])
+        expense.__dict__.update(current.__dict__)
+        _audit_case(actor, locked, Action.UPDATE, expense_settled=expense.pk)
+    return expense
+
+
+def case_close(*, actor: Principal, case: Case, version: int, closed_on: date) -> Case:
+    """Close a case: after follow-up when every invoice is settled, or a rejection nobody appealed in time."""
+
+    def apply(c: Case) -> dict[str, Any]:
+        if c.status == Status.FOLLOW_UP:
+            unsettled = c.expenses.exclude(state=Expense.State.SETTLED).count()
+            if unsettled:
+                raise TransitionRefused(
+                    _("%(count)s invoice(s) are not settled yet. A case is closed when every invoice is settled.")
+                    % {"count": unsettled}
+                )
+        if c.status == Status.REJECTED:
+            deadline = LegalDeadline.get("appeal").after(_decision_letter_date(c))
+            if closed_on <= deadline:
+                raise TransitionRefused(
+                    _("The appeal deadline runs until %(deadline)s; close the case after that.")
+                    % {"deadline": deadline.strftime("%d.%m.%Y")}
+                )
+        c.closed_on = closed_on
+        return {}
+
+    return _transition(actor, case, "close", version, apply)
+
+
+# ---------------------------------------------------------------- register of methods and templates
+
+
+def method_save(*, actor: Principal, method: Method | None, **values: Any) -> Method:
+    if not actor.has("abroad.manage_methods"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    with transaction.atomic():
+        target = method or Method()
+        for name, value in values.items():
+            setattr(target, name, value)
+        target.full_clean()
+        target.save()
+        audit_record(
+            principal=actor,
+            action=Action.UPDATE if method else Action.CREATE,
+            obj=target,
+            label=target.name,
+            detail={"decision": target.decision, "decided_on": target.decided_on},
+        )
+    return target
+
+
+def letter_template_save(*, actor: Principal, template: LetterTemplate, subject: str, body: str) -> LetterTemplate:
+    from vegvis.abroad import letters
+
+    if not actor.has("abroad.manage_letter_templates"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    letters.validate_template(body)
+    with transaction.atomic():
+        template.subject = subject
+        template.body = body
+        template.updated_by = actor.user
+        template.save()
+        audit_record(principal=actor, action=Action.UPDATE, obj=template, label=str(template))
+    return template
+
+
+def document_register_incoming(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    title: str,
+    document_date: date,
+    correspondent: str,
+    correspondent_is_private: bool,
+    content: bytes | None,
+    filename: str,
+    content_type: str,
+) -> Document:
+    with _locked(case, version) as locked:
+        _check(actor, "handle", locked)
+        document = _register_document(
+            locked,
+            principal=actor,
+            kind=Document.Kind.OTHER,
+            direction=Document.Direction.INCOMING,
+            title=title,
+            document_date=document_date,
+            correspondent=correspondent,
+            correspondent_is_private=correspondent_is_private,
+            content=content,
+            filename=filename,
+            content_type=content_type,
+        )
+    return document

@@ -1,0 +1,731 @@
+"""Pages of the treatment-abroad module. Views parse, authorise through the permission layer, call a service
+or selector, record reads in the audit trail and render; the rules live in services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vegvis.abroad import selectors, services
+from vegvis.abroad.deadlines import REASONS
+from vegvis.abroad.forms import (
+    ACTION_FORMS,
+    FOLLOW_UP_FORMS,
+    ApplicationForm,
+    AssessmentAnswerForm,
+    AssessmentLetterForm,
+    DecisionForm,
+    EmergencyAccessForm,
+    LetterTemplateForm,
+    MethodForm,
+    RatesForm,
+    SettleForm,
+    WorklistFilterForm,
+)
+from vegvis.abroad.letters import PLACEHOLDERS
+from vegvis.abroad.models import (
+    UNDECIDED_STATUSES,
+    Assessment,
+    Case,
+    Document,
+    Expense,
+    LetterTemplate,
+    Method,
+    StayNote,
+)
+from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, allowed_events
+from vegvis.access.policies import get_visible_or_404, open_emergency_access
+from vegvis.access.rules import principal, public, requires
+from vegvis.api.errors import DomainError
+from vegvis.audit.services import Action, audit_read, audit_record
+from vegvis.core import rates
+from vegvis.core.uploads import UploadRefused, check_upload
+
+CASE_FIELDS_SHOWN = [
+    "name",
+    "national_id",
+    "birth_date",
+    "address",
+    "diagnosis",
+    "requested_treatment",
+    "documents",
+    "expenses",
+]
+
+
+def _apply_errors(form: forms.BaseForm, error: ValidationError | DomainError) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    elif isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+    else:
+        form.add_error(None, error.messages)
+
+
+# ---------------------------------------------------------------- worklist and search
+
+
+@requires("abroad.view_case")
+def worklist(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    scope = "mine" if request.GET.get("vis") == "mine" else "office"
+    form = WorklistFilterForm(request.GET or None)
+    flt = selectors.WorklistFilter(scope=scope, after=selectors.parse_cursor(request.GET.get("etter")))
+    if form.is_valid():
+        data = form.cleaned_data
+        flt.category = data["category"]
+        flt.route = data["route"]
+        flt.region = data["region"]
+        flt.country = data["country"]
+        flt.hospital = data["hospital"].pk if data["hospital"] else None
+    rows = selectors.worklist(who, flt)
+    if rows:
+        audit_read(
+            who,
+            label=_("Worklist"),
+            person_ids=[c.patient_id for c in rows],
+            shown=["name", "case_number", "route", "status"],
+        )
+    query = request.GET.copy()
+    query.pop("etter", None)
+    cursor = selectors.next_cursor(rows)
+    return render(
+        request,
+        "abroad/worklist.html",
+        {
+            "rows": rows,
+            "form": form,
+            "scope": scope,
+            "reasons": REASONS,
+            "next_url": f"?{query.urlencode()}&etter={cursor}" if cursor else None,
+            "first_url": f"?{query.urlencode()}" if flt.after else None,
+        },
+    )
+
+
+@requires("abroad.view_case")
+def search(request: HttpRequest) -> HttpResponse:
+    """Search is sent by POST, because the text may be a national id, which must never stand in a URL."""
+    who = principal(request)
+    text = request.POST.get("q", "") if request.method == "POST" else ""
+    rows = selectors.search(who, text) if text else []
+    if text:
+        # The search text may be a national id: the audit keeps only that a search was made and what it showed.
+        audit_record(
+            principal=who,
+            action=Action.SEARCH,
+            label=_("Case search"),
+            person_ids=[c.patient_id for c in rows],
+            detail={"hits": len(rows)},
+        )
+    return render(request, "abroad/search.html", {"rows": rows, "searched": bool(text), "reasons": REASONS})
+
+
+# ---------------------------------------------------------------- cases
+
+
+@requires("abroad.handle_case")
+def case_new(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.application_register(actor=who, values=form.cleaned_data)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
+            return redirect("abroad:case", pk=case.pk)
+    return render(request, "abroad/application_form.html", {"form": form})
+
+
+@requires("abroad.view_case", "abroad.assess_case")
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    case = selectors.case_for_page(who, pk)
+    emergency = selectors.is_emergency_view(who, case)
+    show_full_id = who.has("core.view_full_national_id")
+    can_handle = services.policies.policy_for(Case).can(who, "handle", case)
+    events: list[tuple[str, Any]] = (
+        [
+            (event, EVENT_LABELS[event])
+            for event in allowed_events(case)
+            if who.has_any(*EVENT_PERMISSIONS[event]) and event != "register_assessment"
+        ]
+        if can_handle
+        else []
+    )
+    if (
+        can_handle
+        and case.status == "assessment_requested"
+        and case.assessments.filter(answered_on__isnull=True).exists()
+    ):
+        events.append(("register_assessment", _("Register assessment received by letter")))
+    documents = list(selectors.case_documents(case))
+    expenses = list(selectors.case_expenses(case))
+    audit_read(
+        who,
+        obj=case,
+        label=case.number,
+        person_id=case.patient_id,
+        emergency=emergency,
+        shown=CASE_FIELDS_SHOWN if show_full_id else [f for f in CASE_FIELDS_SHOWN if f != "national_id"],
+    )
+    return render(
+        request,
+        "abroad/case_detail.html",
+        {
+            "case": case,
+            "emergency": emergency,
+            "national_id": case.patient.national_id if show_full_id else case.patient.masked_national_id,
+            "events": events,
+            "can_handle": can_handle,
+            "method_consequence": services.method_consequence(case),
+            "documents": documents,
+            "expenses": expenses,
+            "expenses_total": sum((e.amount_nok for e in expenses), start=0),
+            "assessments": case.assessments.select_related("expert_community", "adviser"),
+            "appeals": case.appeals.all(),
+            "guarantees": case.guarantees.select_related("hospital"),
+            "bookings": case.bookings.all(),
+            "stay_notes": case.stay_notes.all(),
+            "reason": REASONS.get(case.due_reason, ""),
+            "show_access_log": who.has("core.view_access_log"),
+            "can_provisional_reply": can_handle
+            and case.status in UNDECIDED_STATUSES
+            and not case.provisional_reply_sent_on,
+        },
+    )
+
+
+def _decision(form: DecisionForm) -> services.DecisionData:
+    data = form.cleaned_data
+    return services.DecisionData(
+        outcome=data["outcome"],
+        decided_on=data["decided_on"],
+        grounds=data["grounds"],
+        legal_basis=data["legal_basis"],
+        coverage=form.coverage() if "cover_treatment" in form.fields else {},
+        method_override_reason=data.get("method_override_reason", ""),
+        language=data["language"],
+    )
+
+
+ActionHandler = Callable[[Any, Case, forms.Form], Any]
+
+ACTIONS: dict[str, ActionHandler] = {
+    "request_info": lambda who, case, f: services.case_request_info(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        text=f.cleaned_data["text"],
+        recipient=f.cleaned_data["recipient"],
+    ),
+    "register_info": lambda who, case, f: services.case_register_info(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        received_on=f.cleaned_data["received_on"],
+        summary=f.cleaned_data["summary"],
+        sender=f.cleaned_data["sender"],
+    ),
+    "request_assessment": lambda who, case, f: services.case_request_assessment(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        expert_community=f.cleaned_data["expert_community"],
+        question=f.cleaned_data["question"],
+        adviser=f.cleaned_data["adviser"],
+        due_on=f.cleaned_data["due_on"],
+    ),
+    "register_assessment": lambda who, case, f: services.assessment_answer(
+        actor=who,
+        assessment=f.cleaned_data["assessment"],
+        recommendation=f.cleaned_data["recommendation"],
+        conclusion=f.cleaned_data["conclusion"],
+        answered_on=f.cleaned_data["answered_on"],
+        by_letter=True,
+        version=f.cleaned_data["version"],
+    ),
+    "grant": lambda who, case, f: services.case_decide(
+        actor=who, case=case, version=f.cleaned_data["version"], decision=_decision(cast(DecisionForm, f))
+    ),
+    "reject": lambda who, case, f: services.case_decide(
+        actor=who, case=case, version=f.cleaned_data["version"], decision=_decision(cast(DecisionForm, f))
+    ),
+    "withdraw": lambda who, case, f: services.case_withdraw(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        withdrawn_on=f.cleaned_data["withdrawn_on"],
+        note=f.cleaned_data["note"],
+    ),
+    "record_external_grant": lambda who, case, f: services.case_record_external_decision(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        granted=True,
+        decided_on=f.cleaned_data["decided_on"],
+        decided_by=f.cleaned_data["decided_by"],
+        note=f.cleaned_data["note"],
+    ),
+    "record_external_rejection": lambda who, case, f: services.case_record_external_decision(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        granted=False,
+        decided_on=f.cleaned_data["decided_on"],
+        decided_by=f.cleaned_data["decided_by"],
+        note=f.cleaned_data["note"],
+    ),
+    "give_advice": lambda who, case, f: services.case_give_advice(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        advice=f.cleaned_data["advice"],
+        given_on=f.cleaned_data["given_on"],
+    ),
+    "register_appeal": lambda who, case, f: services.case_register_appeal(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        received_date=f.cleaned_data["received_date"],
+        grounds=f.cleaned_data["grounds"],
+        late_reason=f.cleaned_data["late_reason"],
+    ),
+    "reverse_on_appeal": lambda who, case, f: services.case_reverse_on_appeal(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        decided_on=f.cleaned_data["decided_on"],
+        grounds=f.cleaned_data["grounds"],
+    ),
+    "forward_appeal": lambda who, case, f: services.case_forward_appeal(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        forwarded_on=f.cleaned_data["forwarded_on"],
+        comments=f.cleaned_data["comments"],
+    ),
+    "record_appeal_upheld": lambda who, case, f: services.case_record_appeal_decision(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        reversed_=False,
+        received_on=f.cleaned_data["received_on"],
+        note=f.cleaned_data["note"],
+    ),
+    "record_appeal_reversed": lambda who, case, f: services.case_record_appeal_decision(
+        actor=who,
+        case=case,
+        version=f.cleaned_data["version"],
+        reversed_=True,
+        received_on=f.cleaned_data["received_on"],
+        note=f.cleaned_data["note"],
+    ),
+    "close": lambda who, case, f: services.case_close(
+        actor=who, case=case, version=f.cleaned_data["version"], closed_on=f.cleaned_data["closed_on"]
+    ),
+}
+
+
+def _action_form(event: str, case: Case, data: Any = None) -> forms.Form:
+    form_class = ACTION_FORMS[event]
+    initial: dict[str, Any] = {"version": case.version}
+    if event == "request_info":
+        initial["recipient"] = case.applicant_name or case.patient.name
+    if form_class is DecisionForm:
+        return DecisionForm(data, initial=initial, granting=event == "grant")
+    if form_class is AssessmentLetterForm:
+        return AssessmentLetterForm(data, initial=initial, case=case)
+    return form_class(data, initial=initial)
+
+
+@requires("abroad.handle_case", "abroad.decide_case")
+def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
+    """One step of the workflow: the form for it, and the change when it is sent."""
+    who = principal(request)
+    if event not in ACTIONS:
+        raise Http404
+    case = selectors.case_for_page(who, pk)
+    form = _action_form(event, case, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ACTIONS[event](who, case, form)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
+            return redirect("abroad:case", pk=case.pk)
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    return render(
+        request,
+        "abroad/case_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": EVENT_LABELS[event],
+            "method_consequence": services.method_consequence(case),
+            "event": event,
+        },
+    )
+
+
+def _follow_up(who: Any, case: Case, what: str, form: forms.Form, request: HttpRequest) -> None:
+    data = form.cleaned_data
+    version = data["version"]
+    if what == "provisional_reply":
+        services.case_send_provisional_reply(
+            actor=who, case=case, version=version, expected_by=data["expected_by"], reason=data["reason"]
+        )
+    elif what == "guarantee":
+        services.guarantee_issue(
+            actor=who,
+            case=case,
+            version=version,
+            hospital=data["hospital"],
+            amount=data["amount"],
+            currency=data["currency"],
+            issued_on=data["issued_on"],
+            valid_until=data["valid_until"],
+            note=data["note"],
+        )
+    elif what == "booking":
+        services.booking_add(
+            actor=who,
+            case=case,
+            version=version,
+            kind=data["kind"],
+            travellers=data["travellers"],
+            companions=data["companions"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            description=data["description"],
+            booking_reference=data["booking_reference"],
+        )
+    elif what == "stay_note":
+        services.stay_note_add(
+            actor=who, case=case, version=version, text=data["text"], follow_up_on=data["follow_up_on"]
+        )
+    elif what == "expense":
+        services.expense_add(
+            actor=who,
+            case=case,
+            version=version,
+            kind=data["kind"],
+            category=data["category"],
+            amount=data["amount"],
+            currency=data["currency"],
+            invoice_date=data["invoice_date"],
+            booked_date=data["booked_date"],
+            creditor=data["creditor"],
+            reference=data["reference"],
+            diagnosis_codes=data["diagnosis_codes"],
+            procedure_codes=data["procedure_codes"],
+            drg=data["drg"],
+        )
+    elif what == "document":
+        upload = request.FILES.get("file")
+        content, filename, content_type = None, "", ""
+        if upload is not None:
+            try:
+                content_type = check_upload(upload)
+            except UploadRefused as error:
+                raise ValidationError({"file": str(error)}) from error
+            content, filename = upload.read(), upload.name or "dokument"
+        services.document_register_incoming(
+            actor=who,
+            case=case,
+            version=version,
+            title=data["title"],
+            document_date=data["document_date"],
+            correspondent=data["correspondent"],
+            correspondent_is_private=data["correspondent_is_private"],
+            content=content,
+            filename=filename,
+            content_type=content_type,
+        )
+
+
+FOLLOW_UP_TITLES = {
+    "provisional_reply": _("Send provisional reply"),
+    "guarantee": _("Payment guarantee"),
+    "booking": _("Book travel or stay"),
+    "stay_note": _("Note from the stay"),
+    "expense": _("Register invoice or travel claim"),
+    "document": _("Register incoming document"),
+}
+
+
+@requires("abroad.handle_case")
+def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    who = principal(request)
+    if what not in FOLLOW_UP_FORMS:
+        raise Http404
+    case = selectors.case_for_page(who, pk)
+    services.policies.require(who, "handle", case)
+    form = FOLLOW_UP_FORMS[what](
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "version": case.version,
+            "travellers": case.patient.name,
+            "hospital": case.hospital_id,
+            "creditor": str(case.hospital or ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _follow_up(who, case, what, form, request)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved: %(what)s.") % {"what": FOLLOW_UP_TITLES[what]})
+            return redirect("abroad:case", pk=case.pk)
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    return render(
+        request,
+        "abroad/case_form.html",
+        {"case": case, "form": form, "title": FOLLOW_UP_TITLES[what], "multipart": what == "document"},
+    )
+
+
+@require_POST
+@requires("abroad.handle_case")
+def expense_settle(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    who = principal(request)
+    expense = get_visible_or_404(who, Expense.objects.select_related("case"), pk=expense_pk, case_id=pk)
+    form = SettleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expense_settle(actor=who, expense=expense, settled_on=form.cleaned_data["settled_on"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The invoice is settled."))
+    return redirect("abroad:case", pk=pk)
+
+
+@require_POST
+@requires("abroad.handle_case")
+def stay_note_resolve(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    who = principal(request)
+    case = selectors.case_for_page(who, pk)
+    note = get_object_or_404(StayNote, pk=note_pk, case=case)
+    services.stay_note_resolve(actor=who, note=note)
+    return redirect("abroad:case", pk=pk)
+
+
+@requires("abroad.view_case", "abroad.assess_case")
+def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    who = principal(request)
+    document = get_visible_or_404(who, Document.objects.select_related("case"), pk=document_pk, case_id=pk)
+    if not document.file:
+        raise Http404
+    audit_read(who, obj=document.case, label=document.number, person_id=document.case.patient_id, shown=["document"])
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- medical advisers
+
+
+@requires("abroad.assess_case")
+def adviser_assessments(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    rows = list(selectors.adviser_assessments(who))
+    if rows:
+        audit_read(
+            who,
+            label=_("Assessments to give"),
+            person_ids=[a.case.patient_id for a in rows],
+            shown=["name", "case_number"],
+        )
+    return render(request, "abroad/adviser_assessments.html", {"rows": rows})
+
+
+@requires("abroad.assess_case")
+def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    assessment = get_visible_or_404(
+        who, Assessment.objects.select_related("case", "case__patient", "expert_community"), pk=pk, adviser=who.user
+    )
+    case = assessment.case
+    form = AssessmentAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_answer(
+                actor=who,
+                assessment=assessment,
+                recommendation=form.cleaned_data["recommendation"],
+                conclusion=form.cleaned_data["conclusion"],
+            )
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your assessment is registered in case %(number)s.") % {"number": case.number})
+            return redirect("abroad:adviser_assessments")
+    audit_read(
+        who,
+        obj=case,
+        label=case.number,
+        person_id=case.patient_id,
+        shown=["name", "diagnosis", "requested_treatment", "documents"],
+    )
+    return render(
+        request,
+        "abroad/assessment_answer.html",
+        {"assessment": assessment, "case": case, "form": form, "documents": selectors.case_documents(case)},
+    )
+
+
+# ---------------------------------------------------------------- registers
+
+
+@requires("abroad.view_case", "abroad.manage_methods")
+def methods(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "abroad/methods.html",
+        {"methods": Method.objects.all(), "can_edit": principal(request).has("abroad.manage_methods")},
+    )
+
+
+@requires("abroad.manage_methods")
+def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    method = get_object_or_404(Method, pk=pk) if pk else None
+    form = MethodForm(request.POST or None, instance=method)
+    if request.method == "POST" and form.is_valid():
+        try:
+            values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            services.method_save(actor=principal(request), method=method, **values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The register is updated."))
+            return redirect("abroad:methods")
+    return render(
+        request,
+        "abroad/simple_form.html",
+        {"form": form, "title": _("Method in Nye metoder"), "back": reverse("abroad:methods")},
+    )
+
+
+@requires("abroad.manage_letter_templates")
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    return render(request, "abroad/letter_templates.html", {"templates": LetterTemplate.objects.all()})
+
+
+@requires("abroad.manage_letter_templates")
+def letter_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(LetterTemplate, pk=pk)
+    form = LetterTemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.letter_template_save(actor=principal(request), template=template, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The letter template is saved. Letters already sent are not changed."))
+            return redirect("abroad:letter_templates")
+    return render(
+        request, "abroad/letter_template_form.html", {"form": form, "template": template, "placeholders": PLACEHOLDERS}
+    )
+
+
+@requires("abroad.import_cases")
+def exchange_rates(request: HttpRequest) -> HttpResponse:
+    from vegvis.core.models import ExchangeRate
+
+    form = RatesForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload(upload, allowed={"text/csv", "text/plain"})
+            result = rates.rates_import(upload.read().decode("utf-8-sig"))
+        except (UploadRefused, UnicodeDecodeError) as error:
+            form.add_error("file", str(error) if isinstance(error, UploadRefused) else _("The file is not UTF-8 text."))
+        except rates.RateFileError as error:
+            for problem in error.problems[:50]:
+                form.add_error("file", problem)
+        else:
+            messages.success(
+                request,
+                _("%(created)s new and %(updated)s updated rates imported.")
+                % {"created": result.created, "updated": result.updated},
+            )
+            return redirect("abroad:exchange_rates")
+    latest = (
+        ExchangeRate.objects.order_by("currency", "-date").distinct("currency")
+        if _is_pg()
+        else ExchangeRate.objects.order_by("-date")[:20]
+    )
+    return render(request, "abroad/exchange_rates.html", {"form": form, "latest": latest})
+
+
+def _is_pg() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@requires("access.use_emergency_access")
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = selectors.CASE_NUMBER.match(form.cleaned_data["case_number"])
+        case = None
+        if number:
+            case = Case.objects.filter(
+                office=form.cleaned_data["office"], number=f"{int(number.group(1)):04d}/{int(number.group(2)):04d}"
+            ).first()
+        if case is None:
+            form.add_error("case_number", _("No case with this number at that office."))
+        else:
+            open_emergency_access(principal=who, obj=case, reason=form.cleaned_data["reason"])
+            messages.warning(
+                request, _("Emergency access is open for 12 hours. Everything you see is logged and reviewed.")
+            )
+            return redirect("abroad:case", pk=case.pk)
+    return render(request, "abroad/emergency_access.html", {"form": form})
+
+
+# ---------------------------------------------------------------- public journal
+
+
+@public
+def public_journal(request: HttpRequest) -> HttpResponse:
+    """The offices' public journal (offentleglova): registrations with the screened parts shown as ******.
+
+    Newest first, paged by a cursor on (registered_on, id) so it stays fast however long the journal grows.
+    """
+    from vegvis.core.models import Office
+
+    office_code = request.GET.get("kontor", "")
+    rows, cursor = selectors.journal_page(office_code=office_code, after=request.GET.get("etter"))
+    query = request.GET.copy()
+    query.pop("etter", None)
+    return render(
+        request,
+        "abroad/public_journal.html",
+        {
+            "rows": rows,
+            "offices": Office.objects.all(),
+            "office_code": office_code,
+            "next_url": f"?{query.urlencode()}&etter={cursor}" if cursor else None,
+        },
+    )
