@@ -74,24 +74,86 @@ def _date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def letter_context(case: Case, extra: dict[str, Any] | None = None) -> dict[str, str]:
-    """Plain strings only: what a template may show about the case."""
-    from vegvis.abroad.services import method_consequence
+# Letters are always Norwegian (bokmål or nynorsk), whatever language the case handler's screen is in.
+LETTER_TEXTS = {
+    "nb": {
+        "treatment": "Behandling ved sykehuset i utlandet",
+        "travel": "Reise for pasienten",
+        "stay": "Opphold under behandlingen",
+        "companion": "Reise og opphold for ledsager",
+        "guarantee": "Betalingsgaranti til sykehuset",
+        "period": "Periode: {start}–{end}",
+        "see_grounds": "Se begrunnelsen.",
+        "copy_to": "kopi til",
+        "no_method": "Behandlingen er ikke vurdert i Nye metoder.",
+        "not_introduced": (
+            "Beslutningsforum for nye metoder besluttet {date} at «{method}» ikke skal innføres. Pasienten har da ikke "
+            "rett til å få dekket behandlingen i utlandet, jf. pasient- og brukerrettighetsloven § 2-4 a tredje ledd."
+        ),
+        "introduced": "«{method}» er innført i Norge ({date}), og tilbys her.",
+        "under_assessment": "«{method}» er til vurdering i Nye metoder.",
+        "override": "Vi har likevel innvilget søknaden fordi: {reason}",
+        "assessment": "{expert}: {recommendation}. {conclusion}",
+        "supports": "støtter behandling i utlandet",
+        "does_not_support": "støtter ikke behandling i utlandet",
+        "unclear": "uklart, trenger mer informasjon",
+    },
+    "nn": {
+        "treatment": "Behandling ved sjukehuset i utlandet",
+        "travel": "Reise for pasienten",
+        "stay": "Opphald under behandlinga",
+        "companion": "Reise og opphald for følgjeperson",
+        "guarantee": "Betalingsgaranti til sjukehuset",
+        "period": "Periode: {start}–{end}",
+        "see_grounds": "Sjå grunngivinga.",
+        "copy_to": "kopi til",
+        "no_method": "Behandlinga er ikkje vurdert i Nye metodar.",
+        "not_introduced": (
+            "Beslutningsforum for nye metodar vedtok {date} at «{method}» ikkje skal innførast. Pasienten har då ikkje "
+            "rett til å få dekt behandlinga i utlandet, jf. pasient- og brukarrettslova § 2-4 a tredje ledd."
+        ),
+        "introduced": "«{method}» er innført i Noreg ({date}), og blir tilbydd her.",
+        "under_assessment": "«{method}» er til vurdering i Nye metodar.",
+        "override": "Vi har likevel innvilga søknaden fordi: {reason}",
+        "assessment": "{expert}: {recommendation}. {conclusion}",
+        "supports": "støttar behandling i utlandet",
+        "does_not_support": "støttar ikkje behandling i utlandet",
+        "unclear": "uklart, treng meir informasjon",
+    },
+}
+OUTCOME_TEXTS = {
+    "nb": {"granted": "innvilget", "partly_granted": "delvis innvilget", "rejected": "avslått", "withdrawn": "trukket"},
+    "nn": {"granted": "innvilga", "partly_granted": "delvis innvilga", "rejected": "avslått", "withdrawn": "trekt"},
+}
+COVERAGE_KEYS = ("treatment", "travel", "stay", "companion", "guarantee")
 
+
+def _method_text(case: Case, texts: dict[str, str]) -> str:
+    method = case.method
+    if method is None:
+        return texts["no_method"]
+    key = {"not_introduced": "not_introduced", "introduced": "introduced"}.get(method.decision, "under_assessment")
+    text = texts[key].format(method=method.name, date=_date(method.decided_on))
+    if case.method_override_reason:
+        text += " " + texts["override"].format(reason=case.method_override_reason)
+    return text
+
+
+def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language: str = "nb") -> dict[str, str]:
+    """Plain strings only: what a template may show about the case, in the letter's language."""
+    texts = LETTER_TEXTS.get(language, LETTER_TEXTS["nb"])
     chapter = chapter_for(case.diagnosis_icd10)
     answered = case.assessments.filter(answered_on__isnull=False).order_by("-answered_on").first() if case.pk else None
     appeal_deadline = LegalDeadline.get("appeal")
     body = Appeal.Body.STATSFORVALTEREN if case.route == Route.PGD else Appeal.Body.KLAGENEMNDA
     coverage = case.coverage or {}
-    covered = [label for key, label in COVERAGE_LABELS.items() if coverage.get(key)]
+    covered = [texts[key] for key in COVERAGE_KEYS if coverage.get(key)]
     if coverage.get("period_from") or coverage.get("period_to"):
-        covered.append(
-            _("Period: %(start)s–%(end)s")
-            % {"start": coverage.get("period_from", ""), "end": coverage.get("period_to", "")}
-        )
+        covered.append(texts["period"].format(start=coverage.get("period_from", ""), end=coverage.get("period_to", "")))
     if coverage.get("note"):
         covered.append(str(coverage["note"]))
     poa = case.power_of_attorney
+    outcome = case.final_outcome or case.outcome
     context = {
         "patient_name": case.patient.name,
         "case_number": case.number,
@@ -99,17 +161,19 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None) -> dict[str,
         "requested_treatment": case.requested_treatment,
         "hospital": str(case.hospital) if case.hospital else "",
         "diagnosis": f"{case.diagnosis_icd10} ({chapter.title_nb})" if chapter else case.diagnosis_icd10,
-        "outcome": case.get_final_outcome_display() or case.get_outcome_display(),
+        "outcome": OUTCOME_TEXTS.get(language, OUTCOME_TEXTS["nb"]).get(outcome, ""),
         "decided_on": _date(case.decided_on),
         "legal_basis": case.legal_basis,
         "grounds": case.grounds,
-        "assessment": (
-            f"{answered.expert_community}: {answered.get_recommendation_display()}. {answered.conclusion}"
-            if answered
-            else ""
-        ),
-        "nye_metoder": method_consequence(case) or _("The method is not registered in Nye metoder."),
-        "coverage": "\n".join(f"– {line}" for line in covered) if covered else _("See the grounds."),
+        "assessment": texts["assessment"].format(
+            expert=answered.expert_community,
+            recommendation=texts.get(answered.recommendation, ""),
+            conclusion=answered.conclusion,
+        )
+        if answered
+        else "",
+        "nye_metoder": _method_text(case, texts),
+        "coverage": "\n".join(f"– {line}" for line in covered) if covered else texts["see_grounds"],
         "appeal_deadline_weeks": str(appeal_deadline.amount),
         "appeal_deadline_reference": appeal_deadline.legal_reference,
         "appeals_body": str(body.label),
@@ -125,19 +189,10 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None) -> dict[str,
     return context
 
 
-COVERAGE_LABELS = {
-    "treatment": _("Treatment at the hospital abroad"),
-    "travel": _("Travel for the patient"),
-    "stay": _("Stay during the treatment"),
-    "companion": _("Travel and stay for a companion"),
-    "guarantee": _("Payment guarantee to the hospital"),
-}
-
-
 def recipients_line(case: Case) -> str:
     """The patient, and the representative with power of attorney, who gets the letter too."""
     if case.power_of_attorney:
-        return f"{case.patient.name}; {_('copy to')} {case.power_of_attorney.representative_name}"
+        return f"{case.patient.name}; {LETTER_TEXTS['nb']['copy_to']} {case.power_of_attorney.representative_name}"
     return case.patient.name
 
 
@@ -145,7 +200,7 @@ def render_html(kind: str, case: Case, *, language: str = "nb", extra: dict[str,
     template = LetterTemplate.objects.filter(kind=kind, language=language).first() or LetterTemplate.objects.get(
         kind=kind, language="nb"
     )
-    context = letter_context(case, extra)
+    context = letter_context(case, extra, language=template.language)
     body = _ENGINE.from_string(template.body).render(Context(context))
     subject = _ENGINE.from_string(template.subject).render(Context(context))
     with override(language if language == "nb" else "nb"):

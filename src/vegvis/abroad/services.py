@@ -41,7 +41,7 @@ from vegvis.abroad.models import (
     StayNote,
     TravelBooking,
 )
-from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, machine_for
+from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.api.errors import Conflict, DomainError
@@ -123,11 +123,19 @@ def _check(principal: Principal | None, action: str, case: Case) -> None:
 
 
 @contextmanager
-def _locked(case: Case, expected_version: int | None) -> Iterator[Case]:
-    """Lock the case row and refuse if someone changed it since the caller read it."""
+def _locked(
+    case: Case, expected_version: int | None, principal: Principal | None = None, action: str = "handle"
+) -> Iterator[Case]:
+    """Check access, lock the case row and refuse if someone changed it since the caller read it.
+
+    Access is checked before the transaction opens, so a refusal's audit entry is kept when the change is not.
+    """
+    _check(principal, action, case)
     with transaction.atomic():
         locked = (
-            Case.objects.select_for_update().select_related("patient", "office", "method", "hospital").get(pk=case.pk)
+            Case.objects.select_for_update(of=("self",))
+            .select_related("patient", "office", "method", "hospital")
+            .get(pk=case.pk)
         )
         if expected_version is not None and locked.version != expected_version:
             raise CaseChanged(
@@ -140,24 +148,36 @@ def _locked(case: Case, expected_version: int | None) -> Iterator[Case]:
         case.__dict__.update(locked.__dict__)
 
 
-def _fire(principal: Principal | None, case: Case, event: str) -> str:
-    """Move the case along one edge of the workflow, after checking route and permission."""
+# Conditions on the case's data that the state alone does not express, checked before a step is offered.
+EVENT_CONDITIONS: dict[str, Callable[[Case], bool]] = {
+    "register_appeal": lambda case: case.final_outcome == Outcome.REJECTED,
+    "close": lambda case: (
+        case.status != Status.FOLLOW_UP or not case.expenses.exclude(state=Expense.State.SETTLED).exists()
+    ),
+}
+
+
+def available_events(principal: Principal, case: Case) -> list[str]:
+    """The steps this principal can take on the case now: route, state, data and permission all allow them."""
+    return [
+        event
+        for event in allowed_events(case)
+        if principal.has_any(*EVENT_PERMISSIONS[event]) and EVENT_CONDITIONS.get(event, lambda _c: True)(case)
+    ]
+
+
+def _check_edge(case: Case, event: str) -> None:
+    """Refuse, with a message for the user, an event the route or the case's state does not allow."""
     if event not in ROUTE_EVENTS[case.route]:
         raise TransitionRefused(
             _("“%(event)s” is not possible for %(route)s.")
             % {"event": EVENT_LABELS[event], "route": case.get_route_display()}
         )
-    if principal is not None and not principal.has_any(*EVENT_PERMISSIONS[event]):
-        _deny(principal, case, event)
-    before = case.status
-    try:
-        machine_for(case).send(event)
-    except TransitionNotAllowed:
+    if event not in {e.id for e in machine_for(case).allowed_events}:
         raise TransitionRefused(
             _("“%(event)s” is not possible while the case is “%(status)s”.")
-            % {"event": EVENT_LABELS[event], "status": Status(before).label}
-        ) from None
-    return before
+            % {"event": EVENT_LABELS[event], "status": Status(case.status).label}
+        )
 
 
 def _transition(
@@ -168,11 +188,18 @@ def _transition(
     apply: Callable[[Case], dict[str, Any]] | None = None,
     action: str = "handle",
 ) -> Case:
-    """The one path every status change takes: lock, check, apply, move, audit — in one transaction."""
-    with _locked(case, expected_version) as locked:
-        _check(principal, action, locked)
-        before = _fire(principal, locked, event)
+    """The one path every status change takes: lock, check the edge, apply (guards and data), move, audit —
+    in one transaction. Guards run before the move, so they see the state the user saw."""
+    if principal is not None and not principal.has_any(*EVENT_PERMISSIONS[event]):
+        _deny(principal, case, event)
+    with _locked(case, expected_version, principal, action) as locked:
+        before = locked.status
+        _check_edge(locked, event)
         detail = apply(locked) if apply else {}
+        try:
+            machine_for(locked).send(event)
+        except TransitionNotAllowed:  # the edge was checked above; this would be a bug in the table
+            raise TransitionRefused(_("The step is not possible now.")) from None
         _audit_case(principal, locked, Action.TRANSITION, event=event, status=[before, locked.status], **(detail or {}))
     return case
 
@@ -195,6 +222,10 @@ def _register_document(
 ) -> Document:
     """Register a document in the case file; numbers YYYY/NNNN-n follow the case's own counter."""
     sequence = (case.documents.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    if correspondent and case.patient.name and case.patient.name in correspondent:
+        correspondent_is_private = (
+            True  # the patient's name is screened in the public journal, whatever the caller said
+        )
     document = Document(
         case=case,
         sequence=sequence,
@@ -319,7 +350,8 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             title=_("%(route)s for %(name)s") % {"route": Route(case.route).label, "name": data.patient.name},
             document_date=data.received_date,
             correspondent=data.applicant_name or str(data.referring_organisation or data.patient.name),
-            correspondent_is_private=data.applicant in {Case.Applicant.PATIENT, Case.Applicant.REPRESENTATIVE},
+            correspondent_is_private=data.applicant in {Case.Applicant.PATIENT, Case.Applicant.REPRESENTATIVE}
+            or not (data.applicant_name or data.referring_organisation),
         )
         _audit_case(actor, case, Action.CREATE, route=case.route, office=office.code)
     return case
@@ -369,6 +401,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
                 method=values.get("method"),
                 hospital=values.get("hospital"),
                 office=values.get("office"),
+                external_id=values.get("external_id"),
             ),
         )
 
@@ -377,8 +410,7 @@ CASE_EDITABLE = ["requested_treatment", "method", "hospital", "diagnosis_icd10",
 
 
 def case_update(*, actor: Principal, case: Case, version: int, **values: Any) -> Case:
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         changed = {}
         for name, value in values.items():
             if name not in CASE_EDITABLE:
@@ -534,8 +566,7 @@ def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, e
     """A provisional reply when no decision can be made within a month (forvaltningsloven § 11 a)."""
     from vegvis.abroad import letters
 
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         if locked.status not in {s.value for s in deadlines.UNDECIDED}:
             raise TransitionRefused(_("A provisional reply is only sent before the decision."))
         pdf = letters.render_pdf(
@@ -907,8 +938,7 @@ def guarantee_issue(
     note: str = "",
 ) -> PaymentGuarantee:
     validate_currency(currency)
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         if locked.status != Status.FOLLOW_UP:
             raise TransitionRefused(_("A payment guarantee is given after a grant, during follow-up."))
         guarantee = PaymentGuarantee.objects.create(
@@ -951,8 +981,7 @@ def booking_add(
 ) -> TravelBooking:
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date is before the start date.")})
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         if locked.status != Status.FOLLOW_UP:
             raise TransitionRefused(_("Travel and stay are booked after a grant, during follow-up."))
         booking = TravelBooking.objects.create(
@@ -974,8 +1003,7 @@ def stay_note_add(
 ) -> StayNote:
     if not text.strip():
         raise ValidationError({"text": _("Write what happened.")})
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         note = StayNote.objects.create(
             case=locked,
             written_on=timezone.localdate(),
@@ -988,8 +1016,7 @@ def stay_note_add(
 
 
 def stay_note_resolve(*, actor: Principal, note: StayNote) -> StayNote:
-    with _locked(note.case, None) as locked:
-        _check(actor, "handle", locked)
+    with _locked(note.case, None, actor) as locked:
         StayNote.objects.filter(pk=note.pk).update(resolved_on=timezone.localdate())
         note.refresh_from_db()
         _audit_case(actor, locked, Action.UPDATE, stay_note_resolved=note.pk)
@@ -1039,8 +1066,7 @@ def expense_add(
         amount_nok = rates.to_nok(amount, rate)
     else:
         rate = (amount_nok / amount).quantize(Decimal("0.00000001")) if amount else Decimal(1)
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         if locked.status not in {Status.FOLLOW_UP, Status.CLOSED} and actor is not None:
             raise TransitionRefused(_("Invoices are registered after a grant, during follow-up."))
         expense = Expense.objects.create(
@@ -1075,8 +1101,7 @@ def expense_add(
 
 
 def expense_settle(*, actor: Principal, expense: Expense, settled_on: date) -> Expense:
-    with _locked(expense.case, None) as locked:
-        _check(actor, "handle", locked)
+    with _locked(expense.case, None, actor) as locked:
         current = Expense.objects.select_for_update().get(pk=expense.pk)
         if current.state == Expense.State.SETTLED:
             raise TransitionRefused(_("The invoice is already settled."))
@@ -1166,8 +1191,7 @@ def document_register_incoming(
     filename: str,
     content_type: str,
 ) -> Document:
-    with _locked(case, version) as locked:
-        _check(actor, "handle", locked)
+    with _locked(case, version, actor) as locked:
         document = _register_document(
             locked,
             principal=actor,

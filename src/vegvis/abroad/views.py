@@ -42,7 +42,7 @@ from vegvis.abroad.models import (
     Method,
     StayNote,
 )
-from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, allowed_events
+from vegvis.abroad.workflow import EVENT_LABELS
 from vegvis.access.policies import get_visible_or_404, open_emergency_access
 from vegvis.access.rules import principal, public, requires
 from vegvis.api.errors import DomainError
@@ -157,21 +157,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     emergency = selectors.is_emergency_view(who, case)
     show_full_id = who.has("core.view_full_national_id")
     can_handle = services.policies.policy_for(Case).can(who, "handle", case)
-    events: list[tuple[str, Any]] = (
-        [
-            (event, EVENT_LABELS[event])
-            for event in allowed_events(case)
-            if who.has_any(*EVENT_PERMISSIONS[event]) and event != "register_assessment"
-        ]
-        if can_handle
-        else []
-    )
-    if (
-        can_handle
-        and case.status == "assessment_requested"
-        and case.assessments.filter(answered_on__isnull=True).exists()
-    ):
-        events.append(("register_assessment", _("Register assessment received by letter")))
+    events: list[tuple[str, Any]] = []
+    if can_handle:
+        for event in services.available_events(who, case):
+            if event == "register_assessment":
+                if case.assessments.filter(answered_on__isnull=True, adviser__isnull=True).exists():
+                    events.append((event, _("Register assessment received by letter")))
+            else:
+                events.append((event, EVENT_LABELS[event]))
     documents = list(selectors.case_documents(case))
     expenses = list(selectors.case_expenses(case))
     audit_read(
