@@ -1,7 +1,5 @@
 """Reference data and the caller's own identity."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 

@@ -32,8 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="nb_NO")
-    last_name = factory.Faker("last_name", locale="nb_NO")
+    first_name = factory.Faker("first_name", locale="no_NO")
+    last_name = factory.Faker("last_name", locale="no_NO")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -79,13 +79,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
         exclude = ("national_id",)
 
-    name = factory.Faker("name", locale="nb_NO")
+    name = factory.Faker("name", locale="no_NO")
     birth_date = date(1980, 5, 17)
     national_id = factory.LazyAttribute(lambda p: synthetic_id(p.birth_date))
     national_id_cipher = factory.LazyAttribute(lambda p: crypto.encrypt(p.national_id))
     national_id_hash = factory.LazyAttribute(lambda p: crypto.lookup_hash(p.national_id))
     id_kind = "synthetic"
     home_region = factory.LazyFunction(lambda: region("helse-sor-ost"))
-    address_line = factory.Faker("street_address", locale="nb_NO")
+    address_line = factory.Faker("street_address", locale="no_NO")
     postal_code = "0450"
     city = "Oslo"
