@@ -7,4 +7,4 @@ class AbroadConfig(AppConfig):
     verbose_name = "Treatment abroad"
 
     def ready(self) -> None:
-        from vegvis.abroad import navigation, policies  # noqa: F401  (register policies, menu and home panels)
+        from vegvis.abroad import navigation, policies, tasks  # noqa: F401  (policies, menu, home panels, daily tasks)

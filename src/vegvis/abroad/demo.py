@@ -58,6 +58,9 @@ DEMO_RATES = {"EUR": "10.75", "SEK": "1.03", "DKK": "1.44", "GBP": "12.40", "USD
 
 def populate(context: DemoContext) -> None:
     _demo_rates(context)
+    if Case.objects.exists() and not context.shared.get("again"):
+        context.say("Treatment-abroad cases exist already; none added (use --again to add more)\n")
+        return
     hospitals = {h.name: h for h in Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)}
     experts = list(Organisation.objects.filter(kind=Organisation.Kind.EXPERT_COMMUNITY))
     regions = list(Region.objects.all())

@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("personer/<int:person_id>/", views.person_log, name="person_log"),
+    path("kontroller/", views.verify, name="verify"),
 ]

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=150, help="treatment-abroad cases to create (default 150)")
         parser.add_argument("--seed", type=int, default=2020, help="random seed, for the same data every time")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument("--again", action="store_true", help="add more demo cases even if some exist")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.VEGVIS_ALLOW_SYNTHETIC_IDS:
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             with_users=settings.VEGVIS_DEMO_USERS,
             out=None if options["quiet"] else self.stdout,
         )
+        context.shared["again"] = options["again"]
         for config in apps.get_app_configs():
             if not config.name.startswith("vegvis."):
                 continue

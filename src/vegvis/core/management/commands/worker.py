@@ -21,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from vegvis.core.tasks import schedule_daily_tasks
+
+        for path in schedule_daily_tasks():
+            self.stdout.write(f"queued the next daily run of {path}")
         arguments = ["--queue-name", options["queue_name"], "--interval", str(options["interval"])]
         if options["batch"]:
             arguments.append("--batch")

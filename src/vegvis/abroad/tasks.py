@@ -1,0 +1,60 @@
+"""Background work of the treatment-abroad module: the daily deadline reminder to each case handler."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from vegvis.abroad.deadlines import REASONS
+from vegvis.abroad.models import Case, Status
+from vegvis.core.tasks import queue_next, register_daily
+
+REMINDER_DAYS = 7
+REMINDER_TIME = time(6, 30)
+
+
+@task()
+def send_deadline_reminders() -> int:
+    """Mail each case handler the open cases that are due within a week or overdue.
+
+    The mail carries case numbers, what is due and links only: no names or health information leave Vegvis
+    by e-mail. Returns the number of mails sent, and queues tomorrow's run.
+    """
+    today = timezone.localdate()
+    due = (
+        Case.objects.exclude(status=Status.CLOSED)
+        .filter(handler__isnull=False, handler__is_active=True, due_on__lte=today + timedelta(days=REMINDER_DAYS))
+        .exclude(Q(handler__email=""))
+        .select_related("handler")
+        .order_by("handler_id", "due_on", "id")
+        .only("number", "due_on", "due_reason", "handler__email", "handler__first_name", "handler__username")
+    )
+    per_handler: dict[str, list[Case]] = defaultdict(list)
+    for case in due.iterator(chunk_size=2000):
+        per_handler[case.handler.email].append(case)  # type: ignore[union-attr]
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for email, cases in per_handler.items():
+            lines = [
+                f"{c.number}  {REASONS.get(c.due_reason, '')}  {c.due_on:%d.%m.%Y}"
+                + ("  " + _("(overdue)") if c.due_on and c.due_on < today else "")
+                + f"\n    {settings.VEGVIS_BASE_URL}{reverse('abroad:case', args=[c.pk])}"
+                for c in cases
+            ]
+            body = _("These cases are due within a week or overdue:") + "\n\n" + "\n".join(lines)
+            subject = _("Vegvis: %(count)s cases need action") % {"count": len(cases)}
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    queue_next(send_deadline_reminders, REMINDER_TIME)
+    return sent
+
+
+register_daily(send_deadline_reminders, REMINDER_TIME)

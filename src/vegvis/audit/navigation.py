@@ -1,0 +1,34 @@
+"""The system administrator's home panel: the audit trail's state and the way into administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from vegvis.access.principal import Principal
+from vegvis.core.navigation import HomePanel, register_panel
+
+
+def last_verification() -> Any:
+    from django_tasks_db.models import DBTaskResult
+
+    from vegvis.audit.tasks import verify_audit_chain
+
+    return DBTaskResult.objects.filter(task_path=verify_audit_chain.module_path).order_by("-enqueued_at").first()
+
+
+def _admin(request: HttpRequest, who: Principal) -> dict[str, Any]:
+    from vegvis.accounts.models import Role
+    from vegvis.audit.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    roles = Role.objects.order_by("home_order").prefetch_related("assignments")
+    return {
+        "entries": head.last_seq if head else 0,
+        "verification": last_verification(),
+        "roles": [(role, role.assignments.count()) for role in roles],
+    }
+
+
+register_panel(HomePanel("audit-admin", "audit/panels/admin.html", ("accounts.administer", "audit.verify_audit"), _admin, order=50))
