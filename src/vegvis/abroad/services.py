@@ -65,10 +65,28 @@ class TransitionRefused(Conflict):
 
 def office_for(person: Person) -> Office:
     """The office that handles the patient's home region (OUS handles Helse Sør-Øst and Helse Nord)."""
-    office = Office.objects.filter(regions=person.home_region_id).order_by("id").first()
+    return office_for_region(person.home_region_id)
+
+
+def office_for_region(region_id: int) -> Office:
+    office = Office.objects.filter(regions=region_id).order_by("id").first()
     if office is None:
-        raise DomainError(_("No office handles the region %(region)s.") % {"region": person.home_region})
+        raise DomainError(_("No office handles this region."), field="home_region")
     return office
+
+
+def _check_office(actor: Principal | None, office: Office) -> None:
+    """Only staff of the office may register its cases; a refusal is audited (call outside transactions)."""
+    if actor is None or actor.user is None:
+        return
+    grant = actor.grant("abroad.handle_case")
+    if not (grant.everywhere or office.pk in grant.office_ids):
+        from django.core.exceptions import PermissionDenied
+
+        from vegvis.audit.services import audit_denied
+
+        audit_denied(actor, obj=office, label=office.name, detail={"action": "register case"})
+        raise PermissionDenied
 
 
 def _next_case_serial(office: Office, year: int) -> int:
@@ -308,12 +326,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
     if errors:
         raise ValidationError(errors)
     office = data.office or office_for(data.patient)
-    if actor is not None and actor.user is not None:
-        grant = actor.grant("abroad.handle_case")
-        if not (grant.everywhere or office.pk in grant.office_ids):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
+    _check_office(actor, office)
     with transaction.atomic():
         year = data.received_date.year
         serial = _next_case_serial(office, year)
@@ -361,6 +374,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
     """A new application from the web form: the person, any power of attorney and the case, all or nothing."""
     from vegvis.core.services import person_get_or_create
 
+    _check_office(actor, values.get("office") or office_for_region(values["home_region"].pk))
     with transaction.atomic():
         person, _created = person_get_or_create(
             actor=actor,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,8 +30,12 @@ class IdleTimeoutMiddleware:
             last = request.session.get(LAST_SEEN, now)
             if now - last > settings.VEGVIS_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, _("You were logged out after a period of inactivity."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                # This middleware runs outside MessageMiddleware, so it stores its message itself.
+                notice = default_storage(request)
+                notice.add(messages.INFO, _("You were logged out after a period of inactivity."))
+                response = redirect(f"{reverse('accounts:login')}?next={request.path}")
+                notice.update(response)
+                return response
             if now - last >= TOUCH_INTERVAL or LAST_SEEN not in request.session:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
@@ -39,7 +44,10 @@ class IdleTimeoutMiddleware:
 class RequireSecondFactorMiddleware:
     """Where VEGVIS_REQUIRE_2FA is on (production), a logged-in user must pass TOTP before anything else."""
 
-    ALLOWED_PREFIXES = ("/konto/", "/static/", "/i18n/", "/healthz", "/api/")
+    # The API refuses sessions without the second factor itself (api/auth.py), with 401 rather than a redirect.
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/api/")
+    # Only the pages that finish or abandon logging in; not the rest of /konto/, where API tokens are made.
+    ALLOWED_VIEWS = ("accounts:login", "accounts:logout", "accounts:otp_setup", "accounts:otp_verify")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -52,6 +60,7 @@ class RequireSecondFactorMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and request.path not in {reverse(name) for name in self.ALLOWED_VIEWS}
         ):
             from django_otp import user_has_device
 

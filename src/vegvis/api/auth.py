@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,8 +32,25 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSessionAuth(SessionAuth):
+    """The browser's login session: CSRF-checked on unsafe methods, and only once past the second factor."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a logged-in session there is nothing for CSRF to protect: the caller is unauthenticated (401),
+        # not refused (403), also when it sent a revoked or mistyped bearer token.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
+        if user is not None and settings.VEGVIS_REQUIRE_2FA and not _is_verified(user):
+            return None  # the pages send such a user to the second factor; the API answers 401
         if user is not None:
             request.auth_user = user  # type: ignore[attr-defined]
         return user
+
+
+def _is_verified(user: Any) -> bool:
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
+    return bool(is_verified and is_verified())

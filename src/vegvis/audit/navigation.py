@@ -31,4 +31,6 @@ def _admin(request: HttpRequest, who: Principal) -> dict[str, Any]:
     }
 
 
-register_panel(HomePanel("audit-admin", "audit/panels/admin.html", ("accounts.administer", "audit.verify_audit"), _admin, order=50))
+register_panel(
+    HomePanel("audit-admin", "audit/panels/admin.html", ("accounts.administer", "audit.verify_audit"), _admin, order=50)
+)

@@ -7,8 +7,16 @@ where every read is audited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.access.rules import principal
@@ -24,6 +32,30 @@ class VegvisAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return principal(request).has(self.access_permission)
+
+    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+        """Vegvis' login page for visitors, and 403 (audited) for users without the permission, instead of the
+        admin's own login form (which only knows Django's is_staff)."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            who = principal(request)
+            if not who.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not self.has_permission(request):
+                from vegvis.audit.services import audit_denied
+
+                audit_denied(who, label=request.path[:200], detail={"needs": [self.access_permission]})
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if principal(request).is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", reverse(f"{self.name}:index")), settings.LOGIN_URL)
 
 
 admin_site = VegvisAdminSite(name="vegvis_admin")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from vegvis.accounts.models import User
+from vegvis.testing.browser import chromium, console_log, page  # noqa: F401  (the browser starts only when asked for)
 from vegvis.testing.factories import UserFactory
 
 
@@ -60,3 +63,12 @@ def analyst(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def sysadmin(make_user: Callable[..., User]) -> User:
     return make_user("system_administrator", username="sysadmin")
+
+
+@pytest.fixture
+def norwegian_catalogue() -> None:
+    """Tests of Norwegian text need the compiled catalogue, which ``make setup`` builds (``make messages``)."""
+    po = Path(settings.LOCALE_PATHS[0]) / "nb" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        pytest.fail(f"{mo} is missing or older than the .po file: run `make messages`")

@@ -1,0 +1,190 @@
+"""Who gets what from the treatment-abroad pages and API.
+
+Cases belong to Oslo universitetssykehus' office (the matrix's case handler and office lead work there); the
+other office's case handler gets 404 for them, exactly as for a case that does not exist. The medical adviser
+sees only cases with an assessment assigned to them (see ``assigned_assessment``).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from vegvis.testing.access_matrix import (
+    Actors,
+    Redirect,
+    api_staff_only,
+    everyone,
+    expect,
+    staff_only,
+)
+
+TO_CASE = Redirect("/utland/saker/", prefix=True)
+OFFICE_STAFF = {"case_handler": 200, "case_handler_other_office": 200, "office_lead": 200}
+OWN_OFFICE = {"case_handler": 200, "case_handler_other_office": 404, "office_lead": 200}
+
+
+def _case(state: str = "received") -> Any:
+    from vegvis.testing.abroad import make_case
+
+    return make_case(state, home_region="helse-sor-ost")
+
+
+def a_case(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case().pk}
+
+
+def a_case_id(actors: Actors) -> Mapping[str, Any]:
+    return {"case_id": _case().pk}
+
+
+def a_follow_up_case(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case("follow_up").pk, "what": "booking"}
+
+
+def a_case_step(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case().pk, "event": "request_info"}
+
+
+def an_invoice(actors: Actors) -> Mapping[str, Any]:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from vegvis.abroad import services
+    from vegvis.testing.abroad import OPERATOR
+
+    case = _case("follow_up")
+    expense = services.expense_add(
+        actor=OPERATOR,
+        case=case,
+        version=None,
+        kind="travel_claim",
+        category="travel",
+        amount=Decimal("1200"),
+        currency="NOK",
+        invoice_date=timezone.localdate(),
+    )
+    return {"pk": case.pk, "expense_pk": expense.pk}
+
+
+def a_stay_note(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.abroad import services
+    from vegvis.testing.abroad import OPERATOR
+
+    case = _case("follow_up")
+    note = services.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
+    return {"pk": case.pk, "note_pk": note.pk}
+
+
+def a_letter(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.abroad.models import Document
+
+    case = _case("rejected")
+    return {"pk": case.pk, "document_pk": case.documents.get(kind=Document.Kind.DECISION).pk}
+
+
+def assigned_assessment(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.abroad import services
+    from vegvis.testing.abroad import OPERATOR, expert_community
+
+    case = _case()
+    services.case_request_assessment(
+        actor=OPERATOR,
+        case=case,
+        version=case.version,
+        expert_community=expert_community(),
+        question="Adekvat tilbud i Norge?",
+        adviser=actors["medical_adviser"],
+    )
+    return {"pk": case.assessments.get().pk}
+
+
+def a_method(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.abroad.models import Method
+
+    return {"pk": Method.objects.order_by("pk").first().pk}  # type: ignore[union-attr]
+
+
+def a_letter_template(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.abroad.models import LetterTemplate
+
+    return {"pk": LetterTemplate.objects.get(kind="rejected", language="nb").pk}
+
+
+def an_application(actors: Actors) -> Mapping[str, Any]:
+    from django.utils import timezone
+
+    from vegvis.testing.factories import synthetic_id
+
+    return {
+        "national_id": synthetic_id(),
+        "patient_name": "Ola Matrise",
+        "home_region": "helse-sor-ost",
+        "route": "treatment_abroad",
+        "received_date": timezone.localdate().isoformat(),
+        "diagnosis_icd10": "G40.2",
+    }
+
+
+def a_step(actors: Actors) -> Mapping[str, Any]:
+    return {"event": "request_info", "version": 1, "data": {"recipient": "Lege", "text": "Epikrise mangler"}}
+
+
+# Pages of the office's case work.
+expect("abroad:worklist", roles=staff_only(403, **OFFICE_STAFF))
+expect("abroad:search", roles=staff_only(403, **OFFICE_STAFF))
+expect("abroad:search", method="post", data={"q": "2026/0001"}, roles=staff_only(403, **OFFICE_STAFF))
+expect("abroad:case_new", roles=staff_only(403, **OFFICE_STAFF))
+expect("abroad:case", kwargs=a_case, roles=staff_only(403, **OWN_OFFICE, medical_adviser=404))
+expect("abroad:case_action", kwargs=a_case_step, roles=staff_only(403, **OWN_OFFICE))
+expect("abroad:case_follow_up", kwargs=a_follow_up_case, roles=staff_only(403, **OWN_OFFICE))
+expect(
+    "abroad:expense_settle",
+    method="post",
+    kwargs=an_invoice,
+    data={"settled_on": "2026-11-20"},
+    roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+expect(
+    "abroad:stay_note_resolve",
+    method="post",
+    kwargs=a_stay_note,
+    roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+expect("abroad:document_file", kwargs=a_letter, roles=staff_only(403, **OWN_OFFICE, medical_adviser=404))
+expect("abroad:emergency_access", roles=staff_only(403, **OFFICE_STAFF))
+
+# The medical adviser's own assessments.
+expect("abroad:adviser_assessments", roles=staff_only(403, medical_adviser=200))
+expect("abroad:assessment_answer", kwargs=assigned_assessment, roles=staff_only(403, medical_adviser=200))
+
+# Registers: everyone at an office reads the Nye metoder register; office leads edit it and the letters.
+expect("abroad:methods", roles=staff_only(403, **OFFICE_STAFF))
+expect("abroad:method_new", roles=staff_only(403, office_lead=200))
+expect("abroad:method_edit", kwargs=a_method, roles=staff_only(403, office_lead=200))
+expect("abroad:letter_templates", roles=staff_only(403, office_lead=200))
+expect("abroad:letter_template_edit", kwargs=a_letter_template, roles=staff_only(403, office_lead=200))
+expect("abroad:exchange_rates", roles=staff_only(403, office_lead=200))
+
+# The public journal: open to all, never a person.
+expect("abroad:public_journal", roles=everyone(200))
+
+# The API.
+expect("api-v1:list_cases", roles=api_staff_only(403, **OFFICE_STAFF))
+expect(
+    "api-v1:create_case",
+    method="post",
+    data=an_application,
+    content_type="application/json",
+    roles=api_staff_only(403, case_handler=201, office_lead=201),
+)
+expect("api-v1:get_case", kwargs=a_case_id, roles=api_staff_only(403, **OWN_OFFICE, medical_adviser=404))
+expect(
+    "api-v1:transition",
+    method="post",
+    kwargs=a_case_id,
+    data=a_step,
+    content_type="application/json",
+    roles=api_staff_only(403, **OWN_OFFICE),
+)
+expect("api-v1:routes", roles=api_staff_only(403, **OFFICE_STAFF))
+expect("api-v1:due_reasons", roles=api_staff_only(403, **OFFICE_STAFF))

@@ -1,0 +1,153 @@
+"""Every URL and API operation declares who may call it, and every role gets the answer its module expects.
+
+The expectations live in each app's ``access_expectations.py`` (see vegvis.testing.access_matrix). A new URL
+fails here until it has an access rule and an expectation for every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import URLResolver, include, path
+from django.urls.resolvers import RegexPattern
+from ninja import NinjaAPI, Router
+
+from vegvis.access.rules import api_logged_in, public
+from vegvis.api.main import api
+from vegvis.audit.models import AuditEntry
+from vegvis.core.admin_site import admin_site
+from vegvis.testing.access_matrix import (
+    ROLES,
+    Actors,
+    expect,
+    missing_expectations,
+    outcome_problem,
+    registered,
+    routes,
+    views_without_rule,
+)
+
+
+def test_every_view_and_api_operation_declares_an_access_rule():
+    problems = views_without_rule(routes(), api=api, admin_site=admin_site)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_url_and_api_operation_has_an_access_expectation():
+    problems = missing_expectations(routes(), registered(), api=api, admin_site=admin_site)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_walk_reaches_every_part_of_the_url_configuration():
+    names = {route.name for route in routes()}
+    assert {"core:home", "accounts:login", "audit:person_log", "set_language", "vegvis_admin:index"} <= names
+    assert {"api-v1:me", "api-v1:openapi-json"} <= names
+
+
+CASES = [
+    pytest.param(expectation, role, id=f"{expectation.method} {expectation.url_name} as {role}")
+    for expectation in registered()
+    for role in ROLES
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("expectation", "role"), CASES)
+def test_role_gets_the_expected_answer(client: Client, expectation, role):
+    actors = Actors()
+    user = actors[role]
+    if user is not None:
+        client.force_login(user)
+    expected = expectation.roles[role]
+
+    response = expectation.request(client, actors)
+
+    problem = outcome_problem(response, expected)
+    assert problem is None, f"{expectation} as {role}: {problem} (registered in {expectation.registered_by})"
+    if expected == 403:
+        assert AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor_id=user.pk).exists(), (
+            f"{expectation} as {role}: the refusal was not written to the audit trail"
+        )
+
+
+# The checks themselves, on a small URL configuration of their own: they must name what is wrong.
+
+
+def _unguarded(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("personal data")
+
+
+@public
+def _guarded(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("nothing personal")
+
+
+def _probe_api() -> NinjaAPI:
+    probe = NinjaAPI(urls_namespace="matrix-probe")
+    router = Router()
+
+    @router.get("/open", url_name="probe_unguarded")
+    def unguarded(request: HttpRequest) -> dict[str, str]:
+        return {}
+
+    @router.get("/guarded", url_name="probe_guarded")
+    @api_logged_in
+    def guarded(request: HttpRequest) -> dict[str, str]:
+        return {}
+
+    probe.add_router("/", router)
+    return probe
+
+
+PROBE_API = _probe_api()
+PROBE_URLS = URLResolver(
+    RegexPattern(r"^/"),
+    [
+        path("unguarded/", _unguarded, name="probe-unguarded"),
+        path("guarded/", _guarded, name="probe-guarded"),
+        path("unnamed/", _guarded),
+        path("probe-api/", PROBE_API.urls),
+        path("admin/", admin_site.urls),
+        path("nested/", include(([path("deep/", _unguarded, name="deep")], "nested"), namespace="nested")),
+    ],
+)
+
+
+def _lines_naming(problems: list[str], fragment: str) -> list[str]:
+    return [line for line in problems if fragment in line]
+
+
+def test_a_view_without_rule_is_named():
+    problems = views_without_rule(routes(PROBE_URLS), api=PROBE_API, admin_site=admin_site)
+    assert _lines_naming(problems, "/unguarded/ (probe-unguarded)")
+    assert _lines_naming(problems, "/nested/deep/ (nested:deep)")
+    assert _lines_naming(problems, "GET /open (matrix-probe:probe_unguarded)")
+    assert _lines_naming(problems, "/probe-api/openapi.json (matrix-probe:openapi-json)")  # no docs_decorator
+    assert _lines_naming(problems, "/probe-api/docs (matrix-probe:openapi-view)")
+    assert len(problems) == 5, "\n".join(problems)  # the guarded views and the admin site's pages pass
+
+
+def test_a_url_without_expectation_is_named():
+    admin_index = [e for e in registered() if e.url_name == "vegvis_admin:index"]
+    problems = missing_expectations(routes(PROBE_URLS), admin_index, api=PROBE_API, admin_site=admin_site)
+    assert _lines_naming(problems, "no access expectation registered for /guarded/ (probe-guarded)")
+    assert _lines_naming(problems, "URL without a name, so no expectation can be registered for it: /unnamed/")
+    assert _lines_naming(problems, "no access expectation registered for GET /guarded (matrix-probe:probe_guarded)")
+    assert not _lines_naming(problems, "vegvis_admin:"), "the admin index stands for the site's pages"
+
+
+def test_an_expectation_for_a_url_that_is_gone_is_named():
+    home = next(e for e in registered() if e.url_name == "core:home")
+    renamed = replace(home, url_name="core:old_home")
+    problems = missing_expectations(routes(), [renamed], api=api, admin_site=admin_site)
+    assert _lines_naming(problems, "expectation for a URL name that does not exist: GET core:old_home")
+
+
+def test_an_expectation_must_name_every_role_and_where_a_redirect_goes():
+    with pytest.raises(ValueError, match="roles missing"):
+        expect("core:home", roles={"anonymous": 200})
+    with pytest.raises(ValueError, match="Redirect"):
+        expect("core:home", roles=dict.fromkeys(ROLES, 302))
