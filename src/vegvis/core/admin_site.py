@@ -7,7 +7,6 @@ where every read is audited.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -33,7 +32,7 @@ class VegvisAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return principal(request).has(self.access_permission)
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         """Vegvis' login page for visitors, and 403 (audited) for users without the permission, instead of the
         admin's own login form (which only knows Django's is_staff)."""
         inner = super().admin_view(view, cacheable)
