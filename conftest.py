@@ -18,3 +18,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Unit tests read the English source strings; pages are tested in Norwegian, as their users read them
+    (the locale middleware activates Norwegian for every request the test client sends)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -320,6 +321,29 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    SEALED_FIELDS = (
+        "number",
+        "kind",
+        "direction",
+        "title",
+        "document_date",
+        "correspondent",
+        "body",
+        "file",
+        "sha256",
+        "sent_at",
+    )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A sent letter is part of the record: its content can never change (PostgreSQL enforces it too)."""
+        if self.pk is not None:
+            stored = Document.objects.filter(pk=self.pk, sent_at__isnull=False).values(*self.SEALED_FIELDS).first()
+            if stored is not None and any(
+                str(stored[f] or "") != str(getattr(self, f) or "") for f in self.SEALED_FIELDS
+            ):
+                raise ValueError(f"Document {self.number} has been sent and cannot be changed")
+        super().save(*args, **kwargs)
 
     @property
     def is_sent(self) -> bool:
