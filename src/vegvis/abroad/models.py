@@ -21,6 +21,14 @@ class Route(models.TextChoices):
     HELFO_ADVICE = "helfo_advice", _("Advice to HELFO on an EEA refund")
 
 
+ROUTE_SHORT = {
+    Route.TREATMENT_ABROAD: _("Treatment abroad"),
+    Route.PGD: _("PGD"),
+    Route.PARTICLE_THERAPY: _("Particle therapy"),
+    Route.NORDIC_DRUG_PROTOCOL: _("Nordic protocol"),
+    Route.HELFO_ADVICE: _("Advice to HELFO"),
+}
+
 # Routes counted as applications in the annual report; the others are referrals or advice.
 APPLICATION_ROUTES = frozenset({Route.TREATMENT_ABROAD, Route.PGD})
 # Routes the offices administer but whose decision is made by another body.
@@ -216,6 +224,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def route_short(self) -> str:
+        return str(ROUTE_SHORT[Route(self.route)])
 
     @property
     def is_application(self) -> bool:

@@ -37,6 +37,7 @@ class Office(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
     health_trust = models.CharField(_("health trust"), max_length=200)
     regions = models.ManyToManyField(Region, related_name="offices", verbose_name=_("regions handled"))
     postal_address = models.TextField(_("postal address"), blank=True)

@@ -88,9 +88,12 @@ def test_login_form_errors_are_norwegian_by_default(client, case_handler, accept
 
 
 @pytest.mark.django_db
-def test_login_form_errors_follow_an_english_browser(client, case_handler):
+def test_an_english_browser_still_gets_norwegian_until_english_is_chosen(client, case_handler):
     response = log_in(client, "handler.ous", "wrong-password", accept_language="en")
+    assert "Brukernavnet eller passordet er feil" in response.content.decode()
 
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
+    response = log_in(client, "handler.ous", "wrong-password", accept_language="nb")
     assert "The user name or password is wrong" in response.content.decode()
 
 
