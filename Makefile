@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vegvis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps messages bench clean demo
+.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps messages translations bench clean demo
 
 ## setup: idempotent install — .venv, pinned Python packages, front-end packages, translations.
 setup: $(VENV)/.installed node_modules/.installed messages
@@ -27,6 +27,11 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
 	@$(VEGVIS) compilemessages -v 0
+
+## translations: extract new interface strings into the Norwegian catalogue and list what needs translating.
+translations: $(VENV)/.installed
+	cd src/vegvis && ../../$(VEGVIS) makemessages -l nb --no-obsolete --ignore "testing/*" --ignore "*/tests/*" -v 0
+	$(BIN)/python scripts/untranslated.py
 
 ## run: set up, migrate, load demo data, and serve http://$(HOST):$(PORT) with a background worker.
 run: setup

@@ -15,11 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from statemachine.exceptions import TransitionNotAllowed
 
@@ -276,9 +278,18 @@ def _register_document(
     return document
 
 
+def stored(message: str, **params: Any) -> str:
+    """Text kept in the case file and the public journal: always in the installation's language (bokmål),
+    whatever language the case handler's screen is in. Mark the message with gettext_noop so makemessages finds it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {key: str(value) for key, value in params.items()}
+        return gettext(message) % values if values else gettext(message)
+
+
 def public_title(kind: str, case: Case) -> str:
     """The public journal's title: what kind of document and route, with the screened part as ******."""
-    return f"{Document.Kind(kind).label} – {Route(case.route).label} – ******"
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{Document.Kind(kind).label} – {Route(case.route).label} – ******"
 
 
 # ---------------------------------------------------------------- cases
@@ -360,7 +371,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             principal=actor,
             kind=kind,
             direction=Document.Direction.INCOMING,
-            title=_("%(route)s for %(name)s") % {"route": Route(case.route).label, "name": data.patient.name},
+            title=stored(gettext_noop("%(route)s for %(name)s"), route=Route(case.route).label, name=data.patient.name),
             document_date=data.received_date,
             correspondent=data.applicant_name or str(data.referring_organisation or data.patient.name),
             correspondent_is_private=data.applicant in {Case.Applicant.PATIENT, Case.Applicant.REPRESENTATIVE}
@@ -457,7 +468,7 @@ def case_request_info(*, actor: Principal, case: Case, version: int, text: str, 
             principal=actor,
             kind=Document.Kind.INFO_REQUEST,
             direction=Document.Direction.OUTGOING,
-            title=_("Request for information"),
+            title=stored(gettext_noop("Request for information")),
             document_date=timezone.localdate(),
             correspondent=recipient,
             body=text,
@@ -477,7 +488,7 @@ def case_register_info(
             principal=actor,
             kind=Document.Kind.INFO_RECEIVED,
             direction=Document.Direction.INCOMING,
-            title=_("Additional information"),
+            title=stored(gettext_noop("Additional information")),
             document_date=received_on,
             correspondent=sender,
             body=summary,
@@ -517,7 +528,7 @@ def case_request_assessment(
             principal=actor,
             kind=Document.Kind.ASSESSMENT_REQUEST,
             direction=Document.Direction.OUTGOING,
-            title=_("Request for medical assessment"),
+            title=stored(gettext_noop("Request for medical assessment")),
             document_date=today,
             correspondent=str(expert_community),
             correspondent_is_private=False,
@@ -564,7 +575,7 @@ def assessment_answer(
             principal=actor,
             kind=Document.Kind.ASSESSMENT,
             direction=Document.Direction.INCOMING,
-            title=_("Medical assessment"),
+            title=stored(gettext_noop("Medical assessment")),
             document_date=locked.answered_on,
             correspondent=str(locked.expert_community),
             correspondent_is_private=False,
@@ -591,7 +602,7 @@ def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, e
             principal=actor,
             kind=Document.Kind.PROVISIONAL_REPLY,
             direction=Document.Direction.OUTGOING,
-            title=_("Provisional reply"),
+            title=stored(gettext_noop("Provisional reply")),
             document_date=timezone.localdate(),
             correspondent=locked.patient.name,
             content=pdf,
@@ -685,7 +696,7 @@ def case_decide(*, actor: Principal, case: Case, version: int, decision: Decisio
             principal=actor,
             kind=Document.Kind.DECISION,
             direction=Document.Direction.OUTGOING,
-            title=_("Decision: %(outcome)s") % {"outcome": Outcome(decision.outcome).label},
+            title=stored(gettext_noop("Decision: %(outcome)s"), outcome=Outcome(decision.outcome).label),
             document_date=decision.decided_on,
             correspondent=letters.recipients_line(c),
             content=pdf,
@@ -707,7 +718,7 @@ def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: d
             principal=actor,
             kind=Document.Kind.OTHER,
             direction=Document.Direction.INCOMING,
-            title=_("Application withdrawn"),
+            title=stored(gettext_noop("Application withdrawn")),
             document_date=withdrawn_on,
             correspondent=c.patient.name,
             body=note,
@@ -735,7 +746,7 @@ def case_record_external_decision(
             principal=actor,
             kind=Document.Kind.EXTERNAL_DECISION,
             direction=Document.Direction.INCOMING,
-            title=_("Decision by %(body)s") % {"body": decided_by},
+            title=stored(gettext_noop("Decision by %(body)s"), body=decided_by),
             document_date=decided_on,
             correspondent=decided_by,
             correspondent_is_private=False,
@@ -759,7 +770,7 @@ def case_give_advice(*, actor: Principal, case: Case, version: int, advice: str,
             principal=actor,
             kind=Document.Kind.OTHER,
             direction=Document.Direction.OUTGOING,
-            title=_("Advice to HELFO"),
+            title=stored(gettext_noop("Advice to HELFO")),
             document_date=given_on,
             correspondent="HELFO",
             correspondent_is_private=False,
@@ -821,7 +832,7 @@ def case_register_appeal(
             principal=actor,
             kind=Document.Kind.APPEAL,
             direction=Document.Direction.INCOMING,
-            title=_("Appeal") + (" " + _("(late)") if late else ""),
+            title=stored(gettext_noop("Appeal (late)") if late else gettext_noop("Appeal")),
             document_date=received_date,
             correspondent=c.patient.name,
             body=grounds,
@@ -862,7 +873,7 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
             principal=actor,
             kind=Document.Kind.APPEAL_DECISION,
             direction=Document.Direction.OUTGOING,
-            title=_("Decision reversed after appeal"),
+            title=stored(gettext_noop("Decision reversed after appeal")),
             document_date=decided_on,
             correspondent=letters.recipients_line(c),
             content=pdf,
@@ -891,7 +902,7 @@ def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded
             principal=actor,
             kind=Document.Kind.APPEAL_FORWARDED,
             direction=Document.Direction.OUTGOING,
-            title=_("Appeal forwarded to %(body)s") % {"body": appeal.get_appeals_body_display()},
+            title=stored(gettext_noop("Appeal forwarded to %(body)s"), body=appeal.get_appeals_body_display()),
             document_date=forwarded_on,
             correspondent=appeal.get_appeals_body_display(),
             correspondent_is_private=False,
@@ -924,8 +935,11 @@ def case_record_appeal_decision(
             principal=actor,
             kind=Document.Kind.BOARD_DECISION,
             direction=Document.Direction.INCOMING,
-            title=_("Decision of %(body)s: %(outcome)s")
-            % {"body": appeal.get_appeals_body_display(), "outcome": appeal.get_board_outcome_display()},
+            title=stored(
+                gettext_noop("Decision of %(body)s: %(outcome)s"),
+                body=appeal.get_appeals_body_display(),
+                outcome=appeal.get_board_outcome_display(),
+            ),
             document_date=received_on,
             correspondent=appeal.get_appeals_body_display(),
             correspondent_is_private=False,
@@ -969,7 +983,7 @@ def guarantee_issue(
             principal=actor,
             kind=Document.Kind.PAYMENT_GUARANTEE,
             direction=Document.Direction.OUTGOING,
-            title=_("Payment guarantee"),
+            title=stored(gettext_noop("Payment guarantee")),
             document_date=issued_on,
             correspondent=str(hospital),
             correspondent_is_private=False,
@@ -1105,7 +1119,9 @@ def expense_add(
                 principal=actor,
                 kind=Document.Kind.INVOICE,
                 direction=Document.Direction.INCOMING,
-                title=Expense.Kind(kind).label + (f" {reference}" if reference else ""),
+                title=stored(
+                    gettext_noop("%(kind)s %(reference)s"), kind=Expense.Kind(kind).label, reference=reference
+                ).strip(),
                 document_date=invoice_date,
                 correspondent=creditor or locked.patient.name,
                 correspondent_is_private=kind == Expense.Kind.TRAVEL_CLAIM,
