@@ -26,7 +26,7 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     """Run makemessages on a copy of the package and compare: a new _("…") without a translation fails here."""
     copy = tmp_path / "vegvis"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("tests", "testing", "__pycache__", "*.mo"))
-    subprocess.run(  # noqa: S603  (our own interpreter and command)
+    subprocess.run(
         [
             sys.executable,
             "-m",
