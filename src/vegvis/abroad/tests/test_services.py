@@ -516,3 +516,23 @@ def test_withdrawal_closes_an_undecided_case():
 
 def test_unused_advance_keeps_region():
     assert make_case(home_region="helse-nord").patient.home_region == region("helse-nord")
+
+
+def test_a_sent_letter_can_never_be_changed():
+    case = make_case("rejected")
+    letter = case.documents.get(kind=Document.Kind.DECISION)
+    letter.body = "Rewritten afterwards"
+    with pytest.raises(ValueError, match="has been sent"):
+        letter.save()
+    letter.refresh_from_db()
+    assert letter.body == ""
+
+
+@pytest.mark.postgres_only
+def test_postgresql_refuses_an_update_of_a_sent_letter_behind_the_applications_back():
+    from django.db import DatabaseError, connection, transaction
+
+    case = make_case("rejected")
+    letter = case.documents.get(kind=Document.Kind.DECISION)
+    with pytest.raises(DatabaseError, match="has been sent"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE abroad_document SET title = 'forged' WHERE id = %s", [letter.pk])
