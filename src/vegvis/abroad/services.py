@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -142,6 +143,10 @@ def _check(principal: Principal | None, action: str, case: Case) -> None:
         policies.require(principal, action, case)
 
 
+# Files stored by the change under way (see _locked), removed again when its transaction does not commit.
+_files_written: ContextVar[list[tuple[Any, str]] | None] = ContextVar("abroad_files_written", default=None)
+
+
 @contextmanager
 def _locked(
     case: Case, expected_version: int | None, principal: Principal | None = None, action: str = "handle"
@@ -151,21 +156,30 @@ def _locked(
     Access is checked before the transaction opens, so a refusal's audit entry is kept when the change is not.
     """
     _check(principal, action, case)
-    with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("patient", "office", "method", "hospital")
-            .get(pk=case.pk)
-        )
-        if expected_version is not None and locked.version != expected_version:
-            raise CaseChanged(
-                _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
+    written = _files_written.set([])
+    try:
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("patient", "office", "method", "hospital")
+                .get(pk=case.pk)
             )
-        yield locked
-        locked.version += 1
-        deadlines.refresh(locked)
-        locked.save()
-        case.__dict__.update(locked.__dict__)
+            if expected_version is not None and locked.version != expected_version:
+                raise CaseChanged(
+                    _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
+                )
+            yield locked
+            locked.version += 1
+            deadlines.refresh(locked)
+            locked.save()
+            case.__dict__.update(locked.__dict__)
+    except BaseException:
+        # The change is rolled back (or its commit failed): the letters and uploads it stored go with it.
+        for storage, name in _files_written.get() or []:
+            storage.delete(name)
+        raise
+    finally:
+        _files_written.reset(written)
 
 
 # Conditions on the case's data that the state alone does not express, checked before a step is offered.
@@ -266,6 +280,9 @@ def _register_document(
         document.sha256 = hashlib.sha256(content).hexdigest()
         document.content_type = content_type
         document.file.save(filename or f"{document.number.replace('/', '-')}.pdf", ContentFile(content), save=False)
+        written = _files_written.get()
+        if written is not None:
+            written.append((document.file.storage, str(document.file.name)))
     document.save()
     audit_record(
         principal=principal,
@@ -409,7 +426,11 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
                 valid_until=values.get("representative_valid_until"),
             )
             audit_record(
-                principal=actor, action=Action.CREATE, obj=power, label=power.representative_name, person_id=person.pk
+                principal=actor,
+                action=Action.CREATE,
+                obj=power,
+                label=f"power of attorney {power.pk}",
+                person_id=person.pk,
             )
         return case_create(
             actor=actor,
@@ -432,11 +453,12 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
 
 
 CASE_EDITABLE = ["requested_treatment", "method", "hospital", "diagnosis_icd10", "handler", "timing"]
+CASE_REFERENCE_FIELDS = frozenset({"method", "hospital", "handler", "timing"})
 
 
 def case_update(*, actor: Principal, case: Case, version: int, **values: Any) -> Case:
     with _locked(case, version, actor) as locked:
-        changed = {}
+        changed: dict[str, Any] = {}
         for name, value in values.items():
             if name not in CASE_EDITABLE:
                 raise ValueError(f"{name} cannot be changed here")
@@ -448,7 +470,8 @@ def case_update(*, actor: Principal, case: Case, version: int, **values: Any) ->
                 locked.diagnosis_chapter = icd10.chapter_for(value).key  # type: ignore[union-attr]
             old = getattr(locked, name)
             if old != value:
-                changed[name] = [str(old or ""), str(value or "")]
+                # Health data's values stay out of the audit trail, which outlives the case (docs/security.md).
+                changed[name] = [str(old or ""), str(value or "")] if name in CASE_REFERENCE_FIELDS else "changed"
                 setattr(locked, name, value)
         locked.search_text = _search_text(locked)
         _audit_case(actor, locked, Action.UPDATE, changed=changed)
@@ -507,6 +530,7 @@ def case_request_assessment(
     question: str,
     adviser: Any = None,
     due_on: date | None = None,
+    requested_on: date | None = None,
 ) -> Case:
     if not question.strip():
         raise ValidationError({"question": _("Write the question to the expert community.")})
@@ -514,7 +538,7 @@ def case_request_assessment(
         raise ValidationError({"expert_community": _("Choose a Norwegian expert community.")})
 
     def apply(c: Case) -> dict[str, Any]:
-        today = timezone.localdate()
+        today = requested_on or timezone.localdate()
         assessment = Assessment.objects.create(
             case=c,
             expert_community=expert_community,
