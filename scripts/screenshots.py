@@ -14,7 +14,16 @@ BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path("var/screenshots")
 PASSWORD = "vegvis-demo-2026"  # noqa: S105  (the demo users' password, dev only)
 PAGES = {
-    "saksbehandler.ous": ["/hjem/", "/utland/", "/utland/sok/", "/utland/saker/ny/"],
+    "saksbehandler.ous": [
+        "/hjem/",
+        "/utland/",
+        "/utland/sok/",
+        "/utland/saker/ny/",
+        "/utland/saker/40/",
+        "/utland/saker/23/",
+        "/utland/saker/23/steg/record_appeal_reversed/",
+        "/utland/saker/40/oppfolging/expense/",
+    ],
     "kontorleder.ous": ["/hjem/", "/utland/metoder/", "/utland/brevmaler/", "/utland/valutakurser/"],
     "radgiver": ["/hjem/", "/utland/vurderinger/"],
     "analytiker": ["/hjem/"],

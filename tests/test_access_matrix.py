@@ -151,3 +151,12 @@ def test_an_expectation_must_name_every_role_and_where_a_redirect_goes():
         expect("core:home", roles={"anonymous": 200})
     with pytest.raises(ValueError, match="Redirect"):
         expect("core:home", roles=dict.fromkeys(ROLES, 302))
+
+
+def test_personal_data_and_export_flags_must_fit_the_roles():
+    from vegvis.testing.access_matrix import staff_only
+
+    with pytest.raises(ValueError, match="do not get 200/201"):
+        expect("core:home", roles=staff_only(403), shows_personal_data=("case_handler",))
+    with pytest.raises(ValueError, match="choose one"):
+        expect("core:home", roles=staff_only(200), shows_personal_data=True, export=True)

@@ -80,3 +80,28 @@ def test_production_hashes_passwords_with_argon2(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.contrib.auth.hashers.Argon2PasswordHasher", "argon2"]
+
+
+def test_production_sends_hsts_and_requires_the_second_factor_and_an_idle_timeout(production_env):
+    """An answer over HTTPS under the production profile, and the account rules it starts with."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.test import Client\n"
+        "response = Client(HTTP_HOST='vegvis.example.no').get('/healthz', secure=True)\n"
+        "plain = Client(HTTP_HOST='vegvis.example.no').get('/healthz')\n"
+        "print(response.get('Strict-Transport-Security'))\n"
+        "print(plain.status_code, plain.get('Location'))\n"
+        "print(settings.VEGVIS_REQUIRE_2FA, settings.VEGVIS_IDLE_TIMEOUT, settings.AXES_FAILURE_LIMIT)\n"
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.VEGVIS_ALLOW_SYNTHETIC_IDS)\n"
+    )
+
+    (Path(production_env["VEGVIS_VAR_DIR"]) / "static").mkdir(parents=True)  # the SQLite file and static root
+    result = run([sys.executable, "-c", script], production_env)
+
+    assert result.returncode == 0, result.stderr
+    hsts, redirect, account, cookies = result.stdout.strip().splitlines()
+    assert hsts == "max-age=63072000; includeSubDomains; preload"
+    assert redirect == "301 https://vegvis.example.no/healthz"
+    assert account == "True 1800 5"  # TOTP for every user, 30 minutes idle, lockout after 5 failures
+    assert cookies == "True True False"  # secure cookies; synthetic national ids refused

@@ -66,3 +66,46 @@ def test_session_and_csrf_cookies_are_http_only(client, case_handler):
     assert client.cookies["vegvis_session"]["httponly"]
     assert client.cookies["vegvis_session"]["samesite"] == "Lax"
     assert client.cookies["csrftoken"]["httponly"]
+
+
+# Every registered page and operation (see vegvis.testing.access_matrix), as a role it answers, carries them too.
+from vegvis.testing.access_matrix import ROLES, Actors, registered  # noqa: E402
+
+
+def _first_answering_role(expectation) -> str:
+    return next((role for role in ROLES if expectation.succeeds_for(role)), "anonymous")
+
+
+EVERY_PAGE = [
+    pytest.param(expectation, _first_answering_role(expectation), id=f"{expectation.method} {expectation.url_name}")
+    for expectation in registered()
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("expectation", "role"), EVERY_PAGE)
+def test_every_registered_page_and_operation_carries_the_security_headers(client, expectation, role):
+    actors = Actors()
+    user = actors[role]
+    if user is not None:
+        client.force_login(user)
+
+    response = expectation.request(client, actors)
+
+    csp = csp_directives(response.get("Content-Security-Policy", ""))
+    assert csp.get("script-src") == ["'self'"] and csp.get("frame-ancestors") == ["'none'"], expectation
+    assert "'unsafe-inline'" not in response.get("Content-Security-Policy", ""), expectation
+    assert response.get("X-Content-Type-Options") == "nosniff", expectation
+    assert response.get("Referrer-Policy") == "same-origin", expectation
+    assert response.get("X-Frame-Options") == "DENY", expectation
+    if user is not None:  # what a user sees may be a patient's data: never kept in a cache (ASVS 8.2.1)
+        assert "no-store" in response.get("Cache-Control", ""), f"{expectation}: {response.get('Cache-Control')}"
+
+
+@pytest.mark.django_db
+def test_error_pages_carry_the_security_headers(client, case_handler):
+    client.force_login(case_handler)
+    for response in (client.get("/forvaltning/"), client.get("/utland/saker/999999/"), client.post("/api/v1/me")):
+        assert response.status_code in {403, 404, 405}
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vegvis.core.middleware.NoStoreForUsersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "vegvis.accounts.middleware.IdleTimeoutMiddleware",
     "vegvis.accounts.middleware.RequireSecondFactorMiddleware",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "vegvis.core.middleware.RefuseNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "vegvis.urls"

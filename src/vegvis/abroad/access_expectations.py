@@ -3,6 +3,11 @@
 Cases belong to Oslo universitetssykehus' office (the matrix's case handler and office lead work there); the
 other office's case handler gets 404 for them, exactly as for a case that does not exist. The medical adviser
 sees only cases with an assessment assigned to them (see ``assigned_assessment``).
+
+Every page and operation that shows a patient says so (``shows_personal_data``): the personal-data walk then
+checks that each of those roles finds the read in the audit trail. ``case_load`` gives the matrix's users a
+day's work (a case each handler handles, an assessment assigned to the adviser), so every page is walked with
+persons it could show.
 """
 
 from collections.abc import Mapping
@@ -14,18 +19,56 @@ from vegvis.testing.access_matrix import (
     api_staff_only,
     everyone,
     expect,
+    register_objects,
     staff_only,
 )
 
 TO_CASE = Redirect("/utland/saker/", prefix=True)
 OFFICE_STAFF = {"case_handler": 200, "case_handler_other_office": 200, "office_lead": 200}
 OWN_OFFICE = {"case_handler": 200, "case_handler_other_office": 404, "office_lead": 200}
+# The roles a list of the office's cases shows a patient to (the other office's handler sees an empty list).
+OWN_OFFICE_STAFF = ("case_handler", "office_lead")
 
 
 def _case(state: str = "received") -> Any:
     from vegvis.testing.abroad import make_case
 
     return make_case(state, home_region="helse-sor-ost")
+
+
+@register_objects
+def case_load(actors: Actors) -> None:
+    """A day's work for the matrix's users: a case each handler handles, an assessment assigned to the adviser."""
+    from vegvis.abroad import services
+    from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+
+    for role, region in (("case_handler", "helse-sor-ost"), ("case_handler_other_office", "helse-vest")):
+        case = make_case(home_region=region)
+        services.case_update(actor=OPERATOR, case=case, version=case.version, handler=actors[role])
+    assessed = make_case(home_region="helse-sor-ost")
+    services.case_request_assessment(
+        actor=OPERATOR,
+        case=assessed,
+        version=assessed.version,
+        expert_community=expert_community(),
+        question="Adekvat tilbud i Norge?",
+        adviser=actors["medical_adviser"],
+    )
+
+
+def a_listed_case(actors: Actors) -> Mapping[str, Any]:
+    """A page without URL arguments that lists the office's cases: one to list."""
+    _case()
+    return {}
+
+
+def a_search_for_a_case(actors: Actors) -> Mapping[str, Any]:
+    return {"q": _case().number}
+
+
+def an_assigned_assessment_to_list(actors: Actors) -> Mapping[str, Any]:
+    assigned_assessment(actors)
+    return {}
 
 
 def a_case(actors: Actors) -> Mapping[str, Any]:
@@ -130,13 +173,39 @@ def a_step(actors: Actors) -> Mapping[str, Any]:
 
 
 # Pages of the office's case work.
-expect("abroad:worklist", roles=staff_only(403, **OFFICE_STAFF))
+expect(
+    "abroad:worklist",
+    kwargs=a_listed_case,
+    roles=staff_only(403, **OFFICE_STAFF),
+    shows_personal_data=OWN_OFFICE_STAFF,
+)
 expect("abroad:search", roles=staff_only(403, **OFFICE_STAFF))
-expect("abroad:search", method="post", data={"q": "2026/0001"}, roles=staff_only(403, **OFFICE_STAFF))
+expect(
+    "abroad:search",
+    method="post",
+    data=a_search_for_a_case,
+    roles=staff_only(403, **OFFICE_STAFF),
+    shows_personal_data=OWN_OFFICE_STAFF,
+)
 expect("abroad:case_new", roles=staff_only(403, **OFFICE_STAFF))
-expect("abroad:case", kwargs=a_case, roles=staff_only(403, **OWN_OFFICE, medical_adviser=404))
-expect("abroad:case_action", kwargs=a_case_step, roles=staff_only(403, **OWN_OFFICE))
-expect("abroad:case_follow_up", kwargs=a_follow_up_case, roles=staff_only(403, **OWN_OFFICE))
+expect(
+    "abroad:case",
+    kwargs=a_case,
+    roles=staff_only(403, **OWN_OFFICE, medical_adviser=404),
+    shows_personal_data=True,
+)
+expect(
+    "abroad:case_action",
+    kwargs=a_case_step,
+    roles=staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
+)
+expect(
+    "abroad:case_follow_up",
+    kwargs=a_follow_up_case,
+    roles=staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
+)
 expect(
     "abroad:expense_settle",
     method="post",
@@ -150,12 +219,27 @@ expect(
     kwargs=a_stay_note,
     roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
 )
-expect("abroad:document_file", kwargs=a_letter, roles=staff_only(403, **OWN_OFFICE, medical_adviser=404))
+expect(
+    "abroad:document_file",
+    kwargs=a_letter,
+    roles=staff_only(403, **OWN_OFFICE, medical_adviser=404),
+    shows_personal_data=True,
+)
 expect("abroad:emergency_access", roles=staff_only(403, **OFFICE_STAFF))
 
 # The medical adviser's own assessments.
-expect("abroad:adviser_assessments", roles=staff_only(403, medical_adviser=200))
-expect("abroad:assessment_answer", kwargs=assigned_assessment, roles=staff_only(403, medical_adviser=200))
+expect(
+    "abroad:adviser_assessments",
+    kwargs=an_assigned_assessment_to_list,
+    roles=staff_only(403, medical_adviser=200),
+    shows_personal_data=True,
+)
+expect(
+    "abroad:assessment_answer",
+    kwargs=assigned_assessment,
+    roles=staff_only(403, medical_adviser=200),
+    shows_personal_data=True,
+)
 
 # Registers: everyone at an office reads the Nye metoder register; office leads edit it and the letters.
 expect("abroad:methods", roles=staff_only(403, **OFFICE_STAFF))
@@ -165,19 +249,30 @@ expect("abroad:letter_templates", roles=staff_only(403, office_lead=200))
 expect("abroad:letter_template_edit", kwargs=a_letter_template, roles=staff_only(403, office_lead=200))
 expect("abroad:exchange_rates", roles=staff_only(403, office_lead=200))
 
-# The public journal: open to all, never a person.
+# The public journal: open to all, never a person (the privacy scan checks every public page).
 expect("abroad:public_journal", roles=everyone(200))
 
 # The API.
-expect("api-v1:list_cases", roles=api_staff_only(403, **OFFICE_STAFF))
+expect(
+    "api-v1:list_cases",
+    kwargs=a_listed_case,
+    roles=api_staff_only(403, **OFFICE_STAFF),
+    shows_personal_data=OWN_OFFICE_STAFF,
+)
 expect(
     "api-v1:create_case",
     method="post",
     data=an_application,
     content_type="application/json",
     roles=api_staff_only(403, case_handler=201, office_lead=201),
+    shows_personal_data=True,
 )
-expect("api-v1:get_case", kwargs=a_case_id, roles=api_staff_only(403, **OWN_OFFICE, medical_adviser=404))
+expect(
+    "api-v1:get_case",
+    kwargs=a_case_id,
+    roles=api_staff_only(403, **OWN_OFFICE, medical_adviser=404),
+    shows_personal_data=True,
+)
 expect(
     "api-v1:transition",
     method="post",
@@ -185,6 +280,7 @@ expect(
     data=a_step,
     content_type="application/json",
     roles=api_staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
 )
 expect("api-v1:routes", roles=api_staff_only(403, **OFFICE_STAFF))
 expect("api-v1:due_reasons", roles=api_staff_only(403, **OFFICE_STAFF))

@@ -61,6 +61,11 @@ def populate(context: DemoContext) -> None:
     if Case.objects.exists() and not context.shared.get("again"):
         context.say("Treatment-abroad cases exist already; none added (use --again to add more)\n")
         return
+    from vegvis.abroad import demo_bulk
+
+    if context.cases >= demo_bulk.BULK_THRESHOLD:
+        demo_bulk.populate(context)
+        return
     hospitals = {h.name: h for h in Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)}
     experts = list(Organisation.objects.filter(kind=Organisation.Kind.EXPERT_COMMUNITY))
     regions = list(Region.objects.all())
@@ -184,6 +189,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
         version=case.version,
         expert_community=rng.choice(experts),
         adviser=adviser,
+        requested_on=case.received_date + timedelta(days=3),
         question="Finnes det et adekvat tilbud i Norge? Er behandlingen i utlandet dokumentert mer virkningsfull?",
     )
     if age < 30 or (adviser is not None and rng.random() < 0.6):

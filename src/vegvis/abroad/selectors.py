@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from vegvis.abroad.models import Assessment, Case, Document, Expense, Status
@@ -74,6 +75,27 @@ class WorklistFilter:
     offices: list[int] = field(default_factory=list)
 
 
+# Case lists (the worklist and search pages, the API's worklist, the home panel) load the case, its patient and its
+# office, without the long texts and keys no list shows. On a million cases the worklist was a third faster without
+# them and without the hospital and handler rows no list shows (docs/performance.md). A list that starts showing
+# a deferred column must take it off this list; the query-count tests fail if it is loaded row by row.
+LIST_DEFERRED = (
+    "search_text",
+    "grounds",
+    "coverage",
+    "requested_treatment",
+    "legal_basis",
+    "method_override_reason",
+    "patient__national_id_cipher",
+    "patient__national_id_hash",
+    "patient__address_line",
+)
+
+
+def _rows(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.select_related("patient", "office").defer(*LIST_DEFERRED)
+
+
 def worklist(principal: Principal, flt: WorklistFilter, *, limit: int = PAGE_SIZE) -> list[Case]:
     """Cases that need action first: earliest due date first, cases without one last."""
     queryset = cases_visible(principal)
@@ -101,11 +123,7 @@ def worklist(principal: Principal, flt: WorklistFilter, *, limit: int = PAGE_SIZ
             queryset = queryset.filter(due_on__isnull=True, id__gt=last_id)
         else:
             queryset = queryset.filter(Q(due_on__gt=due) | Q(due_on=due, id__gt=last_id) | Q(due_on__isnull=True))
-    return list(
-        queryset.select_related("patient", "office", "hospital", "handler").order_by(
-            F("due_on").asc(nulls_last=True), "id"
-        )[:limit]
-    )
+    return list(_rows(queryset).order_by(F("due_on").asc(nulls_last=True), "id")[:limit])
 
 
 def next_cursor(rows: list[Case], limit: int = PAGE_SIZE) -> str | None:
@@ -126,11 +144,15 @@ def parse_cursor(text: str | None) -> tuple[date | None, int] | None:
 
 
 def search(principal: Principal, text: str, *, limit: int = PAGE_SIZE) -> list[Case]:
-    """Case number (2020/0012), national id (by keyed hash, never stored), name, or Norwegian full text."""
+    """Case number (2020/0012), national id (by keyed hash, never stored), name, or Norwegian full text.
+
+    Newest first. A name or text search returns the cases whose patient's name holds every word, and the cases
+    whose text matches, together.
+    """
     text = (text or "").strip()[:200]
     if not text:
         return []
-    queryset = cases_visible(principal).select_related("patient", "office", "hospital", "handler")
+    queryset = _rows(cases_visible(principal))
     match = CASE_NUMBER.match(text)
     if match:
         number = f"{int(match.group(1)):04d}/{int(match.group(2)):04d}"
@@ -140,18 +162,87 @@ def search(principal: Principal, text: str, *, limit: int = PAGE_SIZE) -> list[C
         lookup = national_id_hash_or_none(digits)
         if lookup is None:
             return []
-        return list(queryset.filter(patient__national_id_hash=lookup).order_by("-received_date", "-id")[:limit])
-    condition = _name_condition(text)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        return list(queryset.filter(patient__national_id_hash=lookup).order_by(*NEWEST_FIRST)[:limit])
+    if connection.vendor != "postgresql":
+        condition = _name_condition(text) | Q(search_text__icontains=text)
+        return list(queryset.filter(condition).order_by(*NEWEST_FIRST)[:limit])
+    # One query with "name matches OR text matches" joins two tables under an OR, which no index serves: on a
+    # million cases PostgreSQL walked every case of the office (seconds). Each half alone uses its own index
+    # (trigrams on the name, the stored text vector), and the newest ``limit`` of the union are the newest
+    # ``limit`` of the two halves' newest ``limit`` together.
+    found = {case.pk: case for case in queryset.filter(_name_condition(text)).order_by(*NEWEST_FIRST)[:limit]}
+    for case in _text_matches(principal, queryset, text, limit):
+        found.setdefault(case.pk, case)
+    return sorted(found.values(), key=lambda case: (case.received_date, case.pk), reverse=True)[:limit]
 
-        matching = Case.objects.annotate(document=SearchVector("search_text", config="norwegian")).filter(
-            document=SearchQuery(text, config="norwegian", search_type="websearch")
+
+NEWEST_FIRST = ("-received_date", "-id")
+# How many of the newest visible cases are tested one by one before the full-text index is asked; and how many
+# matches in all still count as few enough to read through the index and sort in memory.
+TEXT_PROBE = 1000
+TEXT_FEW = 2000
+
+
+class _StoredSearchVector(Expression):
+    """The case's stored ``search_vector`` column (PostgreSQL only; migration 0006), in whatever query it is used."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
+def _text_matches(principal: Principal, queryset: QuerySet[Case], text: str, limit: int) -> list[Case]:
+    """The newest ``limit`` visible cases whose text matches, in bounded steps (each uses an index).
+
+    - A word common among recent cases: the newest ``TEXT_PROBE`` visible cases are tested, newest first (an
+      index walk and a vector lookup each), and hold ``limit`` matches.
+    - A rare word, or a name (which case text never holds): the GIN index gives at most ``TEXT_FEW + 1``
+      matches, ids and dates only; when that is all of them, the newest are picked from them.
+    - Otherwise the word is common, only not lately (decision grounds, say): PostgreSQL, which knows it is
+      common, finds the newest matches by walking the cases in date order.
+    Text that looks like a name asks the index first, other text probes first; the answer is the same either way.
+    Left to itself, PostgreSQL cannot tell a rare word from a missing one and walked all million cases for a word
+    no case holds (docs/performance.md).
+    """
+    query = SearchQuery(text, config="norwegian", search_type="websearch")
+    matching = queryset.alias(document=_StoredSearchVector()).filter(document=query).order_by(*NEWEST_FIRST)
+
+    def probe() -> list[Case]:
+        newest = cases_visible(principal).order_by(*NEWEST_FIRST).values("pk")[:TEXT_PROBE]
+        return list(matching.filter(pk__in=newest)[:limit])
+
+    def few() -> list[tuple[int, date]] | None:
+        found = list(
+            cases_visible(principal)
+            .alias(document=_StoredSearchVector())
+            .filter(document=query)
+            .order_by()
+            .values_list("pk", "received_date")[: TEXT_FEW + 1]
         )
-        condition |= Q(pk__in=matching.values("pk"))
-    else:
-        condition |= Q(search_text__icontains=text)
-    return list(queryset.filter(condition).order_by("-received_date", "-id")[:limit])
+        return found if len(found) <= TEXT_FEW else None
+
+    recent: list[Case] = []
+    some = few() if _looks_like_a_name(text) else None
+    if some is None:
+        recent = probe()
+        if len(recent) == limit:
+            return recent
+        some = few()
+    if some is None:
+        return list(matching[:limit])
+    newest_ids = [pk for pk, _day in sorted(some, key=lambda row: (row[1], row[0]), reverse=True)[:limit]]
+    known: dict[int, Case] = {case.pk: case for case in recent}
+    missing = [pk for pk in newest_ids if pk not in known]
+    if missing:
+        known.update((case.pk, case) for case in queryset.filter(pk__in=missing))
+    return [known[pk] for pk in newest_ids]
+
+
+def _looks_like_a_name(text: str) -> bool:
+    words = text.split()
+    return 1 < len(words) <= 4 and all(word[:1].isupper() and word.replace("-", "").isalpha() for word in words)
 
 
 def _name_condition(text: str) -> Q:

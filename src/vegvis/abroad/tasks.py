@@ -1,4 +1,5 @@
-"""Background work of the treatment-abroad module: the daily deadline reminder to each case handler."""
+"""Background work of the treatment-abroad module: the daily deadline reminder to each case handler, and the
+nightly deletion of cases whose retention time has run out (abroad/retention.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from vegvis.core.tasks import queue_next, register_daily
 
 REMINDER_DAYS = 7
 REMINDER_TIME = time(6, 30)
+RETENTION_TIME = time(2, 15)
 
 
 @task()
@@ -58,3 +60,17 @@ def send_deadline_reminders() -> int:
 
 
 register_daily(send_deadline_reminders, REMINDER_TIME)
+
+
+@task()
+def delete_cases_past_retention() -> dict[str, int]:
+    """Delete closed cases whose retention time has run out (conservatively; see abroad/retention.py), each with
+    a deletion-log row and an audit entry, and queue tomorrow's run."""
+    from vegvis.abroad.retention import retention_run
+
+    run = retention_run()
+    queue_next(delete_cases_past_retention, RETENTION_TIME)
+    return {"cases": len(run.deleted), "persons": run.persons, "orphan_files": run.orphan_files}
+
+
+register_daily(delete_cases_past_retention, RETENTION_TIME)

@@ -46,7 +46,7 @@ from vegvis.abroad.workflow import EVENT_LABELS
 from vegvis.access.policies import get_visible_or_404, open_emergency_access
 from vegvis.access.rules import principal, public, requires
 from vegvis.api.errors import DomainError
-from vegvis.audit.services import Action, audit_read, audit_record
+from vegvis.audit.services import Action, audit_denied, audit_read, audit_record
 from vegvis.core import rates
 from vegvis.core.uploads import UploadRefused, check_upload
 
@@ -554,8 +554,12 @@ def adviser_assessments(request: HttpRequest) -> HttpResponse:
 def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     who = principal(request)
     assessment = get_visible_or_404(
-        who, Assessment.objects.select_related("case", "case__patient", "expert_community"), pk=pk, adviser=who.user
+        who, Assessment.objects.select_related("case", "case__patient", "expert_community"), pk=pk
     )
+    if who.user is None or assessment.adviser_id != who.user.pk:
+        # Another adviser's assessment (perhaps in a case this adviser also assesses) does not exist for them.
+        audit_denied(who, obj=assessment, label=assessment.case.number, detail={"action": "assess"})
+        raise Http404
     case = assessment.case
     form = AssessmentAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -65,32 +65,47 @@ def principal_for(user: User | None) -> Principal:
     cached: Principal | None = getattr(user, "_vegvis_principal", None)
     if cached is not None:
         return cached
-    from vegvis.accounts.models import RoleAssignment
+    from vegvis.accounts.models import Role, RoleAssignment
 
     today = timezone.localdate()
-    assignments = (
+    # One query for the assignments, their roles and the roles' permissions (a row per permission), not three:
+    # this runs on every request, and its cost was a tenth of the worklist's (docs/performance.md).
+    role_fields = [f.attname for f in Role._meta.concrete_fields]
+    rows = (
         RoleAssignment.objects.filter(user=user, valid_from__lte=today)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .select_related("role")
-        .prefetch_related("role__permissions__content_type")
-        .order_by("role__home_order")
+        .order_by("role__home_order", "pk", "role__permissions__pk")
+        .values_list(
+            "office_id",
+            "organisation_id",
+            *(f"role__{name}" for name in role_fields),
+            "role__permissions__content_type__app_label",
+            "role__permissions__codename",
+        )
     )
     principal = Principal(user=user)
-    for assignment in assignments:
-        role = assignment.role
-        if role not in principal.roles:
+    roles: dict[int, Role] = {}
+    for office_id, organisation_id, *values in rows:
+        app_label, codename = values[-2], values[-1]
+        role_values = dict(zip(role_fields, values[:-2], strict=True))
+        role = roles.get(role_values["id"])
+        if role is None:
+            role = roles[role_values["id"]] = Role(**role_values)
+            role._state.adding = False
+            role._state.db = RoleAssignment.objects.db
             principal.roles.append(role)
-        if assignment.office_id:
-            principal.office_ids.add(assignment.office_id)
-        for perm in role.permissions.all():
-            grant = principal.grants.setdefault(f"{perm.content_type.app_label}.{perm.codename}", Grant())
-            if role.scope == role.Scope.GLOBAL:
-                grant.everywhere = True
-            elif role.scope == role.Scope.OFFICE and assignment.office_id:
-                grant.office_ids.add(assignment.office_id)
-            elif role.scope == role.Scope.ORGANISATION and assignment.organisation_id:
-                grant.organisation_ids.add(assignment.organisation_id)
-            elif role.scope == role.Scope.ASSIGNED:
-                grant.assigned = True
+        if office_id:
+            principal.office_ids.add(office_id)
+        if codename is None:  # a role without permissions
+            continue
+        grant = principal.grants.setdefault(f"{app_label}.{codename}", Grant())
+        if role.scope == role.Scope.GLOBAL:
+            grant.everywhere = True
+        elif role.scope == role.Scope.OFFICE and office_id:
+            grant.office_ids.add(office_id)
+        elif role.scope == role.Scope.ORGANISATION and organisation_id:
+            grant.organisation_ids.add(organisation_id)
+        elif role.scope == role.Scope.ASSIGNED:
+            grant.assigned = True
     user._vegvis_principal = principal  # type: ignore[attr-defined]
     return principal

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaValidationError
 
 from vegvis.access.rules import NotAuthenticated, logged_in
 from vegvis.api.auth import BrowserSessionAuth, TokenAuth
@@ -51,6 +52,19 @@ def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return _error(request, 422, "The data is not valid", errors=errors)
+
+
+@api.exception_handler(SchemaValidationError)
+def invalid_input(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """Input that does not fit the operation's schema answers in the same shape as every other refusal
+    (``detail``, ``code``, ``errors`` by field), as the OpenAPI document says."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        # ("body", "payload", "national_id") → "national_id"; ("query", "scope") → "scope"
+        field = ".".join(location[2:] if location[:1] == ["body"] else location[1:]) or "__all__"
+        errors.setdefault(field, []).append(str(error.get("msg", "")))
+    return _error(request, 422, "The data is not valid", code="invalid", errors=errors)
 
 
 @api.exception_handler(DomainError)

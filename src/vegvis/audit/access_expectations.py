@@ -17,7 +17,12 @@ def a_person(actors: Actors) -> Mapping[str, Any]:
 
 
 # An office lead holds the permission for the office's persons only; a person without a case there is hidden.
-expect("audit:person_log", kwargs=a_person, roles=staff_only(403, office_lead=404, system_administrator=200))
+expect(
+    "audit:person_log",
+    kwargs=a_person,
+    roles=staff_only(403, office_lead=404, system_administrator=200),
+    shows_personal_data=True,
+)
 
 # Queues a check of the whole chain; only those who may verify the trail may start one.
 expect("audit:verify", method="post", roles=staff_only(403, system_administrator=Redirect("core:home")))

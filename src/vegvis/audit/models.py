@@ -74,3 +74,28 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain at #{self.last_seq}"
+
+
+class DeletionLog(models.Model):
+    """What a retention or clean-up job deleted: kind, ids, case number, counts — never the personal data itself.
+
+    Append-only like the audit trail (PostgreSQL triggers, migration 0003); each row has its audit entry too.
+    """
+
+    at = models.DateTimeField(_("time"))
+    job = models.CharField(_("job"), max_length=100)
+    actor_username = models.CharField(_("run by"), max_length=150)
+    object_type = models.CharField(_("kind"), max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)  # e.g. "ous 2014/0012"
+    rule = models.CharField(_("rule"), max_length=200, blank=True)
+    counts = models.JSONField(_("what was deleted"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("deletion log entry")
+        verbose_name_plural = _("deletion log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.job}: {self.object_type} {self.reference or self.object_id}"

@@ -20,7 +20,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     who = principal(request)
     person = get_visible_or_404(who, Person.objects.all(), pk=person_id)
     page = Paginator(person_access_log(person.pk), 100).get_page(request.GET.get("side"))
-    audit_read(who, obj=person, label=person.name, person_id=person.pk, shown=["access_log"])
+    audit_read(who, obj=person, label=person.audit_label, person_id=person.pk, shown=["access_log"])
     return render(request, "audit/person_log.html", {"person": person, "page": page})
 
 

@@ -118,6 +118,12 @@ class Person(models.Model):
         return crypto.decrypt(self.national_id_cipher)
 
     @property
+    def audit_label(self) -> str:
+        """How the audit trail names a person: by id, never by name, so that a person deleted when the retention
+        time runs out leaves no name behind in the (append-only) trail."""
+        return f"person {self.pk}"
+
+    @property
     def masked_national_id(self) -> str:
         return mask(self.national_id)
 

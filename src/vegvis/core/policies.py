@@ -38,7 +38,7 @@ class PersonPolicy(policies.Policy):
         return self.scope(principal, Person.objects.filter(pk=obj.pk)).exists()
 
     def label(self, obj: Any) -> str:
-        return obj.name
+        return str(obj.audit_label)
 
 
 policies.register(PersonPolicy())

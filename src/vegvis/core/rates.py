@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from vegvis.core.models import ExchangeRate
 MAX_RATE_AGE_DAYS = 7
 CENT = Decimal("0.01")
 REQUIRED_COLUMNS = ("BASE_CUR", "QUOTE_CUR", "UNIT_MULT", "TIME_PERIOD", "OBS_VALUE")
+# What ExchangeRate.nok_per_unit can hold (8 decimals, 10 digits before the point); a rate outside is an error.
+SMALLEST_RATE = Decimal("0.00000001")
+LARGEST_RATE = Decimal(10) ** 10
 
 
 class RateMissing(LookupError):
@@ -58,7 +62,16 @@ def parse_decimal(text: str) -> Decimal:
 
 def parse_norges_bank_csv(text: str) -> list[RateRow]:
     """Parse the whole file or raise RateFileError naming every bad line."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";")
+    try:
+        return _parse_rows(reader)
+    except csv.Error as error:  # e.g. a field longer than the csv module allows
+        raise RateFileError(
+            [_("Line %(line)s: the line cannot be read as CSV.") % {"line": reader.line_num}]
+        ) from error
+
+
+def _parse_rows(reader: Any) -> list[RateRow]:
     header = next(reader, None)
     if header is None:
         raise RateFileError([_("The file is empty.")])
@@ -86,16 +99,21 @@ def parse_norges_bank_csv(text: str) -> list[RateRow]:
         except (IndexError, ValueError, InvalidOperation):
             problems.append(_("Line %(line)s: the line cannot be read as a date and a rate.") % {"line": line_number})
             continue
+        per_unit = value / (Decimal(10) ** multiplier) if value.is_finite() and 0 <= multiplier <= 6 else None
         if quote != NOK:
             problems.append(_("Line %(line)s: the rate is not quoted in NOK.") % {"line": line_number})
         elif base not in known:
             problems.append(
                 _("Line %(line)s: %(code)s is not an ISO 4217 currency.") % {"line": line_number, "code": base}
             )
-        elif value <= 0:
+        elif not 0 <= multiplier <= 6:
+            problems.append(_("Line %(line)s: the unit multiplier must be between 0 and 6.") % {"line": line_number})
+        elif per_unit is None or per_unit <= 0:
             problems.append(_("Line %(line)s: the rate must be above zero.") % {"line": line_number})
+        elif not SMALLEST_RATE <= per_unit < LARGEST_RATE:
+            problems.append(_("Line %(line)s: the rate is too large or too small to be right.") % {"line": line_number})
         else:
-            rows.append(RateRow(currency=base, day=day, nok_per_unit=value / (Decimal(10) ** multiplier)))
+            rows.append(RateRow(currency=base, day=day, nok_per_unit=per_unit.quantize(SMALLEST_RATE)))
     if problems:
         raise RateFileError(problems)
     return rows

@@ -51,7 +51,7 @@ def person_get_or_create(
         person.set_national_id(parsed.value)
         person.full_clean(exclude=["national_id_cipher", "national_id_hash"])
         person.save()
-        audit_record(principal=actor, action=Action.CREATE, obj=person, label=person.name, person_id=person.pk)
+        audit_record(principal=actor, action=Action.CREATE, obj=person, label=person.audit_label, person_id=person.pk)
     return person, True
 
 
@@ -71,9 +71,10 @@ def person_update(*, actor: Principal, person: Person, **values: object) -> Pers
                 principal=actor,
                 action=Action.UPDATE,
                 obj=locked,
-                label=locked.name,
+                label=locked.audit_label,
                 person_id=locked.pk,
-                detail={"changed": {k: [str(v[0]), str(v[1])] for k, v in diff.items()}},
+                # Which fields changed, not their values: the trail outlives the person (see docs/security.md).
+                detail={"changed": sorted(diff)},
             )
     return locked
 

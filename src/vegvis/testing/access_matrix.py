@@ -8,6 +8,15 @@ tests/test_access_matrix.py then fails on any URL or API operation that has no a
 and requests every expectation as every role in ``ROLES``. Outcomes are a status code or a ``Redirect``; an
 anonymous visitor to a page is sent to the login page (``TO_LOGIN``), an anonymous API caller gets 401, a
 refused role 403, and an object outside the caller's work need 404.
+
+The same registrations drive the personal-data tests (tests/test_personal_data.py, tests/test_csrf.py):
+
+- ``shows_personal_data=True`` (or the roles it applies to) says the answer shows a person: each of those roles
+  must find a READ (or SEARCH) entry naming the persons the expectation's builders made;
+- ``export=True`` says the answer is an export or a statistic: it must hold no identity for any role;
+- ``register_objects(builder)`` adds objects with personal data that the module's pages may show the matrix's
+  users. The walks create them before every request and check that whatever person a page shows is audited,
+  and that public pages, exports and statistics show none.
 """
 
 from __future__ import annotations
@@ -118,6 +127,17 @@ class Actors:
 
 
 KwargsBuilder = Callable[[Actors], Mapping[str, Any]]
+ObjectsBuilder = Callable[[Actors], Any]
+SUCCESS = frozenset({200, 201})
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request ready to send: its URL arguments, path and data."""
+
+    kwargs: Mapping[str, Any]
+    url: str
+    data: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -129,24 +149,52 @@ class Expectation:
     data: Mapping[str, Any] | KwargsBuilder | None = None
     content_type: str | None = None
     registered_by: str = ""
+    shows_personal_data: bool | tuple[str, ...] = False
+    export: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
         return self.url_name, self.method
 
+    @property
+    def is_api(self) -> bool:
+        return self.url_name.startswith("api-")
+
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.url_name}"
 
+    def succeeds_for(self, role: str) -> bool:
+        return self.roles[role] in SUCCESS
+
+    def personal_data_roles(self) -> tuple[str, ...]:
+        """The roles that must be shown a person (and find the read audited)."""
+        if self.shows_personal_data is True:
+            return tuple(role for role in ROLES if self.succeeds_for(role))
+        return tuple(self.shows_personal_data or ())
+
+    def prepare(self, actors: Actors) -> Prepared:
+        """Build the objects the URL needs and the data to send."""
+        kwargs = dict(self.kwargs(actors)) if self.kwargs else {}
+        url = reverse(self.url_name, kwargs=kwargs or None)
+        data = dict((self.data(actors) if callable(self.data) else self.data) or {})
+        return Prepared(kwargs=kwargs, url=url, data=data)
+
+    def send(self, client: Client, url: str, data: Mapping[str, Any], **extra: Any) -> HttpResponseBase:
+        """Send the request with the client as it is logged in."""
+        if self.method == "get" or (self.method == "post" and self.content_type is None):
+            return getattr(client, self.method)(url, data=dict(data), **extra)  # a query string, or a submitted form
+        return getattr(client, self.method)(
+            url, data=dict(data), content_type=self.content_type or "application/json", **extra
+        )
+
     def request(self, client: Client, actors: Actors) -> HttpResponseBase:
         """Build the objects the URL needs, then send the request with the client as it is logged in."""
-        url = reverse(self.url_name, kwargs=dict(self.kwargs(actors)) if self.kwargs else None)
-        data = dict((self.data(actors) if callable(self.data) else self.data) or {})
-        if self.method == "get" or (self.method == "post" and self.content_type is None):
-            return getattr(client, self.method)(url, data=data)  # a query string, or a submitted form
-        return getattr(client, self.method)(url, data=data, content_type=self.content_type or "application/json")
+        prepared = self.prepare(actors)
+        return self.send(client, prepared.url, prepared.data)
 
 
 _registry: dict[tuple[str, str], Expectation] = {}
+_objects: dict[str, ObjectsBuilder] = {}
 
 
 def expect(
@@ -157,11 +205,16 @@ def expect(
     method: str = "get",
     data: Mapping[str, Any] | KwargsBuilder | None = None,
     content_type: str | None = None,
+    shows_personal_data: bool | Iterable[str] = False,
+    export: bool = False,
 ) -> Expectation:
     """Declare the answer every role gets from ``method url_name``; every role in ``ROLES`` must be named.
 
     ``kwargs`` builds the objects the URL needs and returns its URL arguments; ``data`` is the query (GET), the
     form (POST) or, with ``content_type="application/json"`` (the default for PUT, PATCH and DELETE), the body.
+    ``shows_personal_data``: True when every role that gets 200/201 is shown the persons the builders made, or
+    the roles that are (e.g. a worklist shows the other office's handler nothing). ``export``: the answer is an
+    export or a statistic and must never hold an identity.
     """
     method = method.lower()
     if method not in METHODS:
@@ -172,6 +225,15 @@ def expect(
     for role, outcome in roles.items():
         if outcome == 302 or not isinstance(outcome, int | Redirect):
             raise ValueError(f"{url_name} as {role}: give a status code, or Redirect(...) to say where a 302 goes")
+    shown: bool | tuple[str, ...] = (
+        shows_personal_data if isinstance(shows_personal_data, bool) else tuple(shows_personal_data)
+    )
+    if isinstance(shown, tuple):
+        wrong = [role for role in shown if role not in ROLES or roles[role] not in SUCCESS]
+        if wrong:
+            raise ValueError(f"{url_name}: shows_personal_data names roles that do not get 200/201: {wrong}")
+    if shown and export:
+        raise ValueError(f"{url_name}: an export never shows personal data; choose one")
     expectation = Expectation(
         url_name=url_name,
         method=method,
@@ -180,6 +242,8 @@ def expect(
         data=data,
         content_type=content_type,
         registered_by=sys._getframe(1).f_globals.get("__name__", ""),
+        shows_personal_data=shown,
+        export=export,
     )
     previous = _registry.get(expectation.key)
     if previous is not None and previous.registered_by != expectation.registered_by:
@@ -188,6 +252,22 @@ def expect(
         )
     _registry[expectation.key] = expectation
     return expectation
+
+
+def register_objects(builder: ObjectsBuilder) -> ObjectsBuilder:
+    """Objects holding personal data that the module's pages may show the matrix's users (see ``Actors``).
+
+    The personal-data walks call every registered builder before each request, so every page is requested with
+    something to show, and whatever person it shows must be audited (and must not appear on a public page, an
+    export or a statistic). Usable as a decorator.
+    """
+    _objects[f"{builder.__module__}.{builder.__qualname__}"] = builder
+    return builder
+
+
+def registered_objects() -> list[ObjectsBuilder]:
+    discover()
+    return [_objects[name] for name in sorted(_objects)]
 
 
 def discover() -> None:

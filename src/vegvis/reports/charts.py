@@ -1,0 +1,291 @@
+"""The annual report's charts, drawn with matplotlib (Agg) as SVG, with Norwegian labels and numbers (22 623 000).
+
+Every chart is drawn from the report dict alone (never from the database), so the web page, the PDF and the
+figure URLs show the same numbers. ``describe`` gives each chart's text alternative.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any, cast
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from vegvis.reports import labels
+from vegvis.reports.labels import nb_number
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+DARK = "#1e2b3c"
+STYLE = {
+    "svg.fonttype": "none",  # text stays text: sharp, searchable, and read by screen readers of the PDF
+    "svg.hashsalt": "vegvis",  # the same SVG for the same data
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": "#888888",
+    "axes.labelcolor": DARK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": DARK,
+    "ytick.color": DARK,
+    "legend.frameon": False,
+}
+WIDTH = 7.0  # inches: the text width of an A4 page with the report's margins
+
+
+def _thousands(value: float, _position: int = 0) -> str:
+    return nb_number(round(value))
+
+
+def _figure(height: float = 3.2) -> tuple[Figure, Any]:
+    figure = plt.figure(figsize=(WIDTH, height))
+    axes = figure.add_subplot()
+    return figure, axes
+
+
+def _svg(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "Vegvis"})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _label_bars(axes: Any, bars: Any, *, horizontal: bool = False, fmt: Callable[[float], str] = _thousands) -> None:
+    for bar in bars:
+        value = bar.get_width() if horizontal else bar.get_height()
+        if not value:
+            continue
+        if horizontal:
+            axes.annotate(
+                fmt(value),
+                (bar.get_x() + value, bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=DARK,
+            )
+        else:
+            axes.annotate(
+                fmt(value),
+                (bar.get_x() + bar.get_width() / 2, value),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7.5,
+                color=DARK,
+            )
+
+
+def applications(report: dict[str, Any]) -> Figure:
+    """3.1: applications received and granted per year."""
+    apps = report["applications"]
+    years = list(apps["received_per_year"])
+    received = [apps["received_per_year"][y] for y in years]
+    granted = [apps["granted_per_year"].get(y, 0) for y in years]
+    figure, axes = _figure()
+    positions = range(len(years))
+    width = 0.4
+    bars = axes.bar([p - width / 2 for p in positions], received, width, label=labels.RECEIVED(), color=PALETTE[0])
+    _label_bars(axes, bars)
+    bars = axes.bar([p + width / 2 for p in positions], granted, width, label=labels.GRANTED(), color=PALETTE[1])
+    _label_bars(axes, bars)
+    axes.set_xticks(list(positions), years)
+    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
+    return figure
+
+
+def regions(report: dict[str, Any]) -> Figure:
+    """3.2: applications received per home region."""
+    names = labels.region_names(report)
+    values = report["received_per_region"]
+    total = sum(values.values())
+    codes = list(values)[::-1]
+    figure, axes = _figure(2.4)
+    bars = axes.barh([names[c] for c in codes], [values[c] for c in codes], color=PALETTE[0])
+
+    def with_share(value: float) -> str:
+        share = labels.share(int(value), total)
+        return f"{nb_number(int(value))} ({share} %)" if share is not None else nb_number(int(value))
+
+    _label_bars(axes, bars, horizontal=True, fmt=with_share)
+    axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(0, max([*values.values(), 1]) * 1.25)
+    return figure
+
+
+def countries(report: dict[str, Any]) -> Figure:
+    """3.3: granted applications per country of the hospital."""
+    per_country = report["granted_per_country"]
+    codes = list(per_country)[::-1]
+    figure, axes = _figure(max(2.0, 0.28 * len(codes) + 0.8))
+    colours = [PALETTE[0] if c in labels.NORDIC else PALETTE[4] for c in codes]
+    bars = axes.barh([labels.country_name(c) for c in codes], [per_country[c] for c in codes], color=colours)
+    _label_bars(axes, bars, horizontal=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(0, max([*per_country.values(), 1]) * 1.15)
+    return figure
+
+
+def hospitals(report: dict[str, Any]) -> Figure:
+    """3.3: granted applications per hospital; small ones pooled as "others"."""
+    rows = report["granted_per_hospital"][::-1]
+    figure, axes = _figure(max(2.0, 0.3 * len(rows) + 0.8))
+    names = [labels.hospital_label(r) for r in rows]
+    colours = [PALETTE[4] if r["hospital"] == "other" else PALETTE[0] for r in rows]
+    bars = axes.barh(names, [r["count"] for r in rows], color=colours)
+    _label_bars(axes, bars, horizontal=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_xlim(0, max([r["count"] for r in rows] + [1]) * 1.15)
+    return figure
+
+
+def diagnoses(report: dict[str, Any]) -> Figure:
+    """3.4: the largest diagnosis chapters, share of granted applications this year and last."""
+    chapters = report["diagnosis_chapters_percent"]
+    year = str(report["year"])
+    last = str(report["year"] - 1)
+    keys = list(chapters)[::-1]
+    figure, axes = _figure(max(2.2, 0.45 * len(keys) + 0.8))
+    height = 0.38
+    positions = range(len(keys))
+    has_last = any(last in chapters[k] for k in keys)
+    if has_last:
+        bars = axes.barh(
+            [p + height / 2 for p in positions],
+            [chapters[k].get(last, 0) for k in keys],
+            height,
+            label=last,
+            color=PALETTE[4],
+        )
+        _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
+    bars = axes.barh(
+        [p - height / 2 if has_last else p for p in positions],
+        [chapters[k][year] for k in keys],
+        height,
+        label=year,
+        color=PALETTE[0],
+    )
+    _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
+    axes.set_yticks(list(positions), [labels.chapter_short(k) for k in keys])
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(v)} %"))
+    axes.set_xlim(0, max([v for k in keys for v in chapters[k].values()] + [1]) * 1.2)
+    handles, names = axes.get_legend_handles_labels()
+    axes.legend(handles[::-1], names[::-1], loc="lower right")
+    return figure
+
+
+def costs(report: dict[str, Any]) -> Figure:
+    """3.5: costs per year, stacked by home region, with the total above each bar."""
+    per_region = report["costs_nok_per_region_per_year"]
+    names = labels.region_names(report)
+    years = sorted({y for values in per_region.values() for y in values})
+    figure, axes = _figure(3.4)
+    positions = list(range(len(years)))
+    bottoms = [0] * len(years)
+    for index, (code, values) in enumerate(per_region.items()):
+        heights = [values.get(y, 0) for y in years]
+        axes.bar(positions, heights, 0.6, bottom=bottoms, label=names[code], color=PALETTE[index % len(PALETTE)])
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(positions, years)
+    for position, total in enumerate(bottoms):
+        axes.annotate(
+            nb_number(total), (position, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5
+        )
+    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4)
+    return figure
+
+
+def average_cost(report: dict[str, Any]) -> Figure:
+    """3.5: the average cost per granted application per year."""
+    values = report["average_cost_per_granted_per_year"]
+    years = list(values)
+    figure, axes = _figure(2.6)
+    positions = list(range(len(years)))
+    bars = axes.bar(positions, [values[y] for y in years], 0.6, color=PALETTE[2])
+    _label_bars(axes, bars)
+    axes.set_xticks(positions, years)
+    axes.set_xlim(-0.75, max(len(years), 6) - 0.25)
+    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    return figure
+
+
+def appeals(report: dict[str, Any]) -> Figure:
+    """3.6: appeals per home region: received, reversed by the office, forwarded, and the board's decisions."""
+    tables = labels.appeal_rows(report)
+    names = labels.region_names(report)
+    codes = list(report["received_per_region"])
+    figure, axes = _figure(3.2)
+    width = 0.8 / len(tables)
+    for index, (label, values) in enumerate(tables):
+        offset = (index - (len(tables) - 1) / 2) * width
+        bars = axes.bar(
+            [p + offset for p in range(len(codes))],
+            [values[c] for c in codes],
+            width,
+            label=label,
+            color=PALETTE[index],
+        )
+        _label_bars(axes, bars)
+    axes.set_xticks(list(range(len(codes))), [names[c] for c in codes])
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
+    return figure
+
+
+def particle_therapy(report: dict[str, Any]) -> Figure:
+    """3.7: referrals to particle therapy and their costs, per home region."""
+    data = report["particle_therapy"]
+    names = labels.region_names(report)
+    codes = list(data["patients"])
+    figure = plt.figure(figsize=(WIDTH, 2.8))
+    left, right = figure.subplots(1, 2)
+    bars = left.bar([names[c] for c in codes], [data["patients"][c] for c in codes], color=PALETTE[0])
+    _label_bars(left, bars)
+    left.set_title(labels.PATIENTS(), fontsize=9)
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bars = right.bar([names[c] for c in codes], [data["costs_nok"][c] for c in codes], color=PALETTE[1])
+    _label_bars(right, bars)
+    right.set_title(labels.TOTAL_COSTS(), fontsize=9)
+    right.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    for axes in (left, right):
+        axes.tick_params(axis="x", labelsize=7.5)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
+CHARTS: dict[str, Callable[[dict[str, Any]], Figure]] = {
+    "soknader": applications,
+    "regioner": regions,
+    "land": countries,
+    "sykehus": hospitals,
+    "diagnoser": diagnoses,
+    "kostnader": costs,
+    "snittkostnad": average_cost,
+    "klager": appeals,
+    "partikkelterapi": particle_therapy,
+}
+
+
+def svg(name: str, report: dict[str, Any]) -> bytes:
+    """One chart as SVG. Raises KeyError for an unknown name."""
+    draw = CHARTS[name]
+    with plt.rc_context(cast(Any, STYLE)):
+        return _svg(draw(report))
+
+
+def describe(name: str, report: dict[str, Any]) -> str:
+    """A short text alternative; the full numbers are in the table beside every chart."""
+    return labels.chart_description(name, report)

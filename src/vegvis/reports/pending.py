@@ -1,0 +1,65 @@
+"""Uploaded import files waiting for the office lead's confirmation: kept on the server between the preview and
+the import (never in the session), under MEDIA_ROOT/imports/<random token>, and deleted after the import."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 60 * 60
+
+
+class PendingMissing(LookupError):
+    """No such upload for this user (never made, someone else's, or already imported)."""
+
+
+def _folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save(*, user_id: int, name: str, content: bytes) -> str:
+    clean_up()
+    token = secrets.token_urlsafe(24)
+    folder = _folder()
+    (folder / f"{token}.jsonl").write_bytes(content)
+    (folder / f"{token}.json").write_text(json.dumps({"user": user_id, "name": name[:200]}), "utf-8")
+    return token
+
+
+def load(token: str, *, user_id: int) -> tuple[str, bytes]:
+    if not TOKEN.match(token):
+        raise PendingMissing
+    folder = _folder()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text("utf-8"))
+        content = (folder / f"{token}.jsonl").read_bytes()
+    except (OSError, ValueError):
+        raise PendingMissing from None
+    if meta.get("user") != user_id:
+        raise PendingMissing
+    return str(meta.get("name", "")), content
+
+
+def delete(token: str) -> None:
+    if TOKEN.match(token):
+        for suffix in (".jsonl", ".json"):
+            (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def clean_up() -> None:
+    """Uploads nobody confirmed within a day are deleted."""
+    limit = time.time() - KEEP_SECONDS
+    for path in _folder().glob("*.json*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue

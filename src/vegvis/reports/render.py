@@ -1,0 +1,665 @@
+"""The annual report in every format: the tables (one definition for HTML, PDF and XLSX), the publication's
+HTML (the web page and the PDF share one template), the PDF (WeasyPrint), the workbook (openpyxl) and JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from vegvis.reports import charts, labels
+from vegvis.reports.labels import nb_number
+from vegvis.reports.models import ReportNarrative
+
+FONT_DIR = Path(settings.NODE_MODULES) / "@fontsource" / "inter" / "files"
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "int"  # text, int, nok or percent
+
+
+@dataclass
+class Table:
+    key: str
+    sheet: str  # the XLSX sheet's name (at most 31 characters)
+    caption: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    total_last: bool = False
+    note: str = ""
+
+    @property
+    def header(self) -> list[str]:
+        return [c.label for c in self.columns]
+
+    @property
+    def numeric(self) -> list[bool]:
+        return [c.kind != "text" for c in self.columns]
+
+    def rendered_rows(self) -> list[list[tuple[str, bool]]]:
+        """Each row as (text, is_number) cells, numbers formatted as in the publication."""
+        return [
+            [
+                (format_cell(value, column.kind), column.kind != "text")
+                for value, column in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+def format_cell(value: Any, kind: str, space: str = labels.NBSP) -> str:
+    if value is None:
+        return "–"
+    if kind == "percent":
+        return f"{value}{space}%"
+    if kind in {"int", "nok"}:
+        return nb_number(value, space)
+    return str(value)
+
+
+def tables(report: dict[str, Any]) -> dict[str, Table]:
+    """Every table of the report, in the publication's order, keyed by its place."""
+    year = report["year"]
+    names = labels.region_names(report)
+    codes = list(report["regions"])
+    region_columns = [Column(names[c]) for c in codes]
+    apps = report["applications"]
+    years = list(apps["received_per_year"])
+    found: dict[str, Table] = {}
+
+    found["applications"] = Table(
+        "3.1",
+        _("3.1 Applications"),
+        _("Applications received and granted per year"),
+        [Column("", "text"), *(Column(y) for y in years)],
+        [
+            [labels.RECEIVED(), *(apps["received_per_year"][y] for y in years)],
+            [labels.GRANTED(), *(apps["granted_per_year"].get(y) for y in years)],
+        ],
+        note=_("Granted applications are not known for years imported as history without them."),
+    )
+    received = report["received_per_region"]
+    total_received = sum(received.values())
+    found["regions"] = Table(
+        "3.2",
+        _("3.2 Regions"),
+        _("Applications received in %(year)s per home region") % {"year": year},
+        [Column(_("Region"), "text"), Column(_("Applications received")), Column(_("Share"), "percent")],
+        [[names[c], received[c], labels.share(received[c], total_received)] for c in codes]
+        + [[_("Total"), total_received, 100 if total_received else None]],
+        total_last=True,
+    )
+    granted = apps["granted"]
+    found["countries"] = Table(
+        "3.3a",
+        _("3.3 Countries"),
+        _("Granted applications in %(year)s per country") % {"year": year},
+        [Column(_("Country"), "text"), Column(_("Granted applications")), Column(_("Share"), "percent")],
+        [[labels.country_name(c), n, labels.share(n, granted)] for c, n in report["granted_per_country"].items()],
+    )
+    found["hospitals"] = Table(
+        "3.3b",
+        _("3.3 Hospitals"),
+        _("Granted applications in %(year)s per hospital") % {"year": year},
+        [Column(_("Hospital"), "text"), Column(_("Country"), "text"), Column(_("Granted applications"))],
+        [
+            [labels.hospital_label(r), "", r["count"]]
+            if r["hospital"] == "other"
+            else [r["hospital"], labels.country_name(r["country"]), r["count"]]
+            for r in report["granted_per_hospital"]
+        ],
+        note=_("Hospitals with fewer than five granted applications are pooled as «others»."),
+    )
+    chapter_years = [str(year - 1), str(year)]
+    chapters = report["diagnosis_chapters_percent"]
+    found["diagnoses"] = Table(
+        "3.4a",
+        _("3.4 Diagnosis groups"),
+        _("Share of granted applications by diagnosis group (ICD-10 chapter), all ages"),
+        [Column(_("Diagnosis group"), "text"), *(Column(y, "percent") for y in chapter_years)],
+        [[labels.chapter_title(k), *(v.get(y) for y in chapter_years)] for k, v in chapters.items()],
+        note=_("Groups of five percent or less are left out."),
+    )
+    children = report["children"]
+    found["children"] = Table(
+        "3.4b",
+        _("3.4 Children"),
+        _("Children (under 18) among the granted applications in %(year)s") % {"year": year},
+        [Column("", "text"), Column(_("Number")), Column(_("Share of granted"), "percent")],
+        [[_("Children"), children["granted"], children["percent_of_granted"]]],
+    )
+    per_region = report["costs_nok_per_region_per_year"]
+    cost_years = sorted({y for values in per_region.values() for y in values})
+    totals = [sum(per_region[c].get(y, 0) for c in codes) for y in cost_years]
+    found["costs"] = Table(
+        "3.5a",
+        _("3.5 Costs"),
+        _("Costs in NOK per home region and year"),
+        [Column(_("Region"), "text"), *(Column(y, "nok") for y in cost_years)],
+        [[names[c], *(per_region[c].get(y) for y in cost_years)] for c in codes] + [[_("Total"), *totals]],
+        total_last=True,
+    )
+    average = report["average_cost_per_granted_per_year"]
+    found["average_cost"] = Table(
+        "3.5b",
+        _("3.5 Average cost"),
+        _("Average cost in NOK per granted application (treatment, travel and stay)"),
+        [Column("", "text"), *(Column(y, "nok") for y in average)],
+        [[_("Per granted application"), *average.values()]],
+    )
+    appeal_rows = labels.appeal_rows(report)
+    found["appeals"] = Table(
+        "3.6a",
+        _("3.6 Appeals"),
+        _("Appeals against rejections, and appeals sent to the appeals board, in %(year)s") % {"year": year},
+        [Column("", "text"), *region_columns],
+        [[label, *(values[c] for c in codes)] for label, values in appeal_rows[:3]],
+    )
+    found["board"] = Table(
+        "3.6b",
+        _("3.6 Board decisions"),
+        _("Decisions received from the appeals board in %(year)s") % {"year": year},
+        [Column("", "text"), *region_columns],
+        [[label, *(values[c] for c in codes)] for label, values in appeal_rows[3:]],
+        note=_("Includes decisions on appeals sent to the board in earlier years."),
+    )
+    particle = report["particle_therapy"]
+    found["particle_therapy"] = Table(
+        "3.7",
+        _("3.7 Particle therapy"),
+        _("Patients referred to particle therapy in %(year)s, and total costs") % {"year": year},
+        [Column("", "text"), *(Column(names[c], "nok") for c in codes)],
+        [
+            [_("Number"), *(particle["patients"][c] for c in codes)],
+            [_("Total costs"), *(particle["costs_nok"][c] for c in codes)],
+        ],
+    )
+    found["nordic_protocols"] = Table(
+        "3.8",
+        _("3.8 Nordic protocols"),
+        _("Children included in a Nordic drug protocol in %(year)s") % {"year": year},
+        [Column("", "text"), Column(_("Number"))],
+        [[_("Children referred"), report["nordic_drug_protocol_children"]]],
+    )
+    return found
+
+
+# ---------------------------------------------------------------- the publication
+
+
+@dataclass
+class Section:
+    number: str
+    key: str  # the narrative's section key
+    title: str
+    sentences: list[str] = field(default_factory=list)
+    blocks: list[tuple[str, Any]] = field(default_factory=list)  # ("chart", name) or ("table", Table) or ("text", s)
+    narrative: SafeString | None = None
+
+
+@dataclass
+class Chapter:
+    number: str
+    key: str
+    title: str
+    narrative: SafeString | None
+    headings: list[tuple[str, str]]  # (number, title) of the narrative's own subsections
+
+
+def narrative_html(text: str, chapter: str = "") -> SafeString:
+    """The network's text in a small, safe markup: blank lines separate paragraphs, ``## `` starts a numbered
+    subsection (2.1, 2.2 …), lines starting with ``- `` make a list. Everything is escaped."""
+    out: list[str] = []
+    number = 0
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.rstrip() for line in block.strip().splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith("## "):
+            number += 1
+            title = escape(lines[0][3:].strip())
+            prefix = f"{chapter}.{number} " if chapter else ""
+            anchor = f' id="s{chapter}-{number}"' if chapter else ""
+            out.append(f'<h3 class="vv-pub-h3"{anchor}>{prefix}{title}</h3>')
+            lines = lines[1:]
+            if not lines:
+                continue
+        if lines[0].startswith("### "):
+            out.append(f'<h4 class="vv-pub-h4">{escape(lines[0][4:].strip())}</h4>')
+            lines = lines[1:]
+            if not lines:
+                continue
+        if all(line.lstrip().startswith(("- ", "* ")) for line in lines):
+            items = "".join(f"<li>{escape(line.lstrip()[2:].strip())}</li>" for line in lines)
+            out.append(f"<ul>{items}</ul>")
+        else:
+            out.append(f"<p>{escape(' '.join(line.strip() for line in lines))}</p>")
+    return mark_safe("\n".join(out))  # noqa: S308  (every piece of the text was escaped above)
+
+
+def narrative_headings(text: str) -> list[str]:
+    return [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
+
+
+def _chapter(number: str, key: str, title: str, narratives: dict[str, str]) -> Chapter:
+    text = narratives.get(key, "")
+    return Chapter(
+        number=number,
+        key=key,
+        title=title,
+        narrative=narrative_html(text, number) if text.strip() else None,
+        headings=[(f"{number}.{i}", h) for i, h in enumerate(narrative_headings(text), start=1)],
+    )
+
+
+def publication_context(
+    report: dict[str, Any],
+    narratives: dict[str, str],
+    *,
+    chart_src: Callable[[str], str],
+    national: bool = True,
+) -> dict[str, Any]:
+    """What the publication template needs; the web page and the PDF differ only in ``chart_src``."""
+    year = report["year"]
+    apps = report["applications"]
+    table = tables(report)
+    percent_sign = labels.NBSP + "%"
+
+    def narrative(key: str) -> SafeString | None:
+        text = narratives.get(key, "")
+        return narrative_html(text) if text.strip() else None
+
+    sections = [
+        Section(
+            "3.1",
+            ReportNarrative.Section.APPLICATIONS,
+            pgettext("annual report section", "Applications and granted treatments"),
+            [
+                _(
+                    "The figure below shows the total number of applications received per year and how many of them "
+                    "were granted. At the end of the year, %(pending)s applications were still being processed."
+                )
+                % {"pending": apps["pending_at_year_end"]},
+                _("In %(year)s, %(rate)s percent of all applications received were granted.")
+                % {"year": year, "rate": apps["grant_rate_percent"] or 0},
+                _(
+                    "The totals include applications for preimplantation genetic diagnosis (PGD) abroad. Not "
+                    "included: patients treated with particle therapy abroad (see 3.7) and children in Nordic drug "
+                    "protocols (see 3.8)."
+                ),
+            ],
+            [("chart", "soknader"), ("table", table["applications"])],
+        ),
+        Section(
+            "3.2",
+            ReportNarrative.Section.REGIONS,
+            pgettext("annual report section", "Applications received per region"),
+            [
+                _(
+                    "Applications received in %(year)s by the patient's home region, whichever office handled the "
+                    "case (the office at Oslo University Hospital also handles Helse Nord's applications)."
+                )
+                % {"year": year}
+            ],
+            [("chart", "regioner"), ("table", table["regions"])],
+        ),
+        Section(
+            "3.3",
+            ReportNarrative.Section.COUNTRIES,
+            pgettext("annual report section", "Granted applications by country and hospital"),
+            [
+                _(
+                    "The chart below shows the countries where Norwegian patients are treated. About %(percent)s "
+                    "percent of those granted were assessed and/or treated in the Nordic countries."
+                )
+                % {"percent": report["granted_nordic_percent"] or 0},
+            ],
+            [
+                ("chart", "land"),
+                ("table", table["countries"]),
+                ("text", _("The figure below shows the number of granted applications per hospital.")),
+                ("chart", "sykehus"),
+                ("table", table["hospitals"]),
+                (
+                    "text",
+                    _(
+                        "The group «others» are hospitals in Europe and the USA with fewer than five granted "
+                        "applications. There are %(count)s different institutions in this group."
+                    )
+                    % {"count": _pooled(report)},
+                ),
+            ],
+        ),
+        Section(
+            "3.4",
+            ReportNarrative.Section.DIAGNOSES,
+            pgettext("annual report section", "Diagnosis groups"),
+            [
+                _(
+                    "In %(year)s the offices received %(received)s applications, of which %(granted)s were granted. "
+                    "Below are the largest groups of granted treatments abroad by main chapter of ICD-10. Groups of "
+                    "five percent or less are left out. Particle therapy and Nordic drug protocols are not included "
+                    "(see 3.7 and 3.8)."
+                )
+                % {"year": year, "received": apps["received"], "granted": apps["granted"]},
+            ],
+            [
+                ("chart", "diagnoser"),
+                ("table", table["diagnoses"]),
+                ("subtitle", _("Children")),
+                (
+                    "text",
+                    _(
+                        "Of the patients granted treatment abroad, %(children)s were children; that is %(percent)s "
+                        "percent of all granted applications."
+                    )
+                    % {
+                        "children": report["children"]["granted"],
+                        "percent": report["children"]["percent_of_granted"] or 0,
+                    },
+                ),
+                ("table", table["children"]),
+            ],
+        ),
+        Section(
+            "3.5",
+            ReportNarrative.Section.COSTS,
+            pgettext("annual report section", "Costs"),
+            [
+                _(
+                    "The figure below shows the total costs of treatment abroad, and their distribution per region, "
+                    "for the last six years. The costs of particle therapy and of children's participation in drug "
+                    "protocols are not included (see 3.7 and 3.8)."
+                )
+            ],
+            [
+                ("chart", "kostnader"),
+                ("table", table["costs"]),
+                (
+                    "text",
+                    _(
+                        "The average cost (including travel and stay) per granted application. The costs of a single "
+                        "treatment range from a few thousand to several million kroner."
+                    ),
+                ),
+                ("chart", "snittkostnad"),
+                ("table", table["average_cost"]),
+            ],
+        ),
+        Section(
+            "3.6",
+            ReportNarrative.Section.APPEALS,
+            pgettext("annual report section", "Appeals"),
+            [
+                _(
+                    "The table shows the number of appeals in total, and the appeals sent from the offices to the "
+                    "appeals board in %(year)s. (Note: the decisions received from the board include some appeals "
+                    "sent to the board in earlier years.)"
+                )
+                % {"year": year}
+            ],
+            [("table", table["appeals"]), ("table", table["board"]), ("chart", "klager")],
+        ),
+        Section(
+            "3.7",
+            ReportNarrative.Section.PARTICLE_THERAPY,
+            pgettext("annual report section", "Particle therapy"),
+            [_("Number of patients referred to particle therapy in %(year)s, and the total costs:") % {"year": year}],
+            [("table", table["particle_therapy"]), ("chart", "partikkelterapi")],
+        ),
+        Section(
+            "3.8",
+            ReportNarrative.Section.NORDIC_PROTOCOLS,
+            pgettext("annual report section", "Nordic drug protocols for children with cancer"),
+            [
+                _(
+                    "In %(year)s, %(count)s children were included in a Nordic drug protocol after referral from "
+                    "the paediatric oncology community. These cases are not handled as applications by the offices."
+                )
+                % {"year": year, "count": report["nordic_drug_protocol_children"]}
+            ],
+            [("table", table["nordic_protocols"])],
+        ),
+    ]
+    for section in sections:
+        section.narrative = narrative(section.key)
+    chapters_before = [
+        _chapter(
+            "1", ReportNarrative.Section.INTRODUCTION, pgettext("annual report section", "Introduction"), narratives
+        ),
+        _chapter(
+            "2",
+            ReportNarrative.Section.NETWORK,
+            pgettext("annual report section", "The national network for treatment abroad"),
+            narratives,
+        ),
+    ]
+    chapters_after = [
+        _chapter(
+            "4",
+            ReportNarrative.Section.CASE_HANDLING,
+            pgettext("annual report section", "Case handling and quality assurance"),
+            narratives,
+        ),
+        _chapter("5", ReportNarrative.Section.TRENDS, pgettext("annual report section", "Trends"), narratives),
+    ]
+    appendix_text = narratives.get(ReportNarrative.Section.APPENDIX, "")
+    return {
+        "report": report,
+        "year": year,
+        "national": national,
+        "region_label": ", ".join(labels.region_names(report).values()),
+        "chapters_before": chapters_before if national else [],
+        "chapters_after": chapters_after if national else [],
+        "statistics_intro": narrative(ReportNarrative.Section.STATISTICS) if national else None,
+        "sections": sections,
+        "appendix": narrative_html(appendix_text) if national and appendix_text.strip() else None,
+        "charts": {
+            name: {
+                "src": chart_src(name),
+                "alt": charts.describe(name, report),
+                "title": title,
+                "number": number,
+            }
+            for number, (name, title) in enumerate(chart_titles(year).items(), start=1)
+        },
+        "methods": methods_note(report),
+        "percent_sign": percent_sign,
+        "generated_at": timezone.localtime(),
+    }
+
+
+def chart_titles(year: int) -> dict[str, str]:
+    return {
+        "soknader": _("Applications received and granted per year"),
+        "regioner": _("Applications received in %(year)s per home region") % {"year": year},
+        "land": _("Granted applications in %(year)s per country") % {"year": year},
+        "sykehus": _("Granted applications in %(year)s per hospital") % {"year": year},
+        "diagnoser": _("Largest diagnosis groups, share of granted applications"),
+        "kostnader": _("Costs in NOK per year and home region"),
+        "snittkostnad": _("Average cost in NOK per granted application"),
+        "klager": _("Appeals per home region in %(year)s") % {"year": year},
+        "partikkelterapi": _("Particle therapy in %(year)s: patients and costs") % {"year": year},
+    }
+
+
+def _pooled(report: dict[str, Any]) -> int:
+    return next((r["institutions"] for r in report["granted_per_hospital"] if r["hospital"] == "other"), 0)
+
+
+def methods_note(report: dict[str, Any]) -> list[str]:
+    """The definitions behind every figure, as the report states them."""
+    year = report["year"]
+    history_years = [y for y, source in report["sources"]["received_per_year"].items() if source == "history"]
+    cost_history = [y for y, source in report["sources"]["costs"].items() if source == "history"]
+    notes = [
+        _(
+            "An application is a case for treatment abroad (pasient- og brukerrettighetsloven § 2-4 a) or for "
+            "preimplantation genetic diagnosis (PGD). Referrals to particle therapy and to Nordic drug protocols are "
+            "not applications; they are reported in 3.7 and 3.8."
+        ),
+        _(
+            "Received in a year: applications whose date received is in the year. Granted: of these, those whose "
+            "final outcome is a grant, whether granted at once or after an appeal (reversed by the office or by the "
+            "appeals board). Still being processed at the end of the year: received in the year, with no decision "
+            "dated on or before 31 December."
+        ),
+        _(
+            "Region is the patient's home region (regional health authority), never the office that handled the "
+            "case. Children are patients under 18 on the day the application was received."
+        ),
+        _(
+            "Percentages are of the granted applications of the year (the grant rate: of those received), rounded "
+            "half up to whole numbers."
+        ),
+        _(
+            "Diagnosis groups are the ICD-10 chapters of the main diagnosis. A group of five percent or less of the "
+            "year's grants is left out; the previous year's share is shown beside each group listed. Hospitals with "
+            "fewer than five granted applications are pooled as «others», with the number of institutions."
+        ),
+        _(
+            "Costs are the amounts in NOK of the expenses booked in the year (the accounting date decides the year), "
+            "for applications only. Average cost per granted application: the year's total costs divided by the "
+            "year's granted applications, in whole kroner."
+        ),
+        _(
+            "Appeals count in the year each step happened: appeals received, rejections reversed by the office, "
+            "appeals forwarded to the board, and the board's decisions received (which may concern appeals from "
+            "earlier years)."
+        ),
+        _(
+            "Particle therapy: referrals received in the year, and all particle-therapy expenses booked in the year "
+            "(an invoice booked in %(year)s for an earlier referral counts in %(year)s). Nordic drug protocols: "
+            "children referred in the year."
+        )
+        % {"year": year},
+    ]
+    if history_years or cost_history:
+        notes.append(
+            _(
+                "Years without case-level data in Vegvis are taken from imported aggregates published earlier: "
+                "applications %(apps)s; costs %(costs)s. Where a year has case-level data, they are used instead."
+            )
+            % {"apps": ", ".join(history_years) or "–", "costs": ", ".join(cost_history) or "–"}
+        )
+    return notes
+
+
+def html_document(report: dict[str, Any], narratives: dict[str, str], *, national: bool = True) -> str:
+    """The whole publication as one HTML document (charts inline as data URIs): the source of the PDF."""
+    context = publication_context(
+        report,
+        narratives,
+        chart_src=lambda name: (
+            "data:image/svg+xml;base64," + base64.b64encode(charts.svg(name, report)).decode("ascii")
+        ),
+        national=national,
+    )
+    css_path = finders.find("reports/publication.css")
+    print_path = finders.find("reports/print.css")
+    context["inline_css"] = mark_safe(  # noqa: S308  (our own static files)
+        "\n".join(Path(p).read_text("utf-8") for p in (css_path, print_path) if p)
+    )
+    context["font_dir"] = FONT_DIR.as_uri()
+    return render_to_string("reports/publication_document.html", context)
+
+
+def pdf(report: dict[str, Any], narratives: dict[str, str], *, national: bool = True) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(
+        string=html_document(report, narratives, national=national), base_url=str(settings.BASE_DIR)
+    ).write_pdf()
+
+
+def xlsx(report: dict[str, Any]) -> bytes:
+    """One sheet per table, Norwegian headers, thousands shown with a space (Excel's #,##0 in a Norwegian locale)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    about = workbook.active
+    assert about is not None
+    about.title = _("About")
+    about["A1"] = _("Annual report %(year)s – national network for treatment abroad") % {"year": report["year"]}
+    about["A1"].font = Font(bold=True, size=13)
+    about["A2"] = _("Regions: %(regions)s") % {"regions": ", ".join(labels.region_names(report).values())}
+    about["A3"] = _("Made by Vegvis %(when)s") % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")}
+    for index, note in enumerate(methods_note(report), start=5):
+        about.cell(row=index, column=1, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+    about.column_dimensions["A"].width = 110
+
+    for table in tables(report).values():
+        sheet = workbook.create_sheet(table.sheet[:31])
+        sheet["A1"] = table.caption
+        sheet["A1"].font = Font(bold=True, size=12)
+        for column, label in enumerate(table.header, start=1):
+            cell = sheet.cell(row=2, column=column, value=label)
+            cell.font = Font(bold=True)
+            if table.columns[column - 1].kind != "text":
+                cell.alignment = Alignment(horizontal="right")
+        for row_index, row in enumerate(table.rows, start=3):
+            last = table.total_last and row_index == len(table.rows) + 2
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_index, column=column, value=value)
+                kind = table.columns[column - 1].kind
+                if kind in {"int", "nok"}:
+                    cell.number_format = "#,##0"
+                elif kind == "percent":
+                    cell.number_format = '0" %"'
+                if last:
+                    cell.font = Font(bold=True)
+        if table.note:
+            sheet.cell(row=len(table.rows) + 4, column=1, value=table.note).font = Font(italic=True)
+        sheet.freeze_panes = "B3"
+        for column in range(1, len(table.columns) + 1):
+            width = max(len(str(sheet.cell(row=r, column=column).value or "")) for r in range(2, len(table.rows) + 3))
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(12, width + 2), 70)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def json_bytes(report: dict[str, Any]) -> bytes:
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export(kind: str, report: dict[str, Any], *, narratives: dict[str, str], national: bool = True) -> bytes:
+    if kind == "json":
+        return json_bytes(report)
+    if kind == "html":
+        return html_document(report, narratives, national=national).encode("utf-8")
+    if kind == "pdf":
+        return pdf(report, narratives, national=national)
+    if kind == "xlsx":
+        return xlsx(report)
+    raise ValueError(kind)

@@ -1,0 +1,40 @@
+"""Template helpers for the annual report and the statistics page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from vegvis.reports.labels import NBSP, nb_number
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def nb(value: Any) -> str:
+    """A whole number with a (non-breaking) space between thousands: 22 623 000."""
+    if value is None or value == "":
+        return "–"
+    return nb_number(int(value), NBSP)
+
+
+@register.filter
+def stat_cell(cell: Any) -> str:
+    """A statistics cell: the number, or «under 5» when suppressed."""
+    from django.utils.translation import gettext as _
+
+    if cell is None:
+        return "–"
+    if cell.suppressed:
+        return _("under 5")
+    if cell.value is None:
+        return "–"
+    if cell.kind == "percent":
+        return f"{cell.value}{NBSP}%"
+    return nb_number(int(cell.value), NBSP)

@@ -1,0 +1,82 @@
+"""The API fuzzed from its own OpenAPI document with schemathesis: no server error, no answer outside the schema.
+
+Every operation in the document the API serves at /api/v1/openapi.json is called with generated input, valid
+and invalid, as a case handler with a bearer token, through the WSGI application in this process (so the test
+database's transaction holds). A module that mounts a router joins by being in the document. Bounded so the
+whole run stays well under a minute.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from vegvis.access.principal import principal_for
+from vegvis.accounts.services import api_token_issue
+from vegvis.api.main import api
+
+# The document exactly as the API serves it (compared with the live one below).
+DOCUMENT = json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+CHECKS = [not_a_server_error, response_schema_conformance]
+EXAMPLES_PER_OPERATION = 40
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[WSGIHandler]:
+    """Django's WSGI application, without closing the connection after each request (as the test client does),
+    so every call runs inside the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db: Any, case_handler: Any) -> dict[str, str]:
+    """A case handler's token, with cases of the handler's office and of another office to find."""
+    from vegvis.testing.abroad import make_case
+
+    make_case(home_region="helse-sor-ost")
+    make_case("assessment_received", home_region="helse-sor-ost")
+    make_case(home_region="helse-vest")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="fuzz")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.mark.django_db
+def test_the_fuzzed_document_is_the_one_the_api_serves(client, case_handler):
+    client.force_login(case_handler)
+
+    served = client.get("/api/v1/openapi.json")
+
+    assert served.status_code == 200 and served.json() == DOCUMENT
+    assert len(DOCUMENT["paths"]) >= 5
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+@pytest.mark.django_db
+def test_api_answers_every_input_within_its_schema_and_without_server_error(case, wsgi_app, bearer):
+    case.call_and_validate(app=wsgi_app, headers=bearer, checks=CHECKS)
