@@ -17,7 +17,7 @@ from vegvis.abroad import selectors, services
 from vegvis.abroad.deadlines import REASONS
 from vegvis.abroad.forms import ACTION_FORMS
 from vegvis.abroad.models import Case, Route
-from vegvis.abroad.views import ACTIONS, _action_form
+from vegvis.abroad.steps import ACTIONS, action_form, run_action
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
 from vegvis.api.errors import DomainError
@@ -258,7 +258,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
             "code": "unknown_event",
             "errors": {"event": [f"Choose one of {sorted(ACTION_FORMS)}"]},
         }
-    form = _action_form(payload.event, case, {**payload.data, "version": payload.version})
+    form = action_form(payload.event, case, {**payload.data, "version": payload.version})
     if not form.is_valid():
         return 422, {
             "detail": "The data is not valid",
@@ -266,7 +266,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
             "errors": {k: list(v) for k, v in form.errors.items()},
         }
     try:
-        ACTIONS[payload.event](who, case, form)
+        run_action(payload.event, who, case, form)
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         return 422, {"detail": "The data is not valid", "code": "invalid", "errors": errors}

@@ -4,7 +4,7 @@ or selector, record reads in the audit trail and render; the rules live in servi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,15 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vegvis.abroad import selectors, services
+from vegvis.abroad import selectors, services, steps
 from vegvis.abroad.deadlines import REASONS
 from vegvis.abroad.forms import (
-    ACTION_FORMS,
     FOLLOW_UP_FORMS,
     ApplicationForm,
     AssessmentAnswerForm,
-    AssessmentLetterForm,
-    DecisionForm,
     EmergencyAccessForm,
     LetterTemplateForm,
     MethodForm,
@@ -202,160 +199,17 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _decision(form: DecisionForm) -> services.DecisionData:
-    data = form.cleaned_data
-    return services.DecisionData(
-        outcome=data["outcome"],
-        decided_on=data["decided_on"],
-        grounds=data["grounds"],
-        legal_basis=data["legal_basis"],
-        coverage=form.coverage() if "cover_treatment" in form.fields else {},
-        method_override_reason=data.get("method_override_reason", ""),
-        language=data["language"],
-    )
-
-
-ActionHandler = Callable[[Any, Case, forms.Form], Any]
-
-ACTIONS: dict[str, ActionHandler] = {
-    "request_info": lambda who, case, f: services.case_request_info(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        text=f.cleaned_data["text"],
-        recipient=f.cleaned_data["recipient"],
-    ),
-    "register_info": lambda who, case, f: services.case_register_info(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        received_on=f.cleaned_data["received_on"],
-        summary=f.cleaned_data["summary"],
-        sender=f.cleaned_data["sender"],
-    ),
-    "request_assessment": lambda who, case, f: services.case_request_assessment(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        expert_community=f.cleaned_data["expert_community"],
-        question=f.cleaned_data["question"],
-        adviser=f.cleaned_data["adviser"],
-        due_on=f.cleaned_data["due_on"],
-    ),
-    "register_assessment": lambda who, case, f: services.assessment_answer(
-        actor=who,
-        assessment=f.cleaned_data["assessment"],
-        recommendation=f.cleaned_data["recommendation"],
-        conclusion=f.cleaned_data["conclusion"],
-        answered_on=f.cleaned_data["answered_on"],
-        by_letter=True,
-        version=f.cleaned_data["version"],
-    ),
-    "grant": lambda who, case, f: services.case_decide(
-        actor=who, case=case, version=f.cleaned_data["version"], decision=_decision(cast(DecisionForm, f))
-    ),
-    "reject": lambda who, case, f: services.case_decide(
-        actor=who, case=case, version=f.cleaned_data["version"], decision=_decision(cast(DecisionForm, f))
-    ),
-    "withdraw": lambda who, case, f: services.case_withdraw(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        withdrawn_on=f.cleaned_data["withdrawn_on"],
-        note=f.cleaned_data["note"],
-    ),
-    "record_external_grant": lambda who, case, f: services.case_record_external_decision(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        granted=True,
-        decided_on=f.cleaned_data["decided_on"],
-        decided_by=f.cleaned_data["decided_by"],
-        note=f.cleaned_data["note"],
-    ),
-    "record_external_rejection": lambda who, case, f: services.case_record_external_decision(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        granted=False,
-        decided_on=f.cleaned_data["decided_on"],
-        decided_by=f.cleaned_data["decided_by"],
-        note=f.cleaned_data["note"],
-    ),
-    "give_advice": lambda who, case, f: services.case_give_advice(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        advice=f.cleaned_data["advice"],
-        given_on=f.cleaned_data["given_on"],
-    ),
-    "register_appeal": lambda who, case, f: services.case_register_appeal(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        received_date=f.cleaned_data["received_date"],
-        grounds=f.cleaned_data["grounds"],
-        late_reason=f.cleaned_data["late_reason"],
-    ),
-    "reverse_on_appeal": lambda who, case, f: services.case_reverse_on_appeal(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        decided_on=f.cleaned_data["decided_on"],
-        grounds=f.cleaned_data["grounds"],
-    ),
-    "forward_appeal": lambda who, case, f: services.case_forward_appeal(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        forwarded_on=f.cleaned_data["forwarded_on"],
-        comments=f.cleaned_data["comments"],
-    ),
-    "record_appeal_upheld": lambda who, case, f: services.case_record_appeal_decision(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        reversed_=False,
-        received_on=f.cleaned_data["received_on"],
-        note=f.cleaned_data["note"],
-    ),
-    "record_appeal_reversed": lambda who, case, f: services.case_record_appeal_decision(
-        actor=who,
-        case=case,
-        version=f.cleaned_data["version"],
-        reversed_=True,
-        received_on=f.cleaned_data["received_on"],
-        note=f.cleaned_data["note"],
-    ),
-    "close": lambda who, case, f: services.case_close(
-        actor=who, case=case, version=f.cleaned_data["version"], closed_on=f.cleaned_data["closed_on"]
-    ),
-}
-
-
-def _action_form(event: str, case: Case, data: Any = None) -> forms.Form:
-    form_class = ACTION_FORMS[event]
-    initial: dict[str, Any] = {"version": case.version}
-    if event == "request_info":
-        initial["recipient"] = case.applicant_name or case.patient.name
-    if form_class is DecisionForm:
-        return DecisionForm(data, initial=initial, granting=event == "grant")
-    if form_class is AssessmentLetterForm:
-        return AssessmentLetterForm(data, initial=initial, case=case)
-    return form_class(data, initial=initial)
-
-
 @requires("abroad.handle_case", "abroad.decide_case")
 def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     """One step of the workflow: the form for it, and the change when it is sent."""
     who = principal(request)
-    if event not in ACTIONS:
+    if event not in steps.ACTIONS:
         raise Http404
     case = selectors.case_for_page(who, pk)
-    form = _action_form(event, case, request.POST or None)
+    form = steps.action_form(event, case, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ACTIONS[event](who, case, form)
+            steps.run_action(event, who, case, form)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
@@ -375,80 +229,29 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     )
 
 
+FOLLOW_UPS: dict[str, Callable[..., Any]] = {
+    "provisional_reply": services.case_send_provisional_reply,
+    "guarantee": services.guarantee_issue,
+    "booking": services.booking_add,
+    "stay_note": services.stay_note_add,
+    "expense": services.expense_add,
+    "document": services.document_register_incoming,
+}
+
+
 def _follow_up(who: Any, case: Case, what: str, form: forms.Form, request: HttpRequest) -> None:
-    data = form.cleaned_data
-    version = data["version"]
-    if what == "provisional_reply":
-        services.case_send_provisional_reply(
-            actor=who, case=case, version=version, expected_by=data["expected_by"], reason=data["reason"]
-        )
-    elif what == "guarantee":
-        services.guarantee_issue(
-            actor=who,
-            case=case,
-            version=version,
-            hospital=data["hospital"],
-            amount=data["amount"],
-            currency=data["currency"],
-            issued_on=data["issued_on"],
-            valid_until=data["valid_until"],
-            note=data["note"],
-        )
-    elif what == "booking":
-        services.booking_add(
-            actor=who,
-            case=case,
-            version=version,
-            kind=data["kind"],
-            travellers=data["travellers"],
-            companions=data["companions"],
-            starts_on=data["starts_on"],
-            ends_on=data["ends_on"],
-            description=data["description"],
-            booking_reference=data["booking_reference"],
-        )
-    elif what == "stay_note":
-        services.stay_note_add(
-            actor=who, case=case, version=version, text=data["text"], follow_up_on=data["follow_up_on"]
-        )
-    elif what == "expense":
-        services.expense_add(
-            actor=who,
-            case=case,
-            version=version,
-            kind=data["kind"],
-            category=data["category"],
-            amount=data["amount"],
-            currency=data["currency"],
-            invoice_date=data["invoice_date"],
-            booked_date=data["booked_date"],
-            creditor=data["creditor"],
-            reference=data["reference"],
-            diagnosis_codes=data["diagnosis_codes"],
-            procedure_codes=data["procedure_codes"],
-            drg=data["drg"],
-        )
-    elif what == "document":
+    data = dict(form.cleaned_data)
+    if what == "document":
         upload = request.FILES.get("file")
-        content, filename, content_type = None, "", ""
+        data.pop("file", None)
+        data.update(content=None, filename="", content_type="")
         if upload is not None:
             try:
-                content_type = check_upload(upload)
+                data["content_type"] = check_upload(upload)
             except UploadRefused as error:
                 raise ValidationError({"file": str(error)}) from error
-            content, filename = upload.read(), upload.name or "dokument"
-        services.document_register_incoming(
-            actor=who,
-            case=case,
-            version=version,
-            title=data["title"],
-            document_date=data["document_date"],
-            correspondent=data["correspondent"],
-            correspondent_is_private=data["correspondent_is_private"],
-            content=content,
-            filename=filename,
-            content_type=content_type,
-        )
+            data["content"], data["filename"] = upload.read(), upload.name or "dokument"
+    FOLLOW_UPS[what](actor=who, case=case, **data)
 
 
 FOLLOW_UP_TITLES = {

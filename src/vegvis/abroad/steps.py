@@ -1,0 +1,72 @@
+"""Workflow steps shared by the pages and the API: the form that validates a step and the service that takes it.
+
+Each step's form has exactly the fields its service takes, so a step is its service plus any fixed arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+
+from vegvis.abroad import services
+from vegvis.abroad.forms import ACTION_FORMS, AssessmentLetterForm, DecisionForm
+from vegvis.abroad.models import Case
+
+
+def _decision(form: DecisionForm) -> services.DecisionData:
+    data = form.cleaned_data
+    return services.DecisionData(
+        outcome=data["outcome"],
+        decided_on=data["decided_on"],
+        grounds=data["grounds"],
+        legal_basis=data["legal_basis"],
+        coverage=form.coverage() if "cover_treatment" in form.fields else {},
+        method_override_reason=data.get("method_override_reason", ""),
+        language=data["language"],
+    )
+
+
+# Each step's form has the fields its service takes, so a step is its service plus any fixed arguments.
+ACTIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+    "request_info": (services.case_request_info, {}),
+    "register_info": (services.case_register_info, {}),
+    "request_assessment": (services.case_request_assessment, {}),
+    "withdraw": (services.case_withdraw, {}),
+    "record_external_grant": (services.case_record_external_decision, {"granted": True}),
+    "record_external_rejection": (services.case_record_external_decision, {"granted": False}),
+    "give_advice": (services.case_give_advice, {}),
+    "register_appeal": (services.case_register_appeal, {}),
+    "reverse_on_appeal": (services.case_reverse_on_appeal, {}),
+    "forward_appeal": (services.case_forward_appeal, {}),
+    "record_appeal_upheld": (services.case_record_appeal_decision, {"reversed_": False}),
+    "record_appeal_reversed": (services.case_record_appeal_decision, {"reversed_": True}),
+    "close": (services.case_close, {}),
+    "grant": (services.case_decide, {}),
+    "reject": (services.case_decide, {}),
+    "register_assessment": (services.assessment_answer, {"by_letter": True}),
+}
+
+
+def run_action(event: str, who: Any, case: Case, form: forms.Form) -> Any:
+    """Take a workflow step with a validated form (the pages and the API both come here)."""
+    service, fixed = ACTIONS[event]
+    data = dict(form.cleaned_data)
+    if isinstance(form, DecisionForm):
+        return service(actor=who, case=case, version=data["version"], decision=_decision(form))
+    if isinstance(form, AssessmentLetterForm):
+        return service(actor=who, **data, **fixed)  # the assessment names its case
+    return service(actor=who, case=case, **data, **fixed)
+
+
+def action_form(event: str, case: Case, data: Any = None) -> forms.Form:
+    form_class = ACTION_FORMS[event]
+    initial: dict[str, Any] = {"version": case.version}
+    if event == "request_info":
+        initial["recipient"] = case.applicant_name or case.patient.name
+    if form_class is DecisionForm:
+        return DecisionForm(data, initial=initial, granting=event == "grant")
+    if form_class is AssessmentLetterForm:
+        return AssessmentLetterForm(data, initial=initial, case=case)
+    return form_class(data, initial=initial)
