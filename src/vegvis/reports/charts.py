@@ -7,6 +7,7 @@ figure URLs show the same numbers. ``describe`` gives each chart's text alternat
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -14,7 +15,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -37,6 +37,7 @@ STYLE = {
     "ytick.color": DARK,
     "legend.frameon": False,
 }
+_DRAWING = threading.Lock()
 WIDTH = 7.0  # inches: the text width of an A4 page with the report's margins
 
 
@@ -45,7 +46,7 @@ def _thousands(value: float, _position: int = 0) -> str:
 
 
 def _figure(height: float = 3.2) -> tuple[Figure, Any]:
-    figure = plt.figure(figsize=(WIDTH, height))
+    figure = Figure(figsize=(WIDTH, height))  # not pyplot: no global figure registry shared between threads
     axes = figure.add_subplot()
     return figure, axes
 
@@ -53,7 +54,6 @@ def _figure(height: float = 3.2) -> tuple[Figure, Any]:
 def _svg(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "Vegvis"})
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -248,7 +248,7 @@ def particle_therapy(report: dict[str, Any]) -> Figure:
     data = report["particle_therapy"]
     names = labels.region_names(report)
     codes = list(data["patients"])
-    figure = plt.figure(figsize=(WIDTH, 2.8))
+    figure = Figure(figsize=(WIDTH, 2.8))
     left, right = figure.subplots(1, 2)
     bars = left.bar([names[c] for c in codes], [data["patients"][c] for c in codes], color=PALETTE[0])
     _label_bars(left, bars)
@@ -282,7 +282,9 @@ CHARTS: dict[str, Callable[[dict[str, Any]], Figure]] = {
 def svg(name: str, report: dict[str, Any]) -> bytes:
     """One chart as SVG. Raises KeyError for an unknown name."""
     draw = CHARTS[name]
-    with plt.rc_context(cast(Any, STYLE)):
+    # matplotlib's settings (rcParams) are global to the process: one chart at a time, so a browser loading the
+    # report's figures in parallel from a threaded server never mixes their styles or waits on each other's locks.
+    with _DRAWING, matplotlib.rc_context(cast(Any, STYLE)):
         return _svg(draw(report))
 
 
