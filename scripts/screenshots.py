@@ -26,7 +26,7 @@ PAGES = {
     ],
     "kontorleder.ous": ["/hjem/", "/utland/metoder/", "/utland/brevmaler/", "/utland/valutakurser/"],
     "radgiver": ["/hjem/", "/utland/vurderinger/"],
-    "analytiker": ["/hjem/"],
+    "analytiker": ["/hjem/", "/rapporter/aarsrapport/2020/", "/rapporter/statistikk/"],
     "admin": ["/hjem/", "/forvaltning/"],
     "": ["/konto/logg-inn/", "/offentlig-journal/"],
 }

@@ -16,3 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 AXES_ENABLED = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: Django shares an in-memory test database's one connection between the live server's
+    # threads, and two threads in one SQLite connection can deadlock the interpreter (one holds the GIL while it
+    # waits for SQLite's mutex, the other holds the mutex while a Python SQL function waits for the GIL). With a
+    # file every thread has its own connection, as in production. pytest-django adds each xdist worker's suffix.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
