@@ -12,6 +12,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status as Answer  # not Status: the case's status is a model enum here
 
 from vegvis.abroad import selectors, services
 from vegvis.abroad.deadlines import REASONS
@@ -194,7 +195,7 @@ def list_cases(
     "/cases", response={201: CaseOut, 200: CaseOut, 422: ErrorOut}, summary="Submit an application or referral"
 )
 @api_requires("abroad.handle_case")
-def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict[str, Any]]:
+def create_case(request: HttpRequest, payload: ApplicationIn) -> Answer[dict[str, Any]]:
     who = principal(request)
     if payload.external_id and Case.objects.filter(external_id=payload.external_id).exists():
         # Submitting the same application again returns the case it made; someone else's id is a conflict.
@@ -203,8 +204,11 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
             raise DomainError(
                 "external_id is already used by a case you cannot see", field="external_id", code="conflict"
             )
-        return 200, _detail(
-            request, Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=existing.pk)
+        return Answer(
+            200,
+            _detail(
+                request, Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=existing.pk)
+            ),
         )
     hospital = None
     if payload.hospital:
@@ -229,7 +233,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> tuple[int, dict
     }
     case = services.application_register(actor=who, values=values)
     fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
-    return 201, _detail(request, fresh)
+    return Answer(201, _detail(request, fresh))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A case with its status, next steps and case file")
@@ -253,27 +257,33 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         who, Case.objects.select_related("patient__home_region", "office", "hospital", "method"), pk=case_id
     )
     if payload.event not in ACTIONS:
-        return 422, {
-            "detail": "Unknown step",
-            "code": "unknown_event",
-            "errors": {"event": [f"Choose one of {sorted(ACTION_FORMS)}"]},
-        }
+        return Answer(
+            422,
+            {
+                "detail": "Unknown step",
+                "code": "unknown_event",
+                "errors": {"event": [f"Choose one of {sorted(ACTION_FORMS)}"]},
+            },
+        )
     form = action_form(payload.event, case, {**payload.data, "version": payload.version})
     if not form.is_valid():
-        return 422, {
-            "detail": "The data is not valid",
-            "code": "invalid",
-            "errors": {k: list(v) for k, v in form.errors.items()},
-        }
+        return Answer(
+            422,
+            {
+                "detail": "The data is not valid",
+                "code": "invalid",
+                "errors": {k: list(v) for k, v in form.errors.items()},
+            },
+        )
     try:
         run_action(payload.event, who, case, form)
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        return 422, {"detail": "The data is not valid", "code": "invalid", "errors": errors}
+        return Answer(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})
     except DomainError as error:
-        return error.status, {"detail": str(error), "code": error.code}
+        return Answer(error.status, {"detail": str(error), "code": error.code})
     fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
-    return 200, _detail(request, fresh)
+    return Answer(200, _detail(request, fresh))
 
 
 @router.get("/routes", response=list[dict[str, str]], summary="Routes and what they mean")

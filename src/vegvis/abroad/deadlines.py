@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils.translation import gettext_lazy as _
-
-from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
+from vegvis.abroad.models import DUE_REASONS, UNDECIDED_STATUSES, Case, Expense, Status
 from vegvis.core.models import LegalDeadline
 
 UNDECIDED = UNDECIDED_STATUSES
 
-REASONS = {
-    "provisional_reply": _("Provisional reply due"),
-    "decision": _("Decision due"),
-    "assessment": _("Medical assessment due"),
-    "appeal_deadline": _("Appeal deadline running"),
-    "appeal_reconsideration": _("Appeal to reconsider"),
-    "appeals_body": _("Waiting for the appeals body"),
-    "invoice": _("Invoice to pay"),
-    "stay_follow_up": _("Follow up the stay"),
-    "follow_up": _("Follow-up"),
-}
+REASONS = DUE_REASONS  # what each due_reason means to a case handler
 
 
 def compute(case: Case) -> tuple[date | None, str]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from vegvis.abroad.models import Assessment, Case, Expense, LetterTemplate, Method, Outcome, Route, TravelBooking
 from vegvis.accounts.models import User
 from vegvis.core import currency, icd10
+from vegvis.core.forms import Select
 from vegvis.core.models import Office, Organisation, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
 
@@ -369,15 +370,18 @@ class EmergencyAccessForm(forms.Form):
 
 
 class WorklistFilterForm(forms.Form):
-    category = forms.ChoiceField(label=_("Needs"), required=False, choices=[])
-    route = forms.ChoiceField(label=_("Route"), required=False, choices=[("", _("All routes")), *Route.choices])
-    region = forms.ChoiceField(label=_("Region"), required=False, choices=[])
+    category = forms.ChoiceField(label=_("Needs"), required=False, choices=[], widget=Select)
+    route = forms.ChoiceField(
+        label=_("Route"), required=False, choices=[("", _("All routes")), *Route.choices], widget=Select
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=[], widget=Select)
     country = forms.CharField(label=_("Country (ISO code)"), required=False, max_length=2)
     hospital = forms.ModelChoiceField(
         label=_("Hospital"),
         required=False,
         queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL).exclude(country="NO"),
         empty_label=_("All hospitals"),
+        widget=Select,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -49,6 +49,27 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = [s for s in Status if s != Status.CLOSED]
+# What a case is waiting for (Case.due_reason), as the worklist says it.
+DUE_REASONS = {
+    "provisional_reply": _("Provisional reply due"),
+    "decision": _("Decision due"),
+    "assessment": _("Medical assessment due"),
+    "appeal_deadline": _("Appeal deadline running"),
+    "appeal_reconsideration": _("Appeal to reconsider"),
+    "appeals_body": _("Waiting for the appeals body"),
+    "invoice": _("Invoice to pay"),
+    "stay_follow_up": _("Follow up the stay"),
+    "follow_up": _("Follow-up"),
+}
+
+# The colour of a status tag in lists (Designsystemet's data-color): appeals and rejections want attention.
+STATUS_COLOR = {
+    Status.REJECTED: "warning",
+    Status.APPEALED: "warning",
+    Status.AT_APPEALS_BODY: "warning",
+    Status.FOLLOW_UP: "success",
+    Status.CLOSED: "neutral",
+}
 UNDECIDED_STATUSES = [
     Status.RECEIVED,
     Status.INFO_REQUESTED,
@@ -228,6 +249,20 @@ class Case(models.Model):
     @property
     def route_short(self) -> str:
         return str(ROUTE_SHORT[Route(self.route)])
+
+    @property
+    def status_label(self) -> str:
+        # Not get_status_display(): Django rebuilds a hashable copy of all the choices on every call.
+        return str(Status(self.status).label)
+
+    @property
+    def status_color(self) -> str:
+        return STATUS_COLOR.get(Status(self.status), "info")
+
+    @property
+    def due_label(self) -> str:
+        """What the worklist says is due next ("Provisional reply due"), or nothing."""
+        return str(DUE_REASONS.get(self.due_reason, ""))
 
     @property
     def is_application(self) -> bool:
