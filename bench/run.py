@@ -18,6 +18,7 @@ See docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -175,6 +176,11 @@ def bench_secrets() -> dict[str, str]:
     return values
 
 
+def keys_digest() -> str:
+    """Which keys a cached database was made with: its national ids and users' passwords only work with them."""
+    return hashlib.sha256(json.dumps(bench_secrets(), sort_keys=True).encode()).hexdigest()[:16]
+
+
 def vegvis_env(database: str, port: int = 8000) -> dict[str, str]:
     keys = bench_secrets()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VEGVIS_", "DJANGO_"))}
@@ -225,6 +231,10 @@ def template_usable(name: str, cases: int, log: Path) -> bool:
     if meta.get("fingerprint") != fingerprint() or meta.get("cases", 0) < cases:
         say(f"  {name}: made by another version of the generator; generating it again")
         return False
+    if meta.get("keys") != keys_digest():
+        # A fresh clone makes new keys (bench/data is not committed): the cached data cannot be read with them.
+        say(f"  {name}: made with other keys than bench/data/secrets.json; generating it again")
+        return False
     try:
         run([str(BIN / "vegvis"), "migrate", "--check"], vegvis_env(name), log=log)
     except subprocess.CalledProcessError:
@@ -259,6 +269,7 @@ def generate(cases: int, smaller: tuple[str, int] | None, log: Path) -> dict[str
     seconds = stream([vegvis, "demo", "--cases", str(to_add), "--seed", str(cases), *again], env, "    ")
     meta = {
         "fingerprint": fingerprint(),
+        "keys": keys_digest(),
         "cases": cases,
         "added": to_add,
         "generated_s": round(seconds, 1),
