@@ -48,7 +48,8 @@ def main() -> None:
             ],
         )
         for user, paths in PAGES.items():
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
+            # A Norwegian browser: date fields show dd.mm.åååå, as the users see them.
+            page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="nb-NO")
             if user:
                 page.goto(f"{BASE}/konto/logg-inn/")
                 page.fill("#id_username", user)
