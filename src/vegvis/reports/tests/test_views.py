@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from vegvis.abroad.models import Case
 from vegvis.audit.models import AuditEntry
-from vegvis.reports.models import ReportNarrative
+from vegvis.reports.models import HistoricalFigure, ReportNarrative
 from vegvis.reports.render import narrative_html
 from vegvis.reports.tests.conftest import Imported
 
@@ -173,3 +173,16 @@ def test_a_year_without_data_gives_an_empty_report_not_an_error(analyst_client):
     for name in ("soknader", "regioner", "land", "sykehus", "diagnoser", "kostnader", "snittkostnad", "klager"):
         assert analyst_client.get(f"/rapporter/aarsrapport/2015/figur/{name}.svg").status_code == 200
     assert analyst_client.get("/rapporter/aarsrapport/2015/figur/partikkelterapi.svg").status_code == 200
+
+
+def test_the_analysts_home_reaches_every_year_not_only_the_five_newest(analyst_client):
+    HistoricalFigure.objects.bulk_create(
+        HistoricalFigure(metric=HistoricalFigure.Metric.APPLICATIONS_RECEIVED, year=year, value=300)
+        for year in range(2011, 2021)
+    )
+
+    page = analyst_client.get("/hjem/").content.decode()
+
+    assert "Årsrapport 2020" in page and "Årsrapport 2016" in page and "Årsrapport 2015" not in page
+    assert "Tidligere år:" in page
+    assert 'href="/rapporter/aarsrapport/2015/"' in page and 'href="/rapporter/aarsrapport/2011/"' in page
