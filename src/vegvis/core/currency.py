@@ -27,8 +27,8 @@ def names(language: str) -> dict[str, str]:
     catalogue = NAME_CATALOGUES.get(language)
     if catalogue is None:
         return english
-    names = gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[catalogue], fallback=True)
-    return {code: names.gettext(name) for code, name in english.items()}
+    translated = gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[catalogue], fallback=True)
+    return {code: translated.gettext(name) for code, name in english.items()}
 
 
 @cache
