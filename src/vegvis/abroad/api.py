@@ -11,13 +11,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.responses import Status as Answer  # not Status: the case's status is a model enum here
+from ninja import Field, Router, Schema, Status
 
 from vegvis.abroad import selectors, services
-from vegvis.abroad.deadlines import REASONS
 from vegvis.abroad.forms import ACTION_FORMS
-from vegvis.abroad.models import Case, Route
+from vegvis.abroad.models import DUE_REASONS, Case, Route
 from vegvis.abroad.steps import ACTIONS, action_form, run_action
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
@@ -195,7 +193,7 @@ def list_cases(
     "/cases", response={201: CaseOut, 200: CaseOut, 422: ErrorOut}, summary="Submit an application or referral"
 )
 @api_requires("abroad.handle_case")
-def create_case(request: HttpRequest, payload: ApplicationIn) -> Answer[dict[str, Any]]:
+def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
     who = principal(request)
     if payload.external_id and Case.objects.filter(external_id=payload.external_id).exists():
         # Submitting the same application again returns the case it made; someone else's id is a conflict.
@@ -204,7 +202,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Answer[dict[str
             raise DomainError(
                 "external_id is already used by a case you cannot see", field="external_id", code="conflict"
             )
-        return Answer(
+        return Status(
             200,
             _detail(
                 request, Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=existing.pk)
@@ -233,7 +231,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Answer[dict[str
     }
     case = services.application_register(actor=who, values=values)
     fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
-    return Answer(201, _detail(request, fresh))
+    return Status(201, _detail(request, fresh))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A case with its status, next steps and case file")
@@ -257,7 +255,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         who, Case.objects.select_related("patient__home_region", "office", "hospital", "method"), pk=case_id
     )
     if payload.event not in ACTIONS:
-        return Answer(
+        return Status(
             422,
             {
                 "detail": "Unknown step",
@@ -267,7 +265,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         )
     form = action_form(payload.event, case, {**payload.data, "version": payload.version})
     if not form.is_valid():
-        return Answer(
+        return Status(
             422,
             {
                 "detail": "The data is not valid",
@@ -279,11 +277,11 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         run_action(payload.event, who, case, form)
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-        return Answer(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})
+        return Status(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})
     except DomainError as error:
-        return Answer(error.status, {"detail": str(error), "code": error.code})
+        return Status(error.status, {"detail": str(error), "code": error.code})
     fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
-    return Answer(200, _detail(request, fresh))
+    return Status(200, _detail(request, fresh))
 
 
 @router.get("/routes", response=list[dict[str, str]], summary="Routes and what they mean")
@@ -295,4 +293,4 @@ def routes(request: HttpRequest) -> list[dict[str, str]]:
 @router.get("/due-reasons", response=list[dict[str, str]], summary="The reasons a case is due")
 @api_requires("abroad.view_case")
 def due_reasons(request: HttpRequest) -> list[dict[str, str]]:
-    return [{"code": key, "label": str(label)} for key, label in REASONS.items()]
+    return [{"code": key, "label": str(label)} for key, label in DUE_REASONS.items()]

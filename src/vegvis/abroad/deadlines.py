@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from vegvis.abroad.models import DUE_REASONS, UNDECIDED_STATUSES, Case, Expense, Status
+from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
 from vegvis.core.models import LegalDeadline
 
 UNDECIDED = UNDECIDED_STATUSES
-
-REASONS = DUE_REASONS  # what each due_reason means to a case handler
 
 
 def compute(case: Case) -> tuple[date | None, str]:

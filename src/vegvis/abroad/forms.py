@@ -10,7 +10,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vegvis.abroad.models import Assessment, Case, Expense, LetterTemplate, Method, Outcome, Route, TravelBooking
+from vegvis.abroad.models import (
+    DUE_REASONS,
+    Assessment,
+    Case,
+    Expense,
+    LetterTemplate,
+    Method,
+    Outcome,
+    Route,
+    TravelBooking,
+)
 from vegvis.accounts.models import User
 from vegvis.core import currency, icd10
 from vegvis.core.forms import Select
@@ -286,7 +296,7 @@ class GuaranteeForm(VersionedForm):
         label=_("Hospital"), queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)
     )
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
-    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
     issued_on = DateField(label=_("Issued on"), initial=today)
     valid_until = DateField(label=_("Valid until"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -319,7 +329,7 @@ class ExpenseForm(VersionedForm):
     invoice_date = DateField(label=_("Invoice date"), initial=today)
     booked_date = DateField(label=_("Accounting date"), required=False, help_text=_("Default: the invoice date."))
     amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
-    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices)
+    currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
     diagnosis_codes = forms.CharField(
         label=_("ICD-10 diagnoses (ISF)"), max_length=200, required=False, help_text=_("Separate with commas.")
     )
@@ -385,17 +395,15 @@ class WorklistFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from vegvis.abroad.deadlines import REASONS
-
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("Everything open")),
-            ("provisional_reply", REASONS["provisional_reply"]),
-            ("assessment_overdue", REASONS["assessment"]),
-            ("appeal_deadline", REASONS["appeal_deadline"]),
-            ("appeal_reconsideration", REASONS["appeal_reconsideration"]),
-            ("appeals_body", REASONS["appeals_body"]),
-            ("unpaid_invoices", REASONS["invoice"]),
+            ("provisional_reply", DUE_REASONS["provisional_reply"]),
+            ("assessment_overdue", DUE_REASONS["assessment"]),
+            ("appeal_deadline", DUE_REASONS["appeal_deadline"]),
+            ("appeal_reconsideration", DUE_REASONS["appeal_reconsideration"]),
+            ("appeals_body", DUE_REASONS["appeals_body"]),
+            ("unpaid_invoices", DUE_REASONS["invoice"]),
         ]
         cast(forms.ChoiceField, self.fields["region"]).choices = [
             ("", _("All regions")),

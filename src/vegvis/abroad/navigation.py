@@ -33,9 +33,7 @@ def _my_cases(request: HttpRequest, who: Principal) -> dict[str, Any]:
             person_ids=[c.patient_id for c in rows],
             shown=["name", "case_number", "status"],
         )
-    from vegvis.abroad.deadlines import REASONS
-
-    return {"rows": rows, "reasons": REASONS}
+    return {"rows": rows}
 
 
 def _office(request: HttpRequest, who: Principal) -> dict[str, Any]:

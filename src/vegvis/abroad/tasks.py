@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from vegvis.abroad.deadlines import REASONS
 from vegvis.abroad.models import Case, Status
 from vegvis.core.tasks import queue_next, register_daily
 
@@ -46,7 +45,7 @@ def send_deadline_reminders() -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for email, cases in per_handler.items():
             lines = [
-                f"{c.number}  {REASONS.get(c.due_reason, '')}  {c.due_on:%d.%m.%Y}"
+                f"{c.number}  {c.due_label}  {c.due_on:%d.%m.%Y}"
                 + ("  " + _("(overdue)") if c.due_on and c.due_on < today else "")
                 + f"\n    {settings.VEGVIS_BASE_URL}{reverse('abroad:case', args=[c.pk])}"
                 for c in cases

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vegvis.abroad import selectors, services, steps
-from vegvis.abroad.deadlines import REASONS
 from vegvis.abroad.forms import (
     FOLLOW_UP_FORMS,
     ApplicationForm,
@@ -104,7 +103,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "form": form,
             "scope": scope,
-            "reasons": REASONS,
             "next_url": f"?{query.urlencode()}&etter={cursor}" if cursor else None,
             "first_url": f"?{query.urlencode()}" if flt.after else None,
         },
@@ -126,7 +124,7 @@ def search(request: HttpRequest) -> HttpResponse:
             person_ids=[c.patient_id for c in rows],
             detail={"hits": len(rows)},
         )
-    return render(request, "abroad/search.html", {"rows": rows, "searched": bool(text), "reasons": REASONS})
+    return render(request, "abroad/search.html", {"rows": rows, "searched": bool(text)})
 
 
 # ---------------------------------------------------------------- cases
@@ -190,7 +188,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "guarantees": case.guarantees.select_related("hospital"),
             "bookings": case.bookings.all(),
             "stay_notes": case.stay_notes.all(),
-            "reason": REASONS.get(case.due_reason, ""),
             "show_access_log": who.has("core.view_access_log"),
             "can_provisional_reply": can_handle
             and case.status in UNDECIDED_STATUSES

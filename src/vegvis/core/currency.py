@@ -6,13 +6,14 @@ import gettext
 from functools import cache
 
 import pycountry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 NOK = "NOK"
 # pycountry's own translations of the ISO 4217 names, by the interface's language ("Svenske kroner").
-NAME_CATALOGUES = {"nb": "nb_NO", "nn": "nn"}
+NAME_CATALOGUES = {"nb": "nb_NO"}
 
 
 @cache
@@ -41,7 +42,7 @@ def _choices(language: str) -> list[tuple[str, str]]:
 
 def choices() -> list[tuple[str, str]]:
     """For a select, in the language of the page it is shown on (Django calls it when the field is rendered)."""
-    return _choices(translation.get_language() or "nb")
+    return _choices(translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def validate_currency(value: str) -> None:

@@ -33,8 +33,8 @@ def widget_attrs(bound_field: forms.BoundField) -> dict[str, Any]:
 class Select(forms.Select):
     """Django's select, with its options written in Python instead of one template render per option.
 
-    For the selects on pages everybody opens many times a day (the worklist's filters): a hospital list of fifty
-    options took a third of the worklist's render time through the templates (docs/performance.md).
+    For long lists and pages everybody opens many times a day (the worklist's filters, the 180 currencies): fifty
+    hospitals through the templates took a third of the worklist's render time (docs/performance.md).
     """
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:

@@ -52,6 +52,11 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_label(self) -> str:
+        """For narrow table columns ("OUS"); the full name where no short one is set."""
+        return self.short_name or self.name
+
 
 class Organisation(models.Model):
     """Hospitals in Norway and abroad, patient organisations, suppliers, expert communities, public bodies."""
