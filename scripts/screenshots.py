@@ -48,7 +48,7 @@ def main() -> None:
             ],
         )
         for user, paths in PAGES.items():
-            # A Norwegian browser: date fields show dd.mm.åååå, as the users see them.
+            # A Norwegian browser, as the browser tests use (headless Chromium still draws date fields as mm/dd/yyyy).
             page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="nb-NO")
             if user:
                 page.goto(f"{BASE}/konto/logg-inn/")
