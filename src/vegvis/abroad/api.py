@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema, Status
 
 from vegvis.abroad import selectors, services
@@ -25,7 +26,7 @@ from vegvis.core.models import Organisation, Region
 from vegvis.core.services import organisation_get_or_create
 
 API_PREFIX = "/abroad"
-router = Router(tags=["treatment abroad"])
+router = Router(tags=[gettext_noop("treatment abroad")])
 
 
 class CaseRow(Schema):
@@ -157,7 +158,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=WorklistPage, summary="Worklist: open cases, what is due first")
+@router.get("/cases", response=WorklistPage, summary=gettext_noop("Worklist: open cases, what is due first"))
 @api_requires("abroad.view_case")
 def list_cases(
     request: HttpRequest,
@@ -190,7 +191,9 @@ def list_cases(
 
 
 @router.post(
-    "/cases", response={201: CaseOut, 200: CaseOut, 422: ErrorOut}, summary="Submit an application or referral"
+    "/cases",
+    response={201: CaseOut, 200: CaseOut, 422: ErrorOut},
+    summary=gettext_noop("Submit an application or referral"),
 )
 @api_requires("abroad.handle_case")
 def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
@@ -234,7 +237,9 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
     return Status(201, _detail(request, fresh))
 
 
-@router.get("/cases/{case_id}", response=CaseOut, summary="A case with its status, next steps and case file")
+@router.get(
+    "/cases/{case_id}", response=CaseOut, summary=gettext_noop("A case with its status, next steps and case file")
+)
 @api_requires("abroad.view_case", "abroad.assess_case")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = get_visible_or_404(
@@ -246,7 +251,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.post(
     "/cases/{case_id}/transitions",
     response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="Take a step in the workflow",
+    summary=gettext_noop("Take a step in the workflow"),
 )
 @api_requires("abroad.handle_case", "abroad.decide_case")
 def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
@@ -284,13 +289,13 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
     return Status(200, _detail(request, fresh))
 
 
-@router.get("/routes", response=list[dict[str, str]], summary="Routes and what they mean")
+@router.get("/routes", response=list[dict[str, str]], summary=gettext_noop("Routes and what they mean"))
 @api_requires("abroad.view_case", "abroad.handle_case")
 def routes(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": r.value, "label": str(r.label)} for r in Route]
 
 
-@router.get("/due-reasons", response=list[dict[str, str]], summary="The reasons a case is due")
+@router.get("/due-reasons", response=list[dict[str, str]], summary=gettext_noop("The reasons a case is due"))
 @api_requires("abroad.view_case")
 def due_reasons(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": key, "label": str(label)} for key, label in DUE_REASONS.items()]

@@ -1,12 +1,13 @@
 """Reference data and the caller's own identity."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 
 from vegvis.access.rules import api_logged_in, principal
 from vegvis.core.models import Office, Region
 
-router = Router(tags=["reference"])
+router = Router(tags=[gettext_noop("reference data")])
 
 
 class RegionOut(Schema):
@@ -26,7 +27,7 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@router.get("/me", response=MeOut, summary="Who am I")
+@router.get("/me", response=MeOut, summary=gettext_noop("Who am I"))
 @api_logged_in
 def me(request: HttpRequest) -> MeOut:
     who = principal(request)
@@ -35,13 +36,15 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(username=user.get_username(), name=user.display_name, roles=who.role_codes)
 
 
-@router.get("/regions", response=list[RegionOut], summary="Regional health authorities")
+@router.get("/regions", response=list[RegionOut], summary=gettext_noop("Regional health authorities"))
 @api_logged_in
 def regions(request: HttpRequest) -> list[RegionOut]:
     return [RegionOut(code=r.code, name=r.name) for r in Region.objects.all()]
 
 
-@router.get("/offices", response=list[OfficeOut], summary="Treatment-abroad offices and the regions they handle")
+@router.get(
+    "/offices", response=list[OfficeOut], summary=gettext_noop("Treatment-abroad offices and the regions they handle")
+)
 @api_logged_in
 def offices(request: HttpRequest) -> list[OfficeOut]:
     return [

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from vegvis.access.rules import NotAuthenticated, logged_in
 from vegvis.api.auth import BrowserSessionAuth, TokenAuth
+from vegvis.api.docs import ReferencePage
 from vegvis.api.errors import DomainError
 
 api = NinjaAPI(
@@ -20,11 +21,12 @@ api = NinjaAPI(
     version="1",
     description=(
         "Cases, transitions and worklists for the treatment-abroad offices and the systems of hospitals "
-        "that submit applications. Authenticate with `Authorization: Bearer <token>` (create a token under "
-        "Konto → API-nøkler) or the browser session."
+        "that submit applications. Authenticate with `Authorization: Bearer <key>` (create a key at "
+        "/konto/api-nokler/) or the browser session."
     ),
     urls_namespace="api-v1",
     auth=[TokenAuth(), BrowserSessionAuth()],
+    docs=ReferencePage(),
     docs_decorator=logged_in,
 )
 
