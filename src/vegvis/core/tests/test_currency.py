@@ -27,3 +27,18 @@ def test_the_invoice_form_shows_norwegian_currency_names_on_a_norwegian_page():
 
     assert '<option value="DKK">DKK – Danske kroner</option>' in html
     assert "Danish Krone" not in html
+
+
+def test_every_currency_offered_on_a_norwegian_page_has_a_norwegian_name_and_is_money_in_use():
+    with translation.override("nb"):
+        offered = dict(currency.choices())
+    with translation.override("en"):
+        english = dict(currency.choices())
+
+    assert offered["AWG"] == "AWG – Arubiske floriner"
+    untranslated = sorted(code for code in offered if offered[code] == english[code] and code not in {"EUR"})
+    assert not untranslated, f"shown in English on Norwegian pages: {[offered[c] for c in untranslated]}"
+    # Funds, units of account and metals are ISO 4217 codes, but nobody invoices in them.
+    for code in ("CHE", "CHW", "XDR", "XAU", "XTS", "XXX", "BOV", "USN"):
+        assert code not in offered
+        currency.validate_currency(code)  # still a valid code, e.g. in imported history
