@@ -167,11 +167,11 @@ def test_status_and_final_outcome_follow_decision_and_appeal(tmp_path):
     )
 
 
-def test_one_audit_entry_names_every_patient_and_the_files_hash(tmp_path):
+def test_the_files_audit_entry_names_every_patient_and_the_files_hash(tmp_path):
     content = jsonl(line(), line(), line())
     before = AuditEntry.objects.count()
     call_command("import", "cases", str(write(tmp_path, content)), stdout=StringIO())
-    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.count() == before + 1 + 3 + 3  # the file, each new case, each new patient
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.action == AuditEntry.Action.IMPORT
     assert entry.detail["created"] == 3
@@ -355,7 +355,10 @@ def test_imports_write_in_bulk_whatever_the_number_of_lines(tmp_path):
 
     small = queries_for(10, "small")
     large = queries_for(200, "large")
-    assert large <= small + 6  # batches of 500 rows, not a query per line
+    # Batches of 500 rows, not a query per line. On SQLite a statement takes at most 999 parameters, so the 400
+    # audit entries (one per case and per patient, 16 columns each) take seven statements instead of one.
+    limit = 6 if connection.vendor == "postgresql" else 14
+    assert large <= small + limit
     assert Case.objects.count() == 210
 
 

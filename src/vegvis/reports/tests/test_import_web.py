@@ -33,7 +33,7 @@ def test_upload_preview_and_confirm(client, office_lead):
     assert response.status_code == 302
     preview_url = response["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[-1]
-    stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.jsonl"
+    stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.jsonl.enc"
     assert stored.exists() and token not in json.dumps(dict(client.session))
 
     preview = client.get(preview_url)
@@ -87,4 +87,4 @@ def test_a_file_that_is_not_text_is_refused(client, office_lead):
     response = upload(client, b"%PDF-1.7 binary", "saker.jsonl")
     assert response.status_code == 200
     assert Case.objects.count() == 0
-    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.jsonl"))
+    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.jsonl*"))
