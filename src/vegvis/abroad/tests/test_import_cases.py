@@ -366,3 +366,13 @@ def test_the_import_reads_english_source_strings_outside_the_command():
     with translation.override("en"):
         parsed = parse_file(jsonl(line(diagnosis_icd10="")))
     assert str(parsed.errors[0]) == "Line 1, diagnosis_icd10: is empty"
+
+
+def test_a_deeply_nested_line_is_named_on_the_command_line(tmp_path):
+    """100 000 brackets made the JSON parser raise RecursionError; now it is a bad line like any other."""
+    nested = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write(tmp_path, jsonl(line(), nested))
+    with pytest.raises(CommandError):
+        call_command("import", "cases", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
+    assert "Linje 2: linjen har klammer nøstet for dypt til å kunne leses" in errors.getvalue()
+    assert Case.objects.count() == 0
