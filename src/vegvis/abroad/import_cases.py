@@ -385,8 +385,8 @@ def parse_file(
     refused: list[AuditItem] = []
     if office_ids is not None and rows:
         cases = _cases_by_external_id([r.external_id for r in rows])
-        persons = _persons_by_hash(sorted({crypto.lookup_hash(r.national_id.value) for r in rows}))
-        out = _out_of_scope(rows, cases, persons, office_ids)
+        known = _persons_by_hash(sorted({crypto.lookup_hash(r.national_id.value) for r in rows}))
+        out = _out_of_scope(rows, cases, known, office_ids)
         if out:
             errors.extend(out.errors)
             errors.sort(key=lambda e: e.line)
