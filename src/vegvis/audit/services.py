@@ -231,15 +231,59 @@ def audit_record_many(*, principal: Principal | None, items: Sequence[AuditItem]
             )
             entry.hash = prev = compute_hash(entry)
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-        if any(e.pk is None for e in entries):  # a backend that does not return ids
-            ids = dict(AuditEntry.objects.filter(seq__gt=head.last_seq, seq__lte=seq).values_list("seq", "pk"))
-            for entry in entries:
-                entry.pk = ids[entry.seq]
-        AuditPersonRef.objects.bulk_create(
-            [AuditPersonRef(entry_id=e.pk, person_id=e.person_id) for e in entries if e.person_id],
-            batch_size=batch_size,
-        )
+        refs = [(e, e.person_id) for e in entries if e.person_id]
+        if connection.vendor == "postgresql":
+            _copy_many(entries, refs, first_seq=head.last_seq + 1, last_seq=seq)
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+            if any(e.pk is None for e in entries):  # a backend that does not return ids
+                ids = dict(AuditEntry.objects.filter(seq__gt=head.last_seq, seq__lte=seq).values_list("seq", "pk"))
+                for entry in entries:
+                    entry.pk = ids[entry.seq]
+            AuditPersonRef.objects.bulk_create(
+                [AuditPersonRef(entry_id=e.pk, person_id=p) for e, p in refs], batch_size=batch_size
+            )
         head.last_seq, head.last_hash = seq, prev
         head.save(update_fields=["last_seq", "last_hash"])
     return len(entries)
+
+
+_ENTRY_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "office_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "person_id",
+    "detail",
+    "emergency",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _copy_many(entries: list[AuditEntry], refs: list[tuple[AuditEntry, int]], *, first_seq: int, last_seq: int) -> None:
+    """PostgreSQL: the entries and their person index through COPY, several times faster than INSERT for the
+    thousands of rows an import writes (as abroad.import_cases does for the cases themselves)."""
+    with connection.cursor() as cursor:
+        copy_entries = f"COPY audit_auditentry ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
+        with cursor.cursor.copy(copy_entries) as copy:
+            for entry in entries:
+                copy.write_row(
+                    [json.dumps(entry.detail) if name == "detail" else getattr(entry, name) for name in _ENTRY_COLUMNS]
+                )
+        cursor.execute("SELECT seq, id FROM audit_auditentry WHERE seq BETWEEN %s AND %s", [first_seq, last_seq])
+        ids = dict(cursor.fetchall())
+        for entry in entries:
+            entry.pk = ids[entry.seq]
+            entry._state.adding = False
+        if refs:
+            with cursor.cursor.copy("COPY audit_auditpersonref (entry_id, person_id) FROM STDIN") as copy:
+                for entry, person_id in refs:
+                    copy.write_row([entry.pk, person_id])
