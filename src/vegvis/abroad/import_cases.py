@@ -879,7 +879,8 @@ class CaseImport:
         self.parsed = parsed
         self.rows = parsed.rows
         self.office_ids = office_ids
-        self.refused: list[AuditItem] = []
+        self.refused: list[AuditItem] = []  # lines out of the importer's scope, found by plan
+        self._audit: list[AuditItem] = []  # what apply writes to the trail, one entry per case and person
         self.progress = progress
         self.result = ImportResult(lines=parsed.lines, sha256=parsed.sha256)
         self.regions = {r.code: r for r in Region.objects.all()}
@@ -989,7 +990,7 @@ class CaseImport:
             if not self._planned:
                 self.plan()
             self._step("write", 0)
-            self._audit: list[AuditItem] = []
+            self._audit = []
             self._write_persons()
             self._write_hospitals()
             self._write_cases()
@@ -1307,7 +1308,13 @@ def cases_preview(content: bytes, *, actor: Principal | None) -> tuple[ParsedFil
     _audit_refused(actor, parsed.refused)
     if parsed.errors:
         return parsed, None
-    return parsed, CaseImport(parsed, office_ids=office_ids).plan()
+    importer = CaseImport(parsed, office_ids=office_ids)
+    try:
+        return parsed, importer.plan()
+    except ImportRefused as refused:  # the data changed between reading the lines and planning
+        _audit_refused(actor, importer.refused)
+        parsed.errors = refused.errors
+        return parsed, None
 
 
 def cases_import(
