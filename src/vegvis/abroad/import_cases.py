@@ -3,8 +3,14 @@
 Two phases. ``parse`` reads and validates every line and names every bad one (line, field, what is wrong, in
 words for a case handler); nothing is written while any line is bad. ``CaseImport`` then compares the file with
 the database (cases matched on ``external_id``, persons on the keyed hash of the national id) and writes the
-difference in one transaction with bulk operations, and one audit entry for the whole file. A line whose case
-already holds exactly what the line says is left untouched, so importing the same file twice changes nothing.
+difference in one transaction with bulk operations, an audit entry for every case and person it creates or
+changes, and one for the whole file. A line whose case already holds exactly what the line says is left
+untouched, so importing the same file twice changes nothing.
+
+What a user may write is decided by ``abroad.policies.import_office_ids``: an office lead writes only the cases of
+their offices and only the patients of those cases. ``external_id``s and persons are shared by the whole country,
+so a line naming another office's case or another office's patient is refused like any bad line — with one
+neutral message for both, naming neither the office nor what is stored — and the attempt is audited.
 
 The file is the truth for the fields it can carry: importing a corrected line replaces the case's decision,
 appeal and expenses with the line's, and an optional field left out is cleared. The case keeps its office and
@@ -31,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from vegvis.abroad import deadlines, services
+from vegvis.abroad import deadlines, policies, services
 from vegvis.abroad.models import (
     Appeal,
     Case,
@@ -43,7 +49,7 @@ from vegvis.abroad.models import (
     Status,
 )
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, AuditItem, audit_record, audit_record_many
 from vegvis.core import crypto, icd10
 from vegvis.core.currency import NOK, codes
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
@@ -202,6 +208,7 @@ class ParsedFile:
     errors: list[LineError]
     lines: int
     sha256: str
+    refused: list[AuditItem] = field(default_factory=list)  # cases and persons out of the importer's scope
 
 
 # ---------------------------------------------------------------- reading and validating
@@ -333,9 +340,11 @@ def parse_file(
     content: bytes,
     *,
     allowed_regions: set[str] | None = None,
+    office_ids: frozenset[int] | None = None,
     progress: ProgressHook | None = None,
 ) -> ParsedFile:
-    """Read and check every line. ``allowed_regions``: the regions the importing office handles (None: all)."""
+    """Read and check every line. ``allowed_regions``: the regions the importing office handles (None: all);
+    ``office_ids``: the offices whose cases and patients the importer may write (None: all)."""
     context = _Context(
         today=timezone.localdate(),
         regions=dict(Region.objects.values_list("code", "name")),
@@ -373,7 +382,101 @@ def parse_file(
             progress("check", index, len(lines))
     if not lines:
         errors.append(LineError(0, "", _("The file contains no cases.")))
-    return ParsedFile(rows=rows, errors=errors, lines=len(lines), sha256=hashlib.sha256(content).hexdigest())
+    refused: list[AuditItem] = []
+    if office_ids is not None and rows:
+        cases = _cases_by_external_id([r.external_id for r in rows])
+        known = _persons_by_hash(sorted({crypto.lookup_hash(r.national_id.value) for r in rows}))
+        out = _out_of_scope(rows, cases, known, office_ids)
+        if out:
+            errors.extend(out.errors)
+            errors.sort(key=lambda e: e.line)
+            refused = out.refused
+            rows = [r for r in rows if r.line not in out.lines]
+    return ParsedFile(
+        rows=rows, errors=errors, lines=len(lines), sha256=hashlib.sha256(content).hexdigest(), refused=refused
+    )
+
+
+# ---------------------------------------------------------------- what the importer may write
+
+
+def _cases_by_external_id(ids: Sequence[str]) -> dict[str, Case]:
+    found: dict[str, Case] = {}
+    for chunk in _chunks(ids):
+        for case in Case.objects.filter(external_id__in=chunk):
+            found[case.external_id or ""] = case
+    return found
+
+
+def _persons_by_hash(hashes: Sequence[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    for chunk in _chunks(hashes):
+        for person in Person.objects.filter(national_id_hash__in=chunk):
+            found[person.national_id_hash] = person
+    return found
+
+
+@dataclass
+class _OutOfScope:
+    lines: set[int]
+    errors: list[LineError]
+    refused: list[AuditItem]
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+def _out_of_scope(
+    rows: Sequence[CaseRow], cases: dict[str, Case], persons: dict[str, Person], office_ids: frozenset[int]
+) -> _OutOfScope:
+    """The lines naming a case of another office, or a patient the offices may not change (a person known only
+    to another office). Each is refused with the same words, whichever of the two it is, so the message does not
+    tell which id is in use elsewhere, where, or for whom."""
+    known = [p.pk for p in persons.values()]
+    writable: set[int] = set()
+    for chunk in _chunks(known):
+        writable |= policies.importable_person_ids(office_ids, list(chunk))
+    out = _OutOfScope(lines=set(), errors=[], refused=[])
+    for row in rows:
+        case = cases.get(row.external_id)
+        person = persons.get(crypto.lookup_hash(row.national_id.value))
+        foreign_case = case is not None and case.office_id not in office_ids
+        foreign_person = person is not None and person.pk not in writable
+        if not (foreign_case or foreign_person):
+            continue
+        out.lines.add(row.line)
+        out.errors.append(LineError(row.line, "", _out_of_scope_message()))
+        if foreign_case and case is not None:
+            out.refused.append(
+                AuditItem(
+                    action=Action.DENIED,
+                    object_type=Case._meta.label_lower,
+                    object_id=str(case.pk),
+                    label=case.number,
+                    person_id=case.patient_id,
+                    detail={"action": "import", "line": row.line},
+                )
+            )
+        if foreign_person and person is not None:
+            out.refused.append(
+                AuditItem(
+                    action=Action.DENIED,
+                    object_type=Person._meta.label_lower,
+                    object_id=str(person.pk),
+                    label=person.audit_label,
+                    person_id=person.pk,
+                    detail={"action": "import", "line": row.line},
+                )
+            )
+    return out
+
+
+def _out_of_scope_message() -> str:
+    return _(
+        "your office cannot import this line: its external_id or its national_id is in use for a case or a "
+        "patient your office may not change. Nothing on the line is shown or changed. Check both ids; if the "
+        "line is right, a national administrator can import it on the server."
+    )
 
 
 def _check_same_person(row: CaseRow, persons: dict[str, CaseRow], errors: list[LineError]) -> CaseRow | None:
@@ -411,11 +514,16 @@ def _parse_line(number: int, text: str | None, context: _Context, errors: list[L
     try:
         data = json.loads(text, parse_float=_refuse_float)
     except _FloatRefused:
-        data = json.loads(text)
-        _report_floats(check, data)
+        try:
+            _report_floats(check, json.loads(text))
+        except RecursionError:
+            check.error("", _too_deep())
         return None
     except json.JSONDecodeError as error:
         check.error("", _("the line is not valid JSON (the error is at character %(pos)s)") % {"pos": error.pos + 1})
+        return None
+    except RecursionError:  # brackets nested thousands deep: the parser gives up before reading the line
+        check.error("", _too_deep())
         return None
     if not isinstance(data, dict):
         check.error("", _("the line must be one case: a JSON object in braces {…}"))
@@ -476,6 +584,13 @@ def _parse_line(number: int, text: str | None, context: _Context, errors: list[L
 
 class _FloatRefused(ValueError):
     pass
+
+
+def _too_deep() -> str:
+    return _(
+        "the line has brackets nested too deep to read; a case nests at most three levels "
+        "(the line, the expenses list, an expense)"
+    )
 
 
 def _refuse_float(text: str) -> Decimal:
@@ -752,11 +867,20 @@ def _expense_key(expense: Expense | ExpenseRow) -> tuple[Any, ...]:
 class CaseImport:
     """Compare a checked file with the database (``plan``) and write the difference (``apply``)."""
 
-    def __init__(self, parsed: ParsedFile, *, progress: ProgressHook | None = None):
+    def __init__(
+        self,
+        parsed: ParsedFile,
+        *,
+        office_ids: frozenset[int] | None = None,
+        progress: ProgressHook | None = None,
+    ):
         if parsed.errors:
             raise ImportRefused(parsed.errors)
         self.parsed = parsed
         self.rows = parsed.rows
+        self.office_ids = office_ids
+        self.refused: list[AuditItem] = []  # lines out of the importer's scope, found by plan
+        self._audit: list[AuditItem] = []  # what apply writes to the trail, one entry per case and person
         self.progress = progress
         self.result = ImportResult(lines=parsed.lines, sha256=parsed.sha256)
         self.regions = {r.code: r for r in Region.objects.all()}
@@ -767,18 +891,16 @@ class CaseImport:
     def plan(self) -> ImportResult:
         """Classify every line as new, updated or unchanged, without writing anything."""
         rows = self.rows
-        hashes = sorted({crypto.lookup_hash(r.national_id.value) for r in rows})
         self.hash_of = {r.national_id.value: crypto.lookup_hash(r.national_id.value) for r in rows}
-        self.persons: dict[str, Person] = {}
-        for chunk in _chunks(hashes):
-            for person in Person.objects.filter(national_id_hash__in=chunk):
-                self.persons[person.national_id_hash] = person
+        self.persons: dict[str, Person] = _persons_by_hash(sorted(set(self.hash_of.values())))
+        self.cases: dict[str, Case] = _cases_by_external_id([r.external_id for r in rows])
+        if self.office_ids is not None:
+            # Checked again here, inside the import's transaction: parse_file checked before it began.
+            out = _out_of_scope(rows, self.cases, self.persons, self.office_ids)
+            if out:
+                self.refused = out.refused
+                raise ImportRefused(out.errors)
         self.hospitals = self._existing_hospitals()
-        ids = [r.external_id for r in rows]
-        self.cases: dict[str, Case] = {}
-        for chunk in _chunks(ids):
-            for case in Case.objects.filter(external_id__in=chunk):
-                self.cases[case.external_id or ""] = case
         case_ids = [c.pk for c in self.cases.values()]
         self.appeals: dict[int, list[Appeal]] = defaultdict(list)
         self.expenses: dict[int, list[Expense]] = defaultdict(list)
@@ -868,10 +990,12 @@ class CaseImport:
             if not self._planned:
                 self.plan()
             self._step("write", 0)
+            self._audit = []
             self._write_persons()
             self._write_hospitals()
             self._write_cases()
             self.result.person_ids = sorted({self.persons[self.hash_of[r.national_id.value]].pk for r in self.rows})
+            audit_record_many(principal=actor, items=self._audit)
             audit_record(
                 principal=actor,
                 action=Action.IMPORT,
@@ -909,6 +1033,7 @@ class CaseImport:
         if new:
             _insert(Person, list(new.values()), key="national_id_hash")
             self.persons.update(new)
+            self._audit.extend(self._person_item(Action.CREATE, p) for p in new.values())
         changed = []
         for key, changes in self.person_changes.items():
             person = self.persons[key]
@@ -916,6 +1041,8 @@ class CaseImport:
                 setattr(person, name, value)
             person.updated_at = now
             changed.append(person)
+            # Which fields changed, not their values: the trail outlives the person (as core.services.person_update).
+            self._audit.append(self._person_item(Action.UPDATE, person, changed=sorted(changes)))
         if changed:
             Person.objects.bulk_update(changed, ["name", "home_region_id", "birth_date", "updated_at"], batch_size=500)
 
@@ -958,18 +1085,51 @@ class CaseImport:
             new_cases.append((case, row))
         _insert(Case, [case for case, _row in new_cases], key="external_id")
 
+        self._audit.extend(self._case_item(Action.CREATE, case) for case, _row in new_cases)
+
         updated: list[tuple[Case, CaseRow]] = []
         for row in self.changed_rows:
             case = self.cases[row.external_id]
+            before = {name: getattr(case, name) for name in _LINE_FIELDS}
             self._fill(case, row, methods, due)
             case.version += 1
             case.updated_at = now
             updated.append((case, row))
+            changed = [name.removesuffix("_id") for name in _LINE_FIELDS if getattr(case, name) != before[name]]
+            if [_appeal_key(a) for a in self.appeals.get(case.pk, [])] != (
+                [_appeal_key(row.appeal)] if row.appeal else []
+            ):
+                changed.append("appeal")
+            if sorted(_expense_key(e) for e in self.expenses.get(case.pk, [])) != sorted(
+                _expense_key(e) for e in row.expenses
+            ):
+                changed.append("expenses")
+            self._audit.append(self._case_item(Action.UPDATE, case, changed=changed))
         if updated:
             Case.objects.bulk_update(
                 [case for case, _row in updated], [*_LINE_FIELDS, *_DERIVED_FIELDS], batch_size=500
             )
         self._write_children(new_cases, updated)
+
+    def _case_item(self, action: str, case: Case, **detail: Any) -> AuditItem:
+        return AuditItem(
+            action=action,
+            object_type=Case._meta.label_lower,
+            object_id=str(case.pk),
+            label=case.number,
+            person_id=case.patient_id,
+            detail={"via": "import", "file_sha256": self.result.sha256, **detail},
+        )
+
+    def _person_item(self, action: str, person: Person, **detail: Any) -> AuditItem:
+        return AuditItem(
+            action=action,
+            object_type=Person._meta.label_lower,
+            object_id=str(person.pk),
+            label=person.audit_label,
+            person_id=person.pk,
+            detail={"via": "import", "file_sha256": self.result.sha256, **detail},
+        )
 
     def _fill(self, case: Case, row: CaseRow, methods: dict[int, Method], due: _DueDates) -> None:
         person = self.persons[self.hash_of[row.national_id.value]]
@@ -1127,12 +1287,34 @@ class _DueDates:
 # ---------------------------------------------------------------- the whole import
 
 
-def cases_preview(content: bytes, *, allowed_regions: set[str] | None = None) -> tuple[ParsedFile, ImportResult | None]:
-    """What importing the file would do: its bad lines, or the number of new, updated and unchanged cases."""
-    parsed = parse_file(content, allowed_regions=allowed_regions)
+def _scope(actor: Principal | None) -> tuple[frozenset[int] | None, set[str] | None]:
+    """The offices whose cases and patients the actor may write, and the regions they handle (None: all)."""
+    office_ids = policies.import_office_ids(actor)
+    return office_ids, None if office_ids is None else regions_of_offices(office_ids)
+
+
+def _audit_refused(actor: Principal | None, refused: list[AuditItem]) -> None:
+    """Lines naming another office's case or patient are written to the trail as refused attempts, each naming
+    the case or person (its own transaction, kept although nothing is imported)."""
+    if refused:
+        audit_record_many(principal=actor, items=refused)
+
+
+def cases_preview(content: bytes, *, actor: Principal | None) -> tuple[ParsedFile, ImportResult | None]:
+    """What importing the file would do for ``actor``: its bad lines, or the number of new, updated and unchanged
+    cases."""
+    office_ids, regions = _scope(actor)
+    parsed = parse_file(content, allowed_regions=regions, office_ids=office_ids)
+    _audit_refused(actor, parsed.refused)
     if parsed.errors:
         return parsed, None
-    return parsed, CaseImport(parsed).plan()
+    importer = CaseImport(parsed, office_ids=office_ids)
+    try:
+        return parsed, importer.plan()
+    except ImportRefused as refused:  # the data changed between reading the lines and planning
+        _audit_refused(actor, importer.refused)
+        parsed.errors = refused.errors
+        return parsed, None
 
 
 def cases_import(
@@ -1140,12 +1322,19 @@ def cases_import(
     actor: Principal | None,
     content: bytes,
     filename: str,
-    allowed_regions: set[str] | None = None,
     progress: ProgressHook | None = None,
 ) -> ImportResult:
-    """Import a whole JSON Lines file, or nothing: raises ImportRefused naming every bad line."""
-    parsed = parse_file(content, allowed_regions=allowed_regions, progress=progress)
-    return CaseImport(parsed, progress=progress).apply(actor=actor, filename=filename)
+    """Import a whole JSON Lines file, or nothing: raises ImportRefused naming every bad line. ``actor`` decides
+    which offices' cases and patients the file may write (``abroad.policies.import_office_ids``)."""
+    office_ids, regions = _scope(actor)
+    parsed = parse_file(content, allowed_regions=regions, office_ids=office_ids, progress=progress)
+    _audit_refused(actor, parsed.refused)
+    importer = CaseImport(parsed, office_ids=office_ids, progress=progress)
+    try:
+        return importer.apply(actor=actor, filename=filename)
+    except ImportRefused:
+        _audit_refused(actor, importer.refused)
+        raise
 
 
 def regions_of_offices(office_ids: Iterable[int]) -> set[str]:

@@ -118,3 +118,31 @@ def _persons_with_visible_cases(principal: Principal) -> Q | None:
 
 
 register_person_visibility(_persons_with_visible_cases)
+
+
+# ---------------------------------------------------------------- importing cases (abroad.import_cases)
+
+
+def import_office_ids(principal: Principal | None) -> frozenset[int] | None:
+    """The offices whose cases, and whose patients, the principal may write by importing a file; None: every
+    office. No principal (the system, e.g. loading the demo) and a global grant (the operator at the server's
+    shell, a national role) import for the whole country; an office lead for the offices of the grant."""
+    if principal is None:
+        return None
+    grant = principal.grant("abroad.import_cases")
+    if grant.everywhere:
+        return None
+    return frozenset(grant.office_ids)
+
+
+def importable_person_ids(office_ids: frozenset[int], person_ids: list[int]) -> set[int]:
+    """Of these persons, those an import for ``office_ids`` may link and change: patients of one of the offices'
+    cases. Persons are shared by the whole country; one known only to another office is not the importer's to
+    rename or move."""
+    if not office_ids or not person_ids:
+        return set()
+    return set(
+        Case.objects.filter(office_id__in=sorted(office_ids), patient_id__in=person_ids)
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )

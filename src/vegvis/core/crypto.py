@@ -50,3 +50,16 @@ def clear_key_cache() -> None:
     """For tests that change keys."""
     _fernet.cache_clear()
     _lookup_key.cache_clear()
+
+
+def encrypt_bytes(value: bytes) -> bytes:
+    """A file's content encrypted as the national ids are (the token carries the time it was made)."""
+    return _fernet().encrypt(value)
+
+
+def decrypt_bytes(token: bytes, *, max_age: int | None = None) -> bytes:
+    """The content again; raises ``cryptography.fernet.InvalidToken`` when it was tampered with, made with another
+    key, or (with ``max_age``) made more than ``max_age`` seconds ago."""
+    if max_age is None:
+        return _fernet().decrypt(token)
+    return _fernet().decrypt(token, ttl=max_age)

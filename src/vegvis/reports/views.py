@@ -169,13 +169,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- importing cases (office leads)
 
 
-def _allowed_regions(request: HttpRequest) -> set[str] | None:
-    from vegvis.abroad.import_cases import regions_of_offices
-
-    grant = principal(request).grant("abroad.import_cases")
-    return None if grant.everywhere else regions_of_offices(grant.office_ids)
-
-
 @requires("abroad.import_cases")
 def case_import(request: HttpRequest) -> HttpResponse:
     from vegvis.core.uploads import UploadRefused, check_upload
@@ -203,10 +196,10 @@ def case_import_preview(request: HttpRequest, token: str) -> HttpResponse:
         name, content = pending.load(token, user_id=user.pk)
     except pending.PendingMissing:
         raise Http404 from None
-    allowed = _allowed_regions(request)
+    who = principal(request)
     if request.method == "POST":
         try:
-            result = cases_import(actor=principal(request), content=content, filename=name, allowed_regions=allowed)
+            result = cases_import(actor=who, content=content, filename=name)
         except ImportRefused:
             messages.error(request, _("The file has problems; nothing was imported."))
             return redirect("reports:case_import_preview", token=token)
@@ -217,5 +210,5 @@ def case_import_preview(request: HttpRequest, token: str) -> HttpResponse:
             % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
         )
         return redirect("reports:case_import")
-    parsed, plan = cases_preview(content, allowed_regions=allowed)
+    parsed, plan = cases_preview(content, actor=who)
     return render(request, "reports/import_preview.html", {"name": name, "errors": parsed.errors, "plan": plan})

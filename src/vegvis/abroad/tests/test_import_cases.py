@@ -167,11 +167,11 @@ def test_status_and_final_outcome_follow_decision_and_appeal(tmp_path):
     )
 
 
-def test_one_audit_entry_names_every_patient_and_the_files_hash(tmp_path):
+def test_the_files_audit_entry_names_every_patient_and_the_files_hash(tmp_path):
     content = jsonl(line(), line(), line())
     before = AuditEntry.objects.count()
     call_command("import", "cases", str(write(tmp_path, content)), stdout=StringIO())
-    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.count() == before + 1 + 3 + 3  # the file, each new case, each new patient
     entry = AuditEntry.objects.order_by("-seq").first()
     assert entry.action == AuditEntry.Action.IMPORT
     assert entry.detail["created"] == 3
@@ -355,7 +355,10 @@ def test_imports_write_in_bulk_whatever_the_number_of_lines(tmp_path):
 
     small = queries_for(10, "small")
     large = queries_for(200, "large")
-    assert large <= small + 6  # batches of 500 rows, not a query per line
+    # Batches of 500 rows, not a query per line. On SQLite a statement takes at most 999 parameters, so the 400
+    # audit entries (one per case and per patient, 16 columns each) take seven statements instead of one.
+    limit = 6 if connection.vendor == "postgresql" else 14
+    assert large <= small + limit
     assert Case.objects.count() == 210
 
 
@@ -363,3 +366,13 @@ def test_the_import_reads_english_source_strings_outside_the_command():
     with translation.override("en"):
         parsed = parse_file(jsonl(line(diagnosis_icd10="")))
     assert str(parsed.errors[0]) == "Line 1, diagnosis_icd10: is empty"
+
+
+def test_a_deeply_nested_line_is_named_on_the_command_line(tmp_path):
+    """100 000 brackets made the JSON parser raise RecursionError; now it is a bad line like any other."""
+    nested = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write(tmp_path, jsonl(line(), nested))
+    with pytest.raises(CommandError):
+        call_command("import", "cases", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
+    assert "Linje 2: linjen har klammer nøstet for dypt til å kunne leses" in errors.getvalue()
+    assert Case.objects.count() == 0

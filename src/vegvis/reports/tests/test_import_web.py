@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from vegvis.abroad.models import Case
-from vegvis.abroad.tests.test_import_cases import jsonl, line
+from vegvis.abroad.tests.test_import_cases import jsonl, line, national_id
 from vegvis.audit.models import AuditEntry
+from vegvis.core import crypto
+from vegvis.reports import pending
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +37,7 @@ def test_upload_preview_and_confirm(client, office_lead):
     assert response.status_code == 302
     preview_url = response["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[-1]
-    stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.jsonl"
+    stored = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.jsonl.enc"
     assert stored.exists() and token not in json.dumps(dict(client.session))
 
     preview = client.get(preview_url)
@@ -87,4 +91,64 @@ def test_a_file_that_is_not_text_is_refused(client, office_lead):
     response = upload(client, b"%PDF-1.7 binary", "saker.jsonl")
     assert response.status_code == 200
     assert Case.objects.count() == 0
-    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.jsonl"))
+    assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.jsonl*"))
+
+
+# ---------------------------------------------------------------- hostile files (issue 10, item 7)
+
+
+@pytest.mark.parametrize("depth", [100_000, 990])
+def test_a_deeply_nested_line_is_refused_by_line_in_the_preview(client, login, office_lead, depth):
+    """100 000 brackets made the JSON parser raise RecursionError (a 500); 990 with a bare number in the middle
+    made the search for bare numbers recurse too deep. Both are a bad line now, named with the others."""
+    login(office_lead)
+    nested = '{"expenses": ' + "[" * depth + "1.5" + "]" * depth + "}"
+    content = jsonl(line(home_region="helse-nord"), nested, line(home_region="helse-nord", received_date="2020-13-01"))
+    preview_url = upload(client, content)["Location"]
+
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    html = re.sub(r"\s+", " ", preview.content.decode())
+    assert "Filen har 2 feil" in html
+    assert '<td class="num">2</td><td><code>–</code></td><td>linjen har klammer nøstet for dypt' in html
+    assert '<td class="num">3</td><td><code>received_date</code></td>' in html
+    assert client.post(preview_url).status_code == 302
+    assert Case.objects.count() == 0
+
+
+def test_a_pending_upload_is_encrypted_at_rest_and_lives_an_hour(client, login, office_lead):
+    login(office_lead)
+    number = national_id()
+    response = upload(client, jsonl(line(home_region="helse-nord", national_id=number, patient_name="Kari Klartekst")))
+    preview_url = response["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    stored = b"".join(path.read_bytes() for path in folder.iterdir())
+    assert number.encode() not in stored and b"Kari Klartekst" not in stored
+    assert list(folder.glob(f"{token}.*")) and not list(folder.glob("*.jsonl"))
+    assert client.get(preview_url).status_code == 200
+
+    # An upload made more than an hour ago is refused by its encryption's time stamp, even if its file is fresh...
+    sealed = folder / f"{token}.jsonl.enc"
+    content = crypto.decrypt_bytes(sealed.read_bytes())
+    sealed.write_bytes(crypto._fernet().encrypt_at_time(content, int(time.time()) - pending.KEEP_SECONDS - 1))
+    assert client.get(preview_url).status_code == 404
+    assert not list(folder.glob(f"{token}.*"))
+    # ... and a file older than an hour is swept at the next look-up.
+    other_url = upload(client, jsonl(line(home_region="helse-nord")))["Location"]
+    hour_ago = time.time() - pending.KEEP_SECONDS - 1
+    for path in folder.iterdir():
+        os.utime(path, (hour_ago, hour_ago))
+    assert client.post(other_url).status_code == 404
+    assert not list(folder.iterdir())
+    assert Case.objects.count() == 0
+
+
+def test_a_pending_upload_that_was_tampered_with_is_not_imported(client, login, office_lead):
+    login(office_lead)
+    preview_url = upload(client, jsonl(line(home_region="helse-nord")))["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    sealed = Path(settings.MEDIA_ROOT) / "imports" / f"{token}.jsonl.enc"
+    sealed.write_bytes(sealed.read_bytes()[:-8] + b"AAAAAAAA")
+    assert client.post(preview_url).status_code == 404
+    assert Case.objects.count() == 0

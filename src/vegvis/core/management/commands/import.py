@@ -72,15 +72,13 @@ class Command(BaseCommand):
         )
 
     def _cases(self, principal: Any, content: bytes, name: str, progress: bool) -> None:
-        from vegvis.abroad.import_cases import ImportRefused, cases_import, regions_of_offices
+        from vegvis.abroad.import_cases import ImportRefused, cases_import
 
-        grant = principal.grant("abroad.import_cases")
-        allowed = None if grant.everywhere else regions_of_offices(grant.office_ids)
+        # Without --as the operator imports for the whole country, as the contract's command does; with --as a
+        # user, that user's offices bound what the file may write (abroad.policies.import_office_ids).
         bar = _ProgressBar(enabled=progress)
         try:
-            result = cases_import(
-                actor=principal, content=content, filename=name, allowed_regions=allowed, progress=bar.update
-            )
+            result = cases_import(actor=principal, content=content, filename=name, progress=bar.update)
         except ImportRefused as error:
             bar.close()
             self._refuse([str(e) for e in error.errors])
