@@ -13,6 +13,7 @@ import errno
 import logging
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage
@@ -91,11 +92,33 @@ class SafeFileSystemStorage(FileSystemStorage):
                 else:
                     break
         finally:
-            try:
-                os.unlink(partial)
-            except FileNotFoundError:
-                pass
+            Path(partial).unlink(missing_ok=True)
 
         name = os.path.relpath(full_path, self.location)
         self._ensure_location_group_id(full_path)
         return str(name).replace("\\", "/")
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write a file the code makes itself (not through a storage) whole or not at all, for this user only (0600).
+
+    The folder is made 0700 when missing; an existing file of that name is replaced. A full disk is
+    ``StorageFull`` and leaves nothing behind.
+    """
+    try:
+        safe_makedirs(str(path.parent), 0o700, exist_ok=True)
+        descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=PARTIAL_PREFIX, suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        if is_no_space(error):
+            logger.error("No space left for a file under %s (%s)", path.parent, error.strerror)
+            raise storage_full() from error
+        raise

@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils._os import safe_makedirs
+
+from vegvis.core.storage import write_private
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 60 * 60
@@ -21,16 +24,21 @@ class PendingMissing(LookupError):
 
 def _folder() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    safe_makedirs(str(folder), 0o700, exist_ok=True)  # personal data: the service's user only
     return folder
 
 
 def save(*, user_id: int, name: str, content: bytes) -> str:
+    """Keep the upload (0600); a full disk is StorageFull and leaves neither of its two files behind."""
     clean_up()
     token = secrets.token_urlsafe(24)
     folder = _folder()
-    (folder / f"{token}.jsonl").write_bytes(content)
-    (folder / f"{token}.json").write_text(json.dumps({"user": user_id, "name": name[:200]}), "utf-8")
+    try:
+        write_private(folder / f"{token}.jsonl", content)
+        write_private(folder / f"{token}.json", json.dumps({"user": user_id, "name": name[:200]}).encode("utf-8"))
+    except BaseException:
+        delete(token)
+        raise
     return token
 
 

@@ -1,22 +1,15 @@
 """A full disk while a letter or an upload is stored: a clear Norwegian message, nothing saved, no file left behind.
 
-MEDIA_ROOT is a tiny tmpfs filled to the last byte (as root, which the CI and the dev container are), so the
-operating system itself answers ENOSPC when the file's content is written, after the file was created; that is
-how a real full disk behaves. Where mounting is not allowed, the same error is raised by the operating-system call
-that flushes the file to disk (os.fsync), the last point at which a real disk reports it.
+The disk is really full where the test may mount a tmpfs (see vegvis/testing/disk.py).
 
 Stored files are readable by the service's user only (0600, folders 0700).
 """
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import shutil
 import stat
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,74 +18,17 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from vegvis.abroad.models import Case, Document, Status
 from vegvis.audit.models import AuditEntry
 from vegvis.core import storage
 from vegvis.testing.abroad import make_case
+from vegvis.testing.disk import Disk
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-FILLER = "fyll"
 TODAY = "2026-11-02"
-
-
-class Disk:
-    """MEDIA_ROOT that can be filled up and freed again."""
-
-    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch, mounted: bool) -> None:
-        self.root, self.monkeypatch, self.mounted = root, monkeypatch, mounted
-
-    def fill(self) -> None:
-        if self.mounted:
-            descriptor = os.open(self.root / FILLER, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                while True:
-                    os.write(descriptor, b"\0" * 4096)
-            except OSError as error:
-                assert error.errno == errno.ENOSPC
-            finally:
-                os.close(descriptor)
-        else:
-
-            def no_space(_descriptor: int) -> None:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-            self.monkeypatch.setattr(storage.os, "fsync", no_space)
-
-    def free(self) -> None:
-        if self.mounted:
-            (self.root / FILLER).unlink()
-        else:
-            self.monkeypatch.undo()
-
-    def files(self) -> set[Path]:
-        """Every file under MEDIA_ROOT but the filler, with temporary names and empty files too."""
-        return {p for p in self.root.rglob("*") if p.is_file() and p.name != FILLER}
-
-
-@pytest.fixture
-def disk(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Disk]:
-    root = tmp_path / "media"
-    root.mkdir()
-    mounted = (
-        shutil.which("mount") is not None
-        and os.geteuid() == 0
-        and subprocess.run(  # noqa: S603
-            ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(root)],  # noqa: S607
-            capture_output=True,
-            check=False,
-        ).returncode
-        == 0
-    )
-    settings.MEDIA_ROOT = root
-    try:
-        yield Disk(root, monkeypatch, mounted)
-    finally:
-        if mounted:
-            subprocess.run(["umount", "-l", str(root)], check=False)  # noqa: S603, S607
 
 
 def norwegian_full_disk_message() -> str:
@@ -126,13 +62,13 @@ def assert_stored_privately(path: Path) -> None:
 
 
 def test_an_upload_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_file(
-    client: Any, login: Callable[..., Any], case_handler: Any, disk: Disk
+    client: Any, login: Callable[..., Any], case_handler: Any, full_disk: Disk
 ) -> None:
     case = make_case()
     login(case_handler)
     url = reverse("abroad:case_follow_up", args=[case.pk, "document"])
     documents, changes = case.documents.count(), changes_audited()
-    disk.fill()
+    full_disk.fill()
 
     def upload() -> Any:
         return client.post(
@@ -156,26 +92,26 @@ def test_an_upload_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_file(
     assert 'value="Epikrise fra Karolinska"' in page, "what the user typed is kept"
     assert case.documents.count() == documents, "a document row without its file"
     assert changes_audited() == changes
-    assert disk.files() == set(), "a 0-byte or partial file was left behind"
+    assert full_disk.files() == set(), "a 0-byte or partial file was left behind"
 
-    disk.free()
+    full_disk.free()
     response = upload()
     assert response.status_code == 302
     document = case.documents.get(title="Epikrise fra Karolinska")
     stored = Path(document.file.path)
     assert stored.read_bytes() == PDF
-    assert disk.files() == {stored}
+    assert full_disk.files() == {stored}
     assert_stored_privately(stored)
 
 
 def test_a_decision_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_letter(
-    client: Any, login: Callable[..., Any], case_handler: Any, disk: Disk
+    client: Any, login: Callable[..., Any], case_handler: Any, full_disk: Disk
 ) -> None:
     case = make_case("assessment_received")
     login(case_handler)
     url = reverse("abroad:case_action", args=[case.pk, "reject"])
     changes = changes_audited()
-    disk.fill()
+    full_disk.fill()
 
     def decide() -> Any:
         return client.post(
@@ -201,15 +137,15 @@ def test_a_decision_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_letter(
     assert case.status == Status.ASSESSMENT_RECEIVED and case.outcome == ""
     assert not case.documents.filter(kind=Document.Kind.DECISION).exists()
     assert changes_audited() == changes
-    assert disk.files() == set(), "a 0-byte or partial letter was left behind"
+    assert full_disk.files() == set(), "a 0-byte or partial letter was left behind"
 
-    disk.free()
+    full_disk.free()
     response = decide()
     assert response.status_code == 302
     letter = case.documents.get(kind=Document.Kind.DECISION)
     stored = Path(letter.file.path)
     assert stored.read_bytes().startswith(b"%PDF-")
-    assert disk.files() == {stored}
+    assert full_disk.files() == {stored}
     assert_stored_privately(stored)
 
 
@@ -222,7 +158,5 @@ def test_the_file_is_linked_into_place_only_when_whole_and_never_replaces_anothe
     second = store.save("abroad/brev.pdf", ContentFile(b"second"))
     assert first != second
     assert (tmp_path / first).read_bytes() == b"first" and (tmp_path / second).read_bytes() == b"second"
-    assert sorted(p.name for p in (tmp_path / "abroad").iterdir()) == sorted(
-        [Path(first).name, Path(second).name]
-    )
+    assert sorted(p.name for p in (tmp_path / "abroad").iterdir()) == sorted([Path(first).name, Path(second).name])
     assert mode(tmp_path / first) == 0o600

@@ -88,3 +88,20 @@ def test_a_file_that_is_not_text_is_refused(client, office_lead):
     assert response.status_code == 200
     assert Case.objects.count() == 0
     assert not list((Path(settings.MEDIA_ROOT) / "imports").glob("*.jsonl"))
+
+
+def test_an_upload_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_file(client, login, office_lead, full_disk):
+    login(office_lead)
+    full_disk.fill()
+    response = upload(client, jsonl(line(home_region="helse-nord")))
+    assert response.status_code == 200
+    assert "serveren har ikke plass til flere filer" in re.sub(r"\s+", " ", response.content.decode())
+    assert full_disk.files() == set(), "a 0-byte or partial import file was left behind"
+
+    full_disk.free()
+    response = upload(client, jsonl(line(home_region="helse-nord")))
+    assert response.status_code == 302
+    kept = full_disk.files()
+    assert {p.suffix for p in kept} == {".jsonl", ".json"}
+    assert {oct(p.stat().st_mode & 0o777) for p in kept} == {"0o600"}
+    assert oct((Path(settings.MEDIA_ROOT) / "imports").stat().st_mode & 0o777) == "0o700"
