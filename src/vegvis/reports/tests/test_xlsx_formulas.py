@@ -8,6 +8,7 @@ openpyxl: no cell anywhere is a formula, and each name is shown exactly as typed
 from __future__ import annotations
 
 import json
+import stat
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,19 @@ def test_hostile_names_in_the_downloaded_workbook_are_text_not_formulas(
         assert cell.data_type == "s" and cell.quotePrefix
         count = cell.parent.cell(row=cell.row, column=3)
         assert count.data_type == "n" and isinstance(count.value, int) and count.value >= 5, "counts stay numbers"
+
+
+def test_the_command_writes_the_workbook_without_formulas_for_its_owner_only(
+    hostile_hospitals: None, tmp_path: Path
+) -> None:
+    output = tmp_path / "aarsrapport-2020.xlsx"
+    call_command("report", "annual", "--year", "2020", "--format", "xlsx", "--output", str(output), stderr=StringIO())
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".partial-")] == []
+    workbook = load_workbook(output)
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert set(HOSTILE.values()) <= {c.value for c in cells}
 
 
 def test_text_is_text_and_numbers_stay_numbers() -> None:
