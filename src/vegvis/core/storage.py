@@ -95,7 +95,7 @@ class SafeFileSystemStorage(FileSystemStorage):
             Path(partial).unlink(missing_ok=True)
 
         name = os.path.relpath(full_path, self.location)
-        self._ensure_location_group_id(full_path)
+        self._ensure_location_group_id(full_path)  # type: ignore[attr-defined]  # Django 5.2, not in the stubs
         return str(name).replace("\\", "/")
 
 
