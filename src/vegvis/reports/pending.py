@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils._os import safe_makedirs
 
-from vegvis.core.storage import write_private
+from vegvis.core.storage import PARTIAL_PREFIX, write_private
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 60 * 60
@@ -65,7 +65,8 @@ def delete(token: str) -> None:
 def clean_up() -> None:
     """Uploads nobody confirmed within a day are deleted."""
     limit = time.time() - KEEP_SECONDS
-    for path in _folder().glob("*.json*"):
+    folder = _folder()
+    for path in [*folder.glob("*.json*"), *folder.glob(f"{PARTIAL_PREFIX}*")]:  # and any write a crash cut off
         try:
             if path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from vegvis.abroad.models import Case, Document, Status
+from vegvis.access.principal import principal_for
+from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
 from vegvis.core import storage
 from vegvis.testing.abroad import make_case
@@ -147,6 +149,38 @@ def test_a_decision_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_letter(
     assert stored.read_bytes().startswith(b"%PDF-")
     assert full_disk.files() == {stored}
     assert_stored_privately(stored)
+
+
+def test_a_decision_through_the_api_on_a_full_disk_answers_507_and_saves_nothing(
+    client: Any, case_handler: Any, full_disk: Disk
+) -> None:
+    case = make_case("assessment_received")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test")
+    changes = changes_audited()
+    full_disk.fill()
+    body = {
+        "event": "reject",
+        "version": case.version,
+        "data": {
+            "outcome": "rejected",
+            "decided_on": TODAY,
+            "legal_basis": "pasient- og brukerrettighetsloven § 2-4 a",
+            "grounds": "Behandlingen tilbys i Norge.",
+            "language": "nb",
+        },
+    }
+    response = client.post(
+        f"/api/v1/abroad/cases/{case.pk}/transitions",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 507, response.content
+    assert response.json()["code"] == "storage_full"
+    case.refresh_from_db()
+    assert case.status == Status.ASSESSMENT_RECEIVED and not case.documents.filter(kind=Document.Kind.DECISION)
+    assert changes_audited() == changes
+    assert full_disk.files() == set()
 
 
 def test_the_file_is_linked_into_place_only_when_whole_and_never_replaces_another(tmp_path: Path) -> None:
