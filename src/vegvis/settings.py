@@ -210,7 +210,8 @@ STATICFILES_DIRS = [
 ]
 FORM_RENDERER = "vegvis.core.forms.FormRenderer"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Letters and uploads: written to a temporary name and linked into place only when whole (see core/storage.py).
+    "default": {"BACKEND": "vegvis.core.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -222,6 +223,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("VEGVIS_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Stored letters and uploads hold personal data: readable by the service's user only (docs/operations.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VEGVIS_MAX_UPLOAD_BYTES = int(os.environ.get("VEGVIS_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 

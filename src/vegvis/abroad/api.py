@@ -250,7 +250,8 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.post(
     "/cases/{case_id}/transitions",
-    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    # 507: the letter could not be stored (the server's disk is full); nothing was saved, try again later.
+    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 507: ErrorOut},
     summary=gettext_noop("Take a step in the workflow"),
 )
 @api_requires("abroad.handle_case", "abroad.decide_case")

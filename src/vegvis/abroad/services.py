@@ -8,6 +8,7 @@ and writes the audit entry before the transaction commits.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -53,6 +54,8 @@ from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney
 from vegvis.core.national_id import IdKind
+
+logger = logging.getLogger(__name__)
 
 
 class CaseChanged(Conflict):
@@ -176,7 +179,10 @@ def _locked(
     except BaseException:
         # The change is rolled back (or its commit failed): the letters and uploads it stored go with it.
         for storage, name in _files_written.get() or []:
-            storage.delete(name)
+            try:
+                storage.delete(name)
+            except OSError:  # one file that cannot be removed must not keep the others, or hide the cause
+                logger.exception("A stored file of a change that did not commit could not be removed")
         raise
     finally:
         _files_written.reset(written)

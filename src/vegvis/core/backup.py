@@ -368,6 +368,11 @@ def restore(
             for member in media_members:
                 member.name = member.name[len(MEDIA) + 1 :]
                 archive.extract(member, path=media_root, filter="data")
+                # Personal data: the service's user only, whatever mode the file had when it was backed up.
+                extracted = media_root / member.name
+                os.chmod(extracted, 0o600)
+                for folder in extracted.relative_to(media_root).parents[:-1]:
+                    os.chmod(media_root / folder, 0o700)
     return RestoreResult(
         manifest=manifest,
         tables=len(restored),

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.utils._os import safe_makedirs
 
 from vegvis.core import crypto
+from vegvis.core.storage import PARTIAL_PREFIX, write_private
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 60 * 60
@@ -29,16 +31,21 @@ class PendingMissing(LookupError):
 
 def _folder() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    safe_makedirs(str(folder), 0o700, exist_ok=True)  # personal data: the service's user only
     return folder
 
 
 def save(*, user_id: int, name: str, content: bytes) -> str:
+    """Keep the upload (encrypted, 0600); a full disk is StorageFull and leaves neither of its two files behind."""
     clean_up()
     token = secrets.token_urlsafe(24)
     folder = _folder()
-    (folder / f"{token}.jsonl.enc").write_bytes(crypto.encrypt_bytes(content))
-    (folder / f"{token}.json").write_text(json.dumps({"user": user_id, "name": name[:200]}), "utf-8")
+    try:
+        write_private(folder / f"{token}.jsonl.enc", crypto.encrypt_bytes(content))
+        write_private(folder / f"{token}.json", json.dumps({"user": user_id, "name": name[:200]}).encode("utf-8"))
+    except BaseException:
+        delete(token)
+        raise
     return token
 
 
@@ -71,7 +78,8 @@ def delete(token: str) -> None:
 def clean_up() -> None:
     """Uploads nobody confirmed within the hour are deleted (and files of the older, unencrypted kind)."""
     limit = time.time() - KEEP_SECONDS
-    for path in _folder().iterdir():
+    folder = _folder()
+    for path in [*folder.glob("*.json*"), *folder.glob(f"{PARTIAL_PREFIX}*")]:  # and any write a crash cut off
         try:
             if path.suffix == ".jsonl" or path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)

@@ -598,31 +598,32 @@ def xlsx(report: dict[str, Any]) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from vegvis.core.xlsx import neutralise, put
+
     workbook = Workbook()
     about = workbook.active
     assert about is not None
     about.title = _("About")
-    about["A1"] = _("Annual report %(year)s – national network for treatment abroad") % {"year": report["year"]}
-    about["A1"].font = Font(bold=True, size=13)
-    about["A2"] = _("Regions: %(regions)s") % {"regions": ", ".join(labels.region_names(report).values())}
-    about["A3"] = _("Made by Vegvis %(when)s") % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")}
+    title = _("Annual report %(year)s – national network for treatment abroad") % {"year": report["year"]}
+    put(about, 1, 1, title).font = Font(bold=True, size=13)
+    put(about, 2, 1, _("Regions: %(regions)s") % {"regions": ", ".join(labels.region_names(report).values())})
+    put(about, 3, 1, _("Made by Vegvis %(when)s") % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")})
     for index, note in enumerate(methods_note(report), start=5):
-        about.cell(row=index, column=1, value=note).alignment = Alignment(wrap_text=True, vertical="top")
+        put(about, index, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
     about.column_dimensions["A"].width = 110
 
     for table in tables(report).values():
         sheet = workbook.create_sheet(table.sheet[:31])
-        sheet["A1"] = table.caption
-        sheet["A1"].font = Font(bold=True, size=12)
+        put(sheet, 1, 1, table.caption).font = Font(bold=True, size=12)
         for column, label in enumerate(table.header, start=1):
-            cell = sheet.cell(row=2, column=column, value=label)
+            cell = put(sheet, 2, column, label)
             cell.font = Font(bold=True)
             if table.columns[column - 1].kind != "text":
                 cell.alignment = Alignment(horizontal="right")
         for row_index, row in enumerate(table.rows, start=3):
             last = table.total_last and row_index == len(table.rows) + 2
             for column, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_index, column=column, value=value)
+                cell = put(sheet, row_index, column, value)
                 kind = table.columns[column - 1].kind
                 if kind in {"int", "nok"}:
                     cell.number_format = "#,##0"
@@ -631,11 +632,12 @@ def xlsx(report: dict[str, Any]) -> bytes:
                 if last:
                     cell.font = Font(bold=True)
         if table.note:
-            sheet.cell(row=len(table.rows) + 4, column=1, value=table.note).font = Font(italic=True)
+            put(sheet, len(table.rows) + 4, 1, table.note).font = Font(italic=True)
         sheet.freeze_panes = "B3"
         for column in range(1, len(table.columns) + 1):
             width = max(len(str(sheet.cell(row=r, column=column).value or "")) for r in range(2, len(table.rows) + 3))
             sheet.column_dimensions[get_column_letter(column)].width = min(max(12, width + 2), 70)
+    neutralise(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -171,6 +171,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @requires("abroad.import_cases")
 def case_import(request: HttpRequest) -> HttpResponse:
+    from vegvis.core.storage import StorageFull
     from vegvis.core.uploads import UploadRefused, check_upload
 
     form = CaseImportForm(request.POST or None, request.FILES or None)
@@ -181,8 +182,12 @@ def case_import(request: HttpRequest) -> HttpResponse:
         except UploadRefused as error:
             form.add_error("file", str(error))
         else:
-            token = pending.save(user_id=current_user(request).pk, name=upload.name or "", content=upload.read())
-            return redirect("reports:case_import_preview", token=token)
+            try:
+                token = pending.save(user_id=current_user(request).pk, name=upload.name or "", content=upload.read())
+            except StorageFull as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("reports:case_import_preview", token=token)
     return render(request, "reports/import_upload.html", {"form": form})
 
 

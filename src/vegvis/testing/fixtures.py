@@ -12,6 +12,7 @@ from django.test import Client
 
 from vegvis.accounts.models import User
 from vegvis.testing.browser import chromium, console_log, page  # noqa: F401  (the browser starts only when asked for)
+from vegvis.testing.disk import full_disk  # noqa: F401
 from vegvis.testing.factories import UserFactory
 
 

@@ -115,6 +115,8 @@ def _damaged_copy(original: Path, target: Path) -> Path:
 def test_a_backup_restores_every_table_into_a_new_database_and_the_audit_chain_verifies(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     uploaded = _a_busy_office(settings.MEDIA_ROOT)
+    for stored in Path(settings.MEDIA_ROOT).rglob("*"):  # as files stored before they were kept 0600 / 0700
+        stored.chmod(0o755 if stored.is_dir() else 0o644)
     before = _source_fingerprints()
     entries = AuditEntry.objects.count()
     file = tmp_path / "vegvis.backup"
@@ -144,6 +146,9 @@ def test_a_backup_restores_every_table_into_a_new_database_and_the_audit_chain_v
         assert verified.returncode == 0, verified.stderr
         restored_files = [p for p in (var_dir / "test-media").rglob("*") if p.is_file()]
         assert uploaded in {p.read_bytes() for p in restored_files}
+        assert {stat.S_IMODE(p.stat().st_mode) for p in restored_files} == {0o600}
+        folders = {p.parent for p in restored_files} - {var_dir / "test-media"}
+        assert folders and {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
 
         again = vegvis("restore", str(file), database_url=url, var_dir=var_dir)
 

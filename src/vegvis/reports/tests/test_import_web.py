@@ -152,3 +152,20 @@ def test_a_pending_upload_that_was_tampered_with_is_not_imported(client, login, 
     sealed.write_bytes(sealed.read_bytes()[:-8] + b"AAAAAAAA")
     assert client.post(preview_url).status_code == 404
     assert Case.objects.count() == 0
+
+
+def test_an_upload_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_file(client, login, office_lead, full_disk):
+    login(office_lead)
+    full_disk.fill()
+    response = upload(client, jsonl(line(home_region="helse-nord")))
+    assert response.status_code == 200
+    assert "serveren har ikke plass til flere filer" in re.sub(r"\s+", " ", response.content.decode())
+    assert full_disk.files() == set(), "a 0-byte or partial import file was left behind"
+
+    full_disk.free()
+    response = upload(client, jsonl(line(home_region="helse-nord")))
+    assert response.status_code == 302
+    kept = full_disk.files()
+    assert {p.suffix for p in kept} == {".enc", ".json"}
+    assert {oct(p.stat().st_mode & 0o777) for p in kept} == {"0o600"}
+    assert oct((Path(settings.MEDIA_ROOT) / "imports").stat().st_mode & 0o777) == "0o700"

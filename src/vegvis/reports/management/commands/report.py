@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vegvis.access.commands import command_principal
+from vegvis.core.storage import StorageFull, write_private
 
 FORMATS = ("json", "html", "pdf", "xlsx")
 
@@ -50,7 +51,9 @@ class Command(BaseCommand):
                 self.stdout.write(content.decode("utf-8"))
                 return
             try:
-                Path(output).write_bytes(content)
+                write_private(Path(output), content)  # whole or not at all, owner only until someone publishes it
+            except StorageFull as error:
+                raise CommandError(str(error)) from None
             except OSError as error:
                 message = _("Cannot write %(path)s: %(error)s") % {"path": output, "error": error.strerror}
                 raise CommandError(message) from None
