@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessConfig(AppConfig):
     name = "vegvis.access"
     label = "access"
-    verbose_name = "Permission layer"
+    verbose_name = _("Permission layer")
