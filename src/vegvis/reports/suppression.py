@@ -315,17 +315,18 @@ def protect_report(report: dict[str, Any], *, threshold: int = SMALL_BELOW) -> d
     if "children.granted" in hidden or granted_hidden:
         hide("children.percent_of_granted")
 
-    granted = report["applications"]["granted"]
-    nordic = report["granted_nordic"]
-    if granted_hidden or 1 <= nordic < threshold or 1 <= granted - nordic < threshold:
-        hide("granted_nordic")
-        hide("granted_nordic_percent")
-
     countries = list(report["granted_per_country"])
     table = suppress_line([report["granted_per_country"][c] for c in countries], threshold=threshold)
     for index, country in enumerate(countries):
         if table.cell_hidden(0, index):
             hide(f"granted_per_country.{country}")
+    # The Nordic share is the sum of some countries: with a country hidden it could give the country back.
+    granted = report["applications"]["granted"]
+    nordic = report["granted_nordic"]
+    small_share = 1 <= nordic < threshold or 1 <= granted - nordic < threshold
+    if granted_hidden or small_share or table.hidden:
+        hide("granted_nordic")
+        hide("granted_nordic_percent")
 
     hospitals = report["granted_per_hospital"]
     table = suppress_line([h["count"] for h in hospitals], threshold=threshold)
