@@ -115,16 +115,11 @@ class Statistics:
     regions: list[tuple[str, str]]  # (code, short name)
     rows: list[StatisticsRow] = field(default_factory=list)
     series: list[tuple[str, Cell]] = field(default_factory=list)
-    suppressed: bool = False
+    suppressed: bool = False  # an office's scope: small numbers are suppressed (the page explains «skjult»)
 
     @property
     def show_total(self) -> bool:
         return len(self.regions) > 1
-
-    @property
-    def any_hidden(self) -> bool:
-        cells = [c for row in self.rows for c in [*row.cells, row.total] if c is not None]
-        return any(c.hidden for c in cells) or any(c.hidden for _year, c in self.series)
 
 
 def statistics(principal: Principal, year: int) -> Statistics:
