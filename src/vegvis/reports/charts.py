@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import matplotlib
@@ -57,9 +57,44 @@ def _svg(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _label_bars(axes: Any, bars: Any, *, horizontal: bool = False, fmt: Callable[[float], str] = _thousands) -> None:
-    for bar in bars:
+def _label_bars(
+    axes: Any,
+    bars: Any,
+    *,
+    horizontal: bool = False,
+    fmt: Callable[[float], str] = _thousands,
+    hidden: Sequence[Any] = (),
+) -> None:
+    """Each bar's value at its end; a suppressed figure (``None`` in ``hidden``) is drawn as no bar, marked «skjult»."""
+    flags = [value is None for value in hidden] or [False] * len(bars)
+    for bar, is_hidden in zip(bars, flags, strict=True):
         value = bar.get_width() if horizontal else bar.get_height()
+        if is_hidden:
+            fmt_hidden = labels.hidden_marker()
+            if horizontal:
+                axes.annotate(
+                    fmt_hidden,
+                    (0, bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    color=DARK,
+                    style="italic",
+                )
+            else:
+                axes.annotate(
+                    fmt_hidden,
+                    (bar.get_x() + bar.get_width() / 2, 0),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=7,
+                    color=DARK,
+                    style="italic",
+                    rotation=90,
+                )
+            continue
         if not value:
             continue
         if horizontal:
@@ -84,19 +119,28 @@ def _label_bars(axes: Any, bars: Any, *, horizontal: bool = False, fmt: Callable
             )
 
 
+def _from_zero(axes: Any, heights: Sequence[float]) -> None:
+    """Bars grow from 0; when every bar is hidden or 0, no scale is drawn (there is nothing to read on it)."""
+    if any(heights):
+        axes.set_ylim(bottom=0)
+    else:
+        axes.set_ylim(0, 1)
+        axes.set_yticks([])
+
+
 def applications(report: dict[str, Any]) -> Figure:
     """3.1: applications received and granted per year."""
     apps = report["applications"]
     years = list(apps["received_per_year"])
-    received = [apps["received_per_year"][y] for y in years]
-    granted = [apps["granted_per_year"].get(y, 0) for y in years]
+    received = [apps["received_per_year"][y] or 0 for y in years]  # a hidden figure (None) draws no bar
+    granted = [apps["granted_per_year"].get(y) or 0 for y in years]
     figure, axes = _figure()
     positions = range(len(years))
     width = 0.4
     bars = axes.bar([p - width / 2 for p in positions], received, width, label=labels.RECEIVED(), color=PALETTE[0])
-    _label_bars(axes, bars)
+    _label_bars(axes, bars, hidden=[apps["received_per_year"][y] for y in years])
     bars = axes.bar([p + width / 2 for p in positions], granted, width, label=labels.GRANTED(), color=PALETTE[1])
-    _label_bars(axes, bars)
+    _label_bars(axes, bars, hidden=[apps["granted_per_year"].get(y, 0) for y in years])
     axes.set_xticks(list(positions), years)
     axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
@@ -106,17 +150,17 @@ def applications(report: dict[str, Any]) -> Figure:
 def regions(report: dict[str, Any]) -> Figure:
     """3.2: applications received per home region."""
     names = labels.region_names(report)
-    values = report["received_per_region"]
-    total = sum(values.values())
+    values = {code: value or 0 for code, value in report["received_per_region"].items()}
+    total = report["applications"]["received"]
     codes = list(values)[::-1]
     figure, axes = _figure(2.4)
     bars = axes.barh([names[c] for c in codes], [values[c] for c in codes], color=PALETTE[0])
 
     def with_share(value: float) -> str:
-        share = labels.share(int(value), total)
+        share = labels.share(int(value), total) if not report.get("hidden") else None
         return f"{nb_number(int(value))} ({share} %)" if share is not None else nb_number(int(value))
 
-    _label_bars(axes, bars, horizontal=True, fmt=with_share)
+    _label_bars(axes, bars, horizontal=True, fmt=with_share, hidden=[report["received_per_region"][c] for c in codes])
     axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*values.values(), 1]) * 1.25)
@@ -125,12 +169,12 @@ def regions(report: dict[str, Any]) -> Figure:
 
 def countries(report: dict[str, Any]) -> Figure:
     """3.3: granted applications per country of the hospital."""
-    per_country = report["granted_per_country"]
+    per_country = {code: n or 0 for code, n in report["granted_per_country"].items()}
     codes = list(per_country)[::-1]
     figure, axes = _figure(max(2.0, 0.28 * len(codes) + 0.8))
     colours = [PALETTE[0] if c in labels.NORDIC else PALETTE[4] for c in codes]
     bars = axes.barh([labels.country_name(c) for c in codes], [per_country[c] for c in codes], color=colours)
-    _label_bars(axes, bars, horizontal=True)
+    _label_bars(axes, bars, horizontal=True, hidden=[report["granted_per_country"][c] for c in codes])
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*per_country.values(), 1]) * 1.15)
     return figure
@@ -142,10 +186,11 @@ def hospitals(report: dict[str, Any]) -> Figure:
     figure, axes = _figure(max(2.0, 0.3 * len(rows) + 0.8))
     names = [labels.hospital_label(r) for r in rows]
     colours = [PALETTE[4] if r["hospital"] == "other" else PALETTE[0] for r in rows]
-    bars = axes.barh(names, [r["count"] for r in rows], color=colours)
-    _label_bars(axes, bars, horizontal=True)
+    counts = [r["count"] or 0 for r in rows]
+    bars = axes.barh(names, counts, color=colours)
+    _label_bars(axes, bars, horizontal=True, hidden=[r["count"] for r in rows])
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xlim(0, max([r["count"] for r in rows] + [1]) * 1.15)
+    axes.set_xlim(0, max([*counts, 1]) * 1.15)
     return figure
 
 
@@ -162,7 +207,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
     if has_last:
         bars = axes.barh(
             [p + height / 2 for p in positions],
-            [chapters[k].get(last, 0) for k in keys],
+            [chapters[k].get(last) or 0 for k in keys],
             height,
             label=last,
             color=PALETTE[4],
@@ -170,7 +215,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
         _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
     bars = axes.barh(
         [p - height / 2 if has_last else p for p in positions],
-        [chapters[k][year] for k in keys],
+        [chapters[k][year] or 0 for k in keys],
         height,
         label=year,
         color=PALETTE[0],
@@ -178,7 +223,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
     _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
     axes.set_yticks(list(positions), [labels.chapter_short(k) for k in keys])
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(v)} %"))
-    axes.set_xlim(0, max([v for k in keys for v in chapters[k].values()] + [1]) * 1.2)
+    axes.set_xlim(0, max([v or 0 for k in keys for v in chapters[k].values()] + [1]) * 1.2)
     handles, names = axes.get_legend_handles_labels()
     axes.legend(handles[::-1], names[::-1], loc="lower right")
     return figure
@@ -193,13 +238,29 @@ def costs(report: dict[str, Any]) -> Figure:
     positions = list(range(len(years)))
     bottoms = [0] * len(years)
     for index, (code, values) in enumerate(per_region.items()):
-        heights = [values.get(y, 0) for y in years]
+        heights = [values.get(y) or 0 for y in years]
         axes.bar(positions, heights, 0.6, bottom=bottoms, label=names[code], color=PALETTE[index % len(PALETTE)])
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     axes.set_xticks(positions, years)
-    for position, total in enumerate(bottoms):
+    hidden_part = [
+        (labels.cost_total(report, y) or 0) - bottom
+        if any(values.get(y, 0) is None for values in per_region.values()) and labels.cost_total(report, y) is not None
+        else 0
+        for y, bottom in zip(years, bottoms, strict=True)
+    ]
+    if any(hidden_part):
+        # Cells hidden to protect privacy: their sum (the shown total less the shown cells) as one grey segment.
+        axes.bar(positions, hidden_part, 0.6, bottom=bottoms, label=labels.hidden_marker(), color="#bbbbbb", hatch="//")
+        bottoms = [b + h for b, h in zip(bottoms, hidden_part, strict=True)]
+    for position, (y, height) in enumerate(zip(years, bottoms, strict=True)):
+        total = labels.cost_total(report, y)
         axes.annotate(
-            nb_number(total), (position, total), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7.5
+            labels.figure_text(total),
+            (position, height),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            fontsize=7.5,
         )
     axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4)
@@ -212,8 +273,8 @@ def average_cost(report: dict[str, Any]) -> Figure:
     years = list(values)
     figure, axes = _figure(2.6)
     positions = list(range(len(years)))
-    bars = axes.bar(positions, [values[y] for y in years], 0.6, color=PALETTE[2])
-    _label_bars(axes, bars)
+    bars = axes.bar(positions, [values[y] or 0 for y in years], 0.6, color=PALETTE[2])
+    _label_bars(axes, bars, hidden=[values[y] for y in years])
     axes.set_xticks(positions, years)
     axes.set_xlim(-0.75, max(len(years), 6) - 0.25)
     axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -231,12 +292,12 @@ def appeals(report: dict[str, Any]) -> Figure:
         offset = (index - (len(tables) - 1) / 2) * width
         bars = axes.bar(
             [p + offset for p in range(len(codes))],
-            [values[c] for c in codes],
+            [values[c] or 0 for c in codes],
             width,
             label=label,
             color=PALETTE[index],
         )
-        _label_bars(axes, bars)
+        _label_bars(axes, bars, hidden=[values[c] for c in codes])
     axes.set_xticks(list(range(len(codes))), [names[c] for c in codes])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
@@ -250,14 +311,18 @@ def particle_therapy(report: dict[str, Any]) -> Figure:
     codes = list(data["patients"])
     figure = Figure(figsize=(WIDTH, 2.8))
     left, right = figure.subplots(1, 2)
-    bars = left.bar([names[c] for c in codes], [data["patients"][c] for c in codes], color=PALETTE[0])
-    _label_bars(left, bars)
+    patients = [data["patients"][c] or 0 for c in codes]
+    bars = left.bar([names[c] for c in codes], patients, color=PALETTE[0])
+    _label_bars(left, bars, hidden=[data["patients"][c] for c in codes])
     left.set_title(labels.PATIENTS(), fontsize=9)
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
-    bars = right.bar([names[c] for c in codes], [data["costs_nok"][c] for c in codes], color=PALETTE[1])
-    _label_bars(right, bars)
+    amounts = [data["costs_nok"][c] or 0 for c in codes]
+    bars = right.bar([names[c] for c in codes], amounts, color=PALETTE[1])
+    _label_bars(right, bars, hidden=[data["costs_nok"][c] for c in codes])
     right.set_title(labels.TOTAL_COSTS(), fontsize=9)
     right.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    _from_zero(left, patients)
+    _from_zero(right, amounts)
     for axes in (left, right):
         axes.tick_params(axis="x", labelsize=7.5)
         for side in ("top", "right"):

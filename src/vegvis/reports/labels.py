@@ -21,9 +21,42 @@ def nb_number(value: int | None, space: str = " ") -> str:
     return f"{int(value):,}".replace(",", space)
 
 
-def share(part: int, whole: int) -> int | None:
+def hidden_marker() -> str:
+    """What a suppressed figure shows instead of a number (never «under 5», never an amount)."""
+    return _("hidden")
+
+
+def hidden_note() -> str:
+    return _(
+        "«hidden»: hidden to protect privacy (fewer than 5 patients, or a figure from which such a number could "
+        "be worked out)."
+    )
+
+
+def figure_text(value: int | None) -> str:
+    """A number in a chart or a text alternative: 22 623 000, or «skjult» for a suppressed figure (None)."""
+    return hidden_marker() if value is None else nb_number(value)
+
+
+def _percent_text(report: dict[str, Any], key: str) -> str:
+    hidden = key in report.get("hidden", ())
+    return hidden_marker() if hidden else str(report[key] or 0)
+
+
+def cost_total(report: dict[str, Any], year: str) -> int | None:
+    """The costs of a year over the report's regions, as shown: None when suppression hides the total."""
+    totals = report.get("region_totals", {})
+    key = f"costs_nok_per_region_per_year.{year}"
+    if key in totals:
+        return totals[key]
+    return sum(values.get(year) or 0 for values in report["costs_nok_per_region_per_year"].values())
+
+
+def share(part: int | None, whole: int | None) -> int | None:
     from vegvis.reports.annual import percent
 
+    if part is None or whole is None:
+        return None
     return percent(part, whole)
 
 
@@ -66,6 +99,18 @@ def chapter_short(key: str) -> str:
     return "\n".join(textwrap.wrap(chapter_title(key), 38))
 
 
+def appeal_rows_with_paths(report: dict[str, Any]) -> list[tuple[str, dict[str, int], str]]:
+    """The appeal rows with the path of each row's figures in the report (for the suppressed cells)."""
+    paths = [
+        "appeals.appeals_against_rejection_received",
+        "appeals.reversed_by_office",
+        "appeals.forwarded_to_board",
+        "appeals.board_decisions_received.upheld",
+        "appeals.board_decisions_received.reversed",
+    ]
+    return [(label, values, path) for (label, values), path in zip(appeal_rows(report), paths, strict=True)]
+
+
 def appeal_rows(report: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
     appeals = report["appeals"]
     year = report["year"]
@@ -89,46 +134,51 @@ def chart_description(name: str, report: dict[str, Any]) -> str:
         return _(
             "Bar chart of applications received and granted per year, %(span)s. In %(year)s: %(received)s received "
             "and %(granted)s granted. The numbers are in the table below."
-        ) % {"span": span, "year": year, "received": apps["received"], "granted": apps["granted"]}
+        ) % {
+            "span": span,
+            "year": year,
+            "received": figure_text(apps["received"]),
+            "granted": figure_text(apps["granted"]),
+        }
     if name == "regioner":
-        parts = ", ".join(f"{names[c]} {nb_number(n)}" for c, n in report["received_per_region"].items())
+        parts = ", ".join(f"{names[c]} {figure_text(n)}" for c, n in report["received_per_region"].items())
         return _("Bar chart of applications received in %(year)s per home region: %(parts)s.") % {
             "year": year,
             "parts": parts,
         }
     if name == "land":
-        parts = ", ".join(f"{country_name(c)} {n}" for c, n in list(report["granted_per_country"].items())[:5])
+        parts = ", ".join(
+            f"{country_name(c)} {figure_text(n)}" for c, n in list(report["granted_per_country"].items())[:5]
+        )
         return _(
             "Bar chart of granted applications per country in %(year)s; the largest: %(parts)s. About %(percent)s "
             "percent were treated in the Nordic countries."
-        ) % {"year": year, "parts": parts, "percent": report["granted_nordic_percent"] or 0}
+        ) % {"year": year, "parts": parts, "percent": _percent_text(report, "granted_nordic_percent")}
     if name == "sykehus":
-        parts = ", ".join(f"{hospital_label(r)} {r['count']}" for r in report["granted_per_hospital"])
+        parts = ", ".join(f"{hospital_label(r)} {figure_text(r['count'])}" for r in report["granted_per_hospital"])
         return _("Bar chart of granted applications per hospital in %(year)s: %(parts)s.") % {
             "year": year,
             "parts": parts,
         }
     if name == "diagnoser":
         parts = ", ".join(
-            f"{chapter_title(k)} {v.get(str(year), 0)} %" for k, v in report["diagnosis_chapters_percent"].items()
+            f"{chapter_title(k)} {figure_text(v.get(str(year), 0))} %"
+            for k, v in report["diagnosis_chapters_percent"].items()
         )
         return _("Bar chart of the largest diagnosis groups, share of granted applications in %(year)s: %(parts)s.") % {
             "year": year,
             "parts": parts,
         }
     if name == "kostnader":
-        totals: dict[str, int] = {}
-        for values in report["costs_nok_per_region_per_year"].values():
-            for y, v in values.items():
-                totals[y] = totals.get(y, 0) + v
-        parts = ", ".join(f"{y}: {nb_number(v)}" for y, v in sorted(totals.items()))
+        years = sorted({y for values in report["costs_nok_per_region_per_year"].values() for y in values})
+        parts = ", ".join(f"{y}: {figure_text(cost_total(report, y))}" for y in years)
         return _("Stacked bar chart of costs in NOK per year and home region. Totals: %(parts)s.") % {"parts": parts}
     if name == "snittkostnad":
-        parts = ", ".join(f"{y}: {nb_number(v)}" for y, v in report["average_cost_per_granted_per_year"].items())
+        parts = ", ".join(f"{y}: {figure_text(v)}" for y, v in report["average_cost_per_granted_per_year"].items())
         return _("Bar chart of the average cost in NOK per granted application: %(parts)s.") % {"parts": parts}
     if name == "klager":
         received = report["appeals"]["appeals_against_rejection_received"]
-        parts = ", ".join(f"{names[c]} {n}" for c, n in received.items())
+        parts = ", ".join(f"{names[c]} {figure_text(n)}" for c, n in received.items())
         return _("Bar chart of appeals per home region in %(year)s; appeals against rejection: %(parts)s.") % {
             "year": year,
             "parts": parts,
@@ -136,7 +186,8 @@ def chart_description(name: str, report: dict[str, Any]) -> str:
     if name == "partikkelterapi":
         data = report["particle_therapy"]
         parts = ", ".join(
-            f"{names[c]} {data['patients'][c]} ({nb_number(data['costs_nok'][c])} NOK)" for c in data["patients"]
+            f"{names[c]} {figure_text(data['patients'][c])} ({figure_text(data['costs_nok'][c])} NOK)"
+            for c in data["patients"]
         )
         return _("Bar charts of patients referred to particle therapy in %(year)s and the costs: %(parts)s.") % {
             "year": year,

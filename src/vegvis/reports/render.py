@@ -67,7 +67,20 @@ class Table:
         ]
 
 
+class Hidden:
+    """A figure suppressed to protect privacy: shown as «skjult», never as a number (JSON: null, listed in
+    ``hidden``)."""
+
+    def __repr__(self) -> str:
+        return "HIDDEN"
+
+
+HIDDEN = Hidden()
+
+
 def format_cell(value: Any, kind: str, space: str = labels.NBSP) -> str:
+    if value is HIDDEN:
+        return labels.hidden_marker()
     if value is None:
         return "–"
     if kind == "percent":
@@ -86,6 +99,14 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
     apps = report["applications"]
     years = list(apps["received_per_year"])
     found: dict[str, Table] = {}
+    hidden = set(report.get("hidden", ()))
+    region_totals = report.get("region_totals", {})
+
+    def shown(path: str, value: Any) -> Any:
+        return HIDDEN if path in hidden else value
+
+    def shown_share(path: str, part: Any, total_path: str, whole: Any) -> Any:
+        return HIDDEN if path in hidden or total_path in hidden else labels.share(part, whole)
 
     found["applications"] = Table(
         "3.1",
@@ -93,20 +114,33 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("Applications received and granted per year"),
         [Column("", "text"), *(Column(y) for y in years)],
         [
-            [labels.RECEIVED(), *(apps["received_per_year"][y] for y in years)],
-            [labels.GRANTED(), *(apps["granted_per_year"].get(y) for y in years)],
+            [
+                labels.RECEIVED(),
+                *(shown(f"applications.received_per_year.{y}", apps["received_per_year"][y]) for y in years),
+            ],
+            [
+                labels.GRANTED(),
+                *(shown(f"applications.granted_per_year.{y}", apps["granted_per_year"].get(y)) for y in years),
+            ],
         ],
         note=_("Granted applications are not known for years imported as history without them."),
     )
     received = report["received_per_region"]
-    total_received = sum(received.values())
+    total_received = apps["received"]
     found["regions"] = Table(
         "3.2",
         _("3.2 Regions"),
         _("Applications received in %(year)s per home region") % {"year": year},
         [Column(_("Region"), "text"), Column(_("Applications received")), Column(_("Share"), "percent")],
-        [[names[c], received[c], labels.share(received[c], total_received)] for c in codes]
-        + [[_("Total"), total_received, 100 if total_received else None]],
+        [
+            [
+                names[c],
+                shown(f"received_per_region.{c}", received[c]),
+                shown_share(f"received_per_region.{c}", received[c], "applications.received", total_received),
+            ]
+            for c in codes
+        ]
+        + [[_("Total"), shown("applications.received", total_received), 100 if total_received != 0 else None]],
         total_last=True,
     )
     granted = apps["granted"]
@@ -115,7 +149,14 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("3.3 Countries"),
         _("Granted applications in %(year)s per country") % {"year": year},
         [Column(_("Country"), "text"), Column(_("Granted applications")), Column(_("Share"), "percent")],
-        [[labels.country_name(c), n, labels.share(n, granted)] for c, n in report["granted_per_country"].items()],
+        [
+            [
+                labels.country_name(c),
+                shown(f"granted_per_country.{c}", n),
+                shown_share(f"granted_per_country.{c}", n, "applications.granted", granted),
+            ]
+            for c, n in report["granted_per_country"].items()
+        ],
     )
     found["hospitals"] = Table(
         "3.3b",
@@ -123,10 +164,14 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("Granted applications in %(year)s per hospital") % {"year": year},
         [Column(_("Hospital"), "text"), Column(_("Country"), "text"), Column(_("Granted applications"))],
         [
-            [labels.hospital_label(r), "", r["count"]]
+            [labels.hospital_label(r), "", shown(f"granted_per_hospital.{i}.count", r["count"])]
             if r["hospital"] == "other"
-            else [r["hospital"], labels.country_name(r["country"]), r["count"]]
-            for r in report["granted_per_hospital"]
+            else [
+                r["hospital"],
+                labels.country_name(r["country"]),
+                shown(f"granted_per_hospital.{i}.count", r["count"]),
+            ]
+            for i, r in enumerate(report["granted_per_hospital"])
         ],
         note=_("Hospitals with fewer than five granted applications are pooled as «others»."),
     )
@@ -137,7 +182,10 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("3.4 Diagnosis groups"),
         _("Share of granted applications by diagnosis group (ICD-10 chapter), all ages"),
         [Column(_("Diagnosis group"), "text"), *(Column(y, "percent") for y in chapter_years)],
-        [[labels.chapter_title(k), *(v.get(y) for y in chapter_years)] for k, v in chapters.items()],
+        [
+            [labels.chapter_title(k), *(shown(f"diagnosis_chapters_percent.{k}.{y}", v.get(y)) for y in chapter_years)]
+            for k, v in chapters.items()
+        ],
         note=_("Groups of five percent or less are left out."),
     )
     children = report["children"]
@@ -146,17 +194,32 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("3.4 Children"),
         _("Children (under 18) among the granted applications in %(year)s") % {"year": year},
         [Column("", "text"), Column(_("Number")), Column(_("Share of granted"), "percent")],
-        [[_("Children"), children["granted"], children["percent_of_granted"]]],
+        [
+            [
+                _("Children"),
+                shown("children.granted", children["granted"]),
+                shown("children.percent_of_granted", children["percent_of_granted"]),
+            ]
+        ],
     )
     per_region = report["costs_nok_per_region_per_year"]
     cost_years = sorted({y for values in per_region.values() for y in values})
-    totals = [sum(per_region[c].get(y, 0) for c in codes) for y in cost_years]
+    totals = [
+        shown(f"region_totals.costs_nok_per_region_per_year.{y}", region_totals[f"costs_nok_per_region_per_year.{y}"])
+        if f"costs_nok_per_region_per_year.{y}" in region_totals
+        else sum(per_region[c].get(y) or 0 for c in codes)
+        for y in cost_years
+    ]
     found["costs"] = Table(
         "3.5a",
         _("3.5 Costs"),
         _("Costs in NOK per home region and year"),
         [Column(_("Region"), "text"), *(Column(y, "nok") for y in cost_years)],
-        [[names[c], *(per_region[c].get(y) for y in cost_years)] for c in codes] + [[_("Total"), *totals]],
+        [
+            [names[c], *(shown(f"costs_nok_per_region_per_year.{c}.{y}", per_region[c].get(y)) for y in cost_years)]
+            for c in codes
+        ]
+        + [[_("Total"), *totals]],
         total_last=True,
     )
     average = report["average_cost_per_granted_per_year"]
@@ -165,9 +228,17 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("3.5 Average cost"),
         _("Average cost in NOK per granted application (treatment, travel and stay)"),
         [Column("", "text"), *(Column(y, "nok") for y in average)],
-        [[_("Per granted application"), *average.values()]],
+        [
+            [
+                _("Per granted application"),
+                *(shown(f"average_cost_per_granted_per_year.{y}", v) for y, v in average.items()),
+            ]
+        ],
     )
-    appeal_rows = labels.appeal_rows(report)
+    appeal_rows = [
+        (label, {c: shown(f"{path}.{c}", values[c]) for c in codes})
+        for label, values, path in labels.appeal_rows_with_paths(report)
+    ]
     found["appeals"] = Table(
         "3.6a",
         _("3.6 Appeals"),
@@ -190,8 +261,8 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("Patients referred to particle therapy in %(year)s, and total costs") % {"year": year},
         [Column("", "text"), *(Column(names[c], "nok") for c in codes)],
         [
-            [_("Number"), *(particle["patients"][c] for c in codes)],
-            [_("Total costs"), *(particle["costs_nok"][c] for c in codes)],
+            [_("Number"), *(shown(f"particle_therapy.patients.{c}", particle["patients"][c]) for c in codes)],
+            [_("Total costs"), *(shown(f"particle_therapy.costs_nok.{c}", particle["costs_nok"][c]) for c in codes)],
         ],
     )
     found["nordic_protocols"] = Table(
@@ -199,8 +270,11 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         _("3.8 Nordic protocols"),
         _("Children included in a Nordic drug protocol in %(year)s") % {"year": year},
         [Column("", "text"), Column(_("Number"))],
-        [[_("Children referred"), report["nordic_drug_protocol_children"]]],
+        [[_("Children referred"), shown("nordic_drug_protocol_children", report["nordic_drug_protocol_children"])]],
     )
+    for table in found.values():
+        if any(value is HIDDEN for row in table.rows for value in row):
+            table.note = f"{table.note} {labels.hidden_note()}".strip()
     return found
 
 
@@ -281,7 +355,6 @@ def publication_context(
 ) -> dict[str, Any]:
     """What the publication template needs; the web page and the PDF differ only in ``chart_src``."""
     year = report["year"]
-    apps = report["applications"]
     table = tables(report)
     percent_sign = labels.NBSP + "%"
 
@@ -299,9 +372,9 @@ def publication_context(
                     "The figure below shows the total number of applications received per year and how many of them "
                     "were granted. At the end of the year, %(pending)s applications were still being processed."
                 )
-                % {"pending": apps["pending_at_year_end"]},
+                % {"pending": said(report, "applications.pending_at_year_end")},
                 _("In %(year)s, %(rate)s percent of all applications received were granted.")
-                % {"year": year, "rate": apps["grant_rate_percent"] or 0},
+                % {"year": year, "rate": said(report, "applications.grant_rate_percent")},
                 _(
                     "The totals include applications for preimplantation genetic diagnosis (PGD) abroad. Not "
                     "included: patients treated with particle therapy abroad (see 3.7) and children in Nordic drug "
@@ -332,7 +405,7 @@ def publication_context(
                     "The chart below shows the countries where Norwegian patients are treated. About %(percent)s "
                     "percent of those granted were assessed and/or treated in the Nordic countries."
                 )
-                % {"percent": report["granted_nordic_percent"] or 0},
+                % {"percent": said(report, "granted_nordic_percent")},
             ],
             [
                 ("chart", "land"),
@@ -361,7 +434,11 @@ def publication_context(
                     "five percent or less are left out. Particle therapy and Nordic drug protocols are not included "
                     "(see 3.7 and 3.8)."
                 )
-                % {"year": year, "received": apps["received"], "granted": apps["granted"]},
+                % {
+                    "year": year,
+                    "received": said(report, "applications.received"),
+                    "granted": said(report, "applications.granted"),
+                },
             ],
             [
                 ("chart", "diagnoser"),
@@ -374,8 +451,8 @@ def publication_context(
                         "percent of all granted applications."
                     )
                     % {
-                        "children": report["children"]["granted"],
-                        "percent": report["children"]["percent_of_granted"] or 0,
+                        "children": said(report, "children.granted"),
+                        "percent": said(report, "children.percent_of_granted"),
                     },
                 ),
                 ("table", table["children"]),
@@ -436,7 +513,7 @@ def publication_context(
                     "In %(year)s, %(count)s children were included in a Nordic drug protocol after referral from "
                     "the paediatric oncology community. These cases are not handled as applications by the offices."
                 )
-                % {"year": year, "count": report["nordic_drug_protocol_children"]}
+                % {"year": year, "count": said(report, "nordic_drug_protocol_children")}
             ],
             [("table", table["nordic_protocols"])],
         ),
@@ -487,6 +564,16 @@ def publication_context(
         "percent_sign": percent_sign,
         "generated_at": timezone.localtime(),
     }
+
+
+def said(report: dict[str, Any], path: str) -> str:
+    """A figure in a sentence: the number (0 when there is nothing to count), or «skjult» when suppressed."""
+    if path in report.get("hidden", ()):
+        return labels.hidden_marker()
+    value: Any = report
+    for part in path.split("."):
+        value = value[part]
+    return str(value or 0)
 
 
 def chart_titles(year: int) -> dict[str, str]:
@@ -623,9 +710,12 @@ def xlsx(report: dict[str, Any]) -> bytes:
         for row_index, row in enumerate(table.rows, start=3):
             last = table.total_last and row_index == len(table.rows) + 2
             for column, value in enumerate(row, start=1):
-                cell = put(sheet, row_index, column, value)
+                hidden = value is HIDDEN  # a suppressed figure: the marker as text, never a number
+                cell = put(sheet, row_index, column, labels.hidden_marker() if hidden else value)
                 kind = table.columns[column - 1].kind
-                if kind in {"int", "nok"}:
+                if hidden:
+                    cell.alignment = Alignment(horizontal="right")
+                elif kind in {"int", "nok"}:
                     cell.number_format = "#,##0"
                 elif kind == "percent":
                     cell.number_format = '0" %"'

@@ -2,7 +2,8 @@
 
 The report and the statistics are aggregates and never show a person. An analyst (global role) sees every
 region; an office lead sees the regions the office handles (OUS: Helse Sør-Øst and Helse Nord). On the
-statistics page, cells of 1–4 in an office lead's regional breakdown are suppressed (docs/modules/reports.md).
+statistics page and in the office's extract of the report, small numbers are suppressed the same way
+(``suppression.protect_report``; docs/modules/reports.md, "Small numbers").
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from django.utils.translation import gettext as _
 
 from vegvis.access.principal import Principal
 from vegvis.core.models import Region
-from vegvis.reports import annual
+from vegvis.reports import annual, suppression
 from vegvis.reports.models import ReportNarrative
 
 CACHE_SECONDS = 600
-SMALL_CELL_MAX = 4  # counts of 1–4 are suppressed for office leads on the statistics page
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,9 @@ def report_scope(principal: Principal, permission: str) -> Scope:
 
 
 def annual_report(principal: Principal, year: int) -> dict[str, Any]:
+    """The report for the principal's scope; for an office's regions, with small numbers suppressed."""
     scope = report_scope(principal, "reports.view_annual_report")
-    return annual.compute(year, regions=scope.regions)
+    return _scoped_report(scope, year)
 
 
 def cached_annual_report(principal: Principal, year: int, version: str | None = None) -> tuple[dict[str, Any], str]:
@@ -68,7 +69,7 @@ def cached_annual_report(principal: Principal, year: int, version: str | None = 
         cached = cache.get(_cache_key(scope, year, version))
         if cached is not None:
             return cached, version
-    report = annual.compute(year, regions=scope.regions)
+    report = _scoped_report(scope, year)
     digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()[:16]
     cache.set(_cache_key(scope, year, digest), report, CACHE_SECONDS)
     return report, digest
@@ -97,7 +98,7 @@ def report_years() -> list[int]:
 class Cell:
     value: int | None
     kind: str = "int"  # int, nok or percent
-    suppressed: bool = False
+    hidden: bool = False  # suppressed to protect privacy: shown as «skjult», never as a number
 
 
 @dataclass
@@ -113,8 +114,8 @@ class Statistics:
     scope: Scope
     regions: list[tuple[str, str]]  # (code, short name)
     rows: list[StatisticsRow] = field(default_factory=list)
-    series: dict[str, int] = field(default_factory=dict)
-    suppressed: bool = False
+    series: list[tuple[str, Cell]] = field(default_factory=list)
+    suppressed: bool = False  # an office's scope: small numbers are suppressed (the page explains «skjult»)
 
     @property
     def show_total(self) -> bool:
@@ -122,77 +123,85 @@ class Statistics:
 
 
 def statistics(principal: Principal, year: int) -> Statistics:
-    """Key figures of the year per home region. For office leads, counts of 1–4 are shown as «under 5»."""
+    """Key figures of the year per home region. For office leads, small numbers are suppressed
+    (``suppression.protect_report``): the same cells as in the office's extract of the annual report."""
     scope = report_scope(principal, "reports.view_statistics")
-    report = annual.compute(year, regions=scope.regions)
+    report = _scoped_report(scope, year)
     names = report["region_names"]
     codes = list(report["regions"])
-    suppress = not scope.national
+    hidden = set(report.get("hidden", ()))
+    region_totals: dict[str, Any] = report.get("region_totals", {})
     result = Statistics(
         year=year,
         scope=scope,
         regions=[(c, names[c]) for c in codes],
-        series=report["applications"]["received_per_year"],
-        suppressed=suppress,
+        series=[
+            (y, Cell(n, "int", f"applications.received_per_year.{y}" in hidden))
+            for y, n in report["applications"]["received_per_year"].items()
+        ],
+        suppressed=not scope.national,
     )
-    apps_cost = {c: report["costs_nok_per_region_per_year"][c].get(str(year)) for c in codes}
-    appeals = report["appeals"]
-    particle = report["particle_therapy"]
-    received = report["received_per_region"]
-    granted = report["granted_per_region"]
-    definitions: list[tuple[str, dict[str, Any], str, dict[str, Any] | None]] = [
-        (_("Applications received"), received, "int", None),
-        (_("Applications granted"), granted, "int", None),
-        (_("Grant rate"), {c: annual.percent(granted[c], received[c]) for c in codes}, "percent", granted),
-        (_("Still being processed at year end"), report["pending_at_year_end_per_region"], "int", None),
-        (_("Children among the granted"), report["children_granted_per_region"], "int", None),
-        (_("Appeals against rejection received"), appeals["appeals_against_rejection_received"], "int", None),
-        (_("Rejections reversed by the office"), appeals["reversed_by_office"], "int", None),
-        (_("Appeals forwarded to the board"), appeals["forwarded_to_board"], "int", None),
-        (_("Upheld by the board"), appeals["board_decisions_received"]["upheld"], "int", None),
-        (_("Reversed by the board"), appeals["board_decisions_received"]["reversed"], "int", None),
-        (_("Costs of applications (NOK)"), apps_cost, "nok", granted),
-        (_("Referrals to particle therapy"), particle["patients"], "int", None),
-        (_("Costs of particle therapy (NOK)"), particle["costs_nok"], "nok", particle["patients"]),
+    apps = report["applications"]
+    received, granted = report["received_per_region"], report["granted_per_region"]
+
+    def row(label: str, path: str, kind: str = "int", total_path: str | None = None) -> StatisticsRow:
+        values = _at(report, path)
+        cells = [Cell(values[c], kind, f"{path}.{c}" in hidden) for c in codes]
+        if total_path is not None:
+            total = Cell(_at(report, total_path), kind, total_path in hidden)
+        elif path in region_totals:
+            total = Cell(region_totals[path], kind, region_totals[path] is None)
+        else:
+            total = Cell(sum(v or 0 for v in values.values()), kind)
+        return StatisticsRow(label, cells, total if len(codes) > 1 else None)
+
+    rate_cells = []
+    for code in codes:
+        rate_hidden = f"received_per_region.{code}" in hidden or f"granted_per_region.{code}" in hidden
+        rate = None if rate_hidden else annual.percent(granted[code], received[code])
+        rate_cells.append(Cell(rate, "percent", rate_hidden))
+    rate_total = Cell(apps["grant_rate_percent"], "percent", "applications.grant_rate_percent" in hidden)
+
+    cost_path = f"costs_nok_per_region_per_year.{year}"
+    costs = report["costs_nok_per_region_per_year"]
+    cost_cells = [
+        Cell(costs[c].get(str(year)), "nok", f"costs_nok_per_region_per_year.{c}.{year}" in hidden) for c in codes
     ]
-    for label, values, kind, depends_on in definitions:
-        result.rows.append(_row(label, values, kind, codes, suppress=suppress, depends_on=depends_on))
-    rate = result.rows[2]
-    if rate.total is None and len(codes) > 1:
-        all_granted, all_received = sum(granted.values()), sum(received.values())
-        hidden = suppress and (any(c.suppressed for c in rate.cells) or _small(all_granted))
-        rate.total = Cell(None if hidden else annual.percent(all_granted, all_received), "percent", hidden)
+    if cost_path in region_totals:
+        cost_total = Cell(region_totals[cost_path], "nok", region_totals[cost_path] is None)
+    else:
+        cost_total = Cell(sum(costs[c].get(str(year)) or 0 for c in codes), "nok")
+
+    result.rows = [
+        row(_("Applications received"), "received_per_region", total_path="applications.received"),
+        row(_("Applications granted"), "granted_per_region", total_path="applications.granted"),
+        StatisticsRow(_("Grant rate"), rate_cells, rate_total if len(codes) > 1 else None),
+        row(
+            _("Still being processed at year end"),
+            "pending_at_year_end_per_region",
+            total_path="applications.pending_at_year_end",
+        ),
+        row(_("Children among the granted"), "children_granted_per_region", total_path="children.granted"),
+        row(_("Appeals against rejection received"), "appeals.appeals_against_rejection_received"),
+        row(_("Rejections reversed by the office"), "appeals.reversed_by_office"),
+        row(_("Appeals forwarded to the board"), "appeals.forwarded_to_board"),
+        row(_("Upheld by the board"), "appeals.board_decisions_received.upheld"),
+        row(_("Reversed by the board"), "appeals.board_decisions_received.reversed"),
+        StatisticsRow(_("Costs of applications (NOK)"), cost_cells, cost_total if len(codes) > 1 else None),
+        row(_("Referrals to particle therapy"), "particle_therapy.patients"),
+        row(_("Costs of particle therapy (NOK)"), "particle_therapy.costs_nok", "nok"),
+    ]
     return result
 
 
-def _small(value: Any) -> bool:
-    return isinstance(value, int) and 1 <= value <= SMALL_CELL_MAX
+def _scoped_report(scope: Scope, year: int) -> dict[str, Any]:
+    """The report's figures for the scope: as computed for every region; suppressed for an office's regions."""
+    report = annual.compute(year, regions=scope.regions)
+    return report if scope.national else suppression.protect_report(report)
 
 
-def _row(
-    label: str,
-    values: dict[str, Any],
-    kind: str,
-    codes: list[str],
-    *,
-    suppress: bool,
-    depends_on: dict[str, Any] | None,
-) -> StatisticsRow:
-    """A row of cells; a count of 1–4, or a rate or amount resting on one, is suppressed. When any cell of a row
-    is suppressed, so is its total, so the hidden cell cannot be found by subtraction."""
-    cells = []
-    for code in codes:
-        value = values.get(code)
-        basis = depends_on.get(code) if depends_on is not None else value
-        hidden = suppress and (_small(basis) if depends_on is not None else _small(value))
-        cells.append(Cell(None if hidden else value, kind, hidden))
-    total: Cell | None = None
-    if len(codes) > 1:
-        if kind == "percent":
-            total = None
-        else:
-            numbers = [values.get(c) or 0 for c in codes]
-            total_value = sum(numbers)
-            hidden = suppress and (any(c.suppressed for c in cells) or _small(total_value))
-            total = Cell(None if hidden else total_value, kind, hidden)
-    return StatisticsRow(label=label, cells=cells, total=total)
+def _at(report: dict[str, Any], path: str) -> Any:
+    data: Any = report
+    for part in path.split("."):
+        data = data[part]
+    return data

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vegvis.reports.labels import NBSP, nb_number
+from vegvis.reports.labels import NBSP, hidden_marker, nb_number
 
 register = template.Library()
 
@@ -26,13 +26,11 @@ def nb(value: Any) -> str:
 
 @register.filter
 def stat_cell(cell: Any) -> str:
-    """A statistics cell: the number, or «under 5» when suppressed."""
-    from django.utils.translation import gettext as _
-
+    """A statistics cell: the number, «skjult» when suppressed, «–» when there is no figure."""
     if cell is None:
         return "–"
-    if cell.suppressed:
-        return _("under 5")
+    if cell.hidden:
+        return hidden_marker()
     if cell.value is None:
         return "–"
     if cell.kind == "percent":
