@@ -52,7 +52,7 @@ def allowed(url: str) -> bool:
 def _fetcher() -> Any:
     from weasyprint.urls import URLFetcher
 
-    class StaticAssetsOnly(URLFetcher):  # type: ignore[misc]
+    class StaticAssetsOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not allowed(url):
                 logger.warning("PDF: refused to load %s", urlsplit(url).scheme or "a relative URL")

@@ -27,13 +27,22 @@ from vegvis.testing.factories import PersonFactory, region
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-GROUNDS = "Tilbudet i Norge & ventetiden (under 3 måneder) er vurdert.\n\nAndre avsnitt av begrunnelsen,\nmed linjeskift."
+GROUNDS = (
+    "Tilbudet i Norge & ventetiden (under 3 måneder) er vurdert.\n\nAndre avsnitt av begrunnelsen,\nmed linjeskift."
+)
 MARKUP = ("<", "&lt;", "&gt;", "&amp;", "<p>", "<br>", "&#", "&quot;")
 
 # The frame of the letter, per language, and what the other language would say instead.
 FRAME = {
     "nb": ["Vår ref.", "Dato", "Saksbehandler", "Unntatt offentlighet", "Med vennlig hilsen", "håndskrevet signatur"],
-    "nn": ["Vår ref.", "Dato", "Sakshandsamar", "Unnateke offentlegheit", "Med venleg helsing", "handskriven underskrift"],
+    "nn": [
+        "Vår ref.",
+        "Dato",
+        "Sakshandsamar",
+        "Unnateke offentlegheit",
+        "Med venleg helsing",
+        "handskriven underskrift",
+    ],
 }
 NOT_FRAME = {
     "nb": ["Sakshandsamar", "Unnateke", "venleg", "handskriven"],
@@ -58,8 +67,8 @@ HEADINGS = {
     ("appeal_forwarded", "nb"): ["Rett til innsyn"],
     ("appeal_forwarded", "nn"): ["Rett til innsyn"],
 }  # fmt: skip
-HEADINGS[("partly_granted", "nb")] = HEADINGS[("granted", "nb")][:-2] + ["Klageadgang", "Rett til innsyn"]
-HEADINGS[("partly_granted", "nn")] = HEADINGS[("granted", "nn")][:-2] + ["Klagerett", "Rett til innsyn"]
+HEADINGS["partly_granted", "nb"] = [*HEADINGS["granted", "nb"][:-2], "Klageadgang", "Rett til innsyn"]
+HEADINGS["partly_granted", "nn"] = [*HEADINGS["granted", "nn"][:-2], "Klagerett", "Rett til innsyn"]
 # One sentence of each letter's own text that must come out as a paragraph of its own.
 SENTENCE = {
     ("granted", "nb"): "Søknaden om MEG-undersøkelse ved Karolinska Universitetssjukhuset, Stockholm er innvilget.",
@@ -73,7 +82,10 @@ SENTENCE = {
     ("appeal_reversed", "nb"): "Vårt tidligere vedtak er omgjort, og søknaden om MEG-undersøkelse er innvilget.",
     ("appeal_reversed", "nn"): "Det tidlegare vedtaket vårt er gjort om, og søknaden om MEG-undersøkelse er innvilga.",
     ("appeal_forwarded", "nb"): "Klagen er derfor sendt til Klagenemnda for behandling i utlandet, som avgjør saken",
-    ("appeal_forwarded", "nn"): "Klaga er difor send til Klagenemnda for behandling i utlandet, som avgjer saka endeleg.",
+    (
+        "appeal_forwarded",
+        "nn",
+    ): "Klaga er difor send til Klagenemnda for behandling i utlandet, som avgjer saka endeleg.",
 }
 
 
@@ -116,7 +128,9 @@ def case_for(kind: str, language: str) -> tuple[Case, dict[str, Any]]:
         }
     if kind == "appeal_reversed":
         case = make_case("appealed")
-        services.case_reverse_on_appeal(actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds=GROUNDS)
+        services.case_reverse_on_appeal(
+            actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds=GROUNDS
+        )
         return case, {}
     case = make_case("at_appeals_body")
     return case, {"appeals_body": case.appeals.get().get_appeals_body_display()}
@@ -169,7 +183,10 @@ def test_the_sealed_decision_letter_is_the_letter_in_nynorsk():
     assert stored.correspondent == case.patient.name
 
 
-@pytest.mark.parametrize(("language", "heading", "grounds_heading"), [("nb", "Faglig vurdering", "Begrunnelse"), ("nn", "Fagleg vurdering", "Grunngiving")])
+@pytest.mark.parametrize(
+    ("language", "heading", "grounds_heading"),
+    [("nb", "Faglig vurdering", "Begrunnelse"), ("nn", "Fagleg vurdering", "Grunngiving")],
+)
 def test_a_section_with_nothing_to_say_leaves_no_empty_heading(language: str, heading: str, grounds_heading: str):
     case = make_case("info_received")  # rejected without a medical assessment
     services.case_decide(
@@ -278,7 +295,7 @@ def test_the_preview_takes_the_decisions_checks_and_saves_nothing(client, login,
 class _Recorder(BaseHTTPRequestHandler):
     requests: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802  (the http.server name)
+    def do_GET(self) -> None:
         type(self).requests.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
@@ -366,7 +383,8 @@ def test_a_stored_template_with_attacks_in_subject_and_body_attaches_nothing_and
     base, requests = internal_server
     markup = " ".join(attacks(base))
     LetterTemplate.objects.filter(kind="rejected", language="nb").update(
-        subject=f"Vedtak {markup}", body=f"Vi viser til søknaden.\n\nVedlegg\n{markup}\n\nBegrunnelse\n{{{{ grounds }}}}"
+        subject=f"Vedtak {markup}",
+        body=f"Vi viser til søknaden.\n\nVedlegg\n{markup}\n\nBegrunnelse\n{{{{ grounds }}}}",
     )
     case = decided(Outcome.REJECTED, "nb")
     content = case.documents.get(kind=Document.Kind.DECISION).file.read()

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from vegvis.audit.models import AuditEntry
-from vegvis.testing import pdf
 from vegvis.reports.tests.conftest import Imported
 from vegvis.reports.tests.dataset_2020 import FIGURES, REFERENCE
+from vegvis.testing import pdf
 
 pytestmark = pytest.mark.django_db
 
