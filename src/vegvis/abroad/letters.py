@@ -250,21 +250,24 @@ _HEADING_MAX = 60
 
 
 def _is_heading(line: str) -> bool:
+    """A short line of the template's own words ("Vedtak", "Begrunnelse"): no placeholder (so "Kjære
+    {{ patient_name }}" stays a line of text), not ending like a sentence."""
     line = line.strip()
-    return bool(line) and len(line) <= _HEADING_MAX and line[-1] not in ".,:;!?–-"
+    return bool(line) and len(line) <= _HEADING_MAX and line[-1] not in ".,:;!?–-" and "{{" not in line
 
 
 def sections(body: str, context: dict[str, str]) -> list[Section]:
     """The template text as sections. Blocks are separated by a blank line; a block's first line is its heading
-    when more lines follow and it is short and does not end like a sentence ("Vedtak", "Begrunnelse"). What is a
-    heading is decided on the template, before the case's values go in, so no value can make one. A section
-    whose text is empty once the values are in (no assessment yet) is left out, heading and all."""
+    when more lines follow and it is short, has no placeholder and does not end like a sentence ("Vedtak",
+    "Begrunnelse"). What is a heading is decided on the template, before the case's values go in, so no value can
+    make one. A section whose text is empty once the values are in (no assessment yet) is left out, heading and
+    all."""
     result = []
     for block in re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n").strip()):
         lines = block.strip("\n").split("\n")
         heading = ""
         if len(lines) > 1 and _is_heading(lines[0]):
-            heading, lines = _fill(lines[0], context).strip(), lines[1:]
+            heading, lines = lines[0].strip(), lines[1:]
         text = _fill("\n".join(lines), context).replace("\r\n", "\n").strip()
         paragraphs = [
             [line.strip() for line in paragraph.split("\n") if line.strip()]
