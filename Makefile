@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vegvis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps backup-deps messages translations bench clean demo
+.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps backup-deps pdf-deps messages translations bench clean demo
 
 ## setup: idempotent install — .venv, pinned Python packages, front-end packages, translations.
 setup: $(VENV)/.installed node_modules/.installed messages
@@ -43,7 +43,7 @@ run: setup
 	@trap 'kill 0' EXIT; $(VEGVIS) worker --interval 2 & $(VEGVIS) runserver $(HOST):$(PORT)
 
 ## test: the whole suite on SQLite, and on PostgreSQL when it answers at 127.0.0.1:5432.
-test: setup browser-deps backup-deps
+test: setup browser-deps backup-deps pdf-deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
@@ -69,6 +69,10 @@ lint:
 ## backup-deps: pg_dump and pg_restore for `vegvis backup`/`restore` and their tests on PostgreSQL (Debian's package).
 backup-deps:
 	@command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null)
+
+## pdf-deps: pdftotext, pdfinfo and pdfdetach, which the tests use to read the letters and reports (Debian's poppler-utils).
+pdf-deps:
+	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdfdetach >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null)
 
 ## browser-deps: Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
 browser-deps:

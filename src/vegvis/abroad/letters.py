@@ -8,22 +8,19 @@ should not; the values are plain strings, escaped before they reach the PDF.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from vegvis.abroad.models import Appeal, Case, LetterTemplate, Route
 from vegvis.core.icd10 import chapter_for
 from vegvis.core.models import LegalDeadline
+from vegvis.core.pdf import font_dir, write_pdf
 
 PLACEHOLDERS = {
     "patient_name": "Pasientens navn",
@@ -51,23 +48,41 @@ PLACEHOLDERS = {
 }
 
 _VARIABLE = re.compile(r"{{\s*([a-z_]+)\s*}}")
-_ENGINE = Engine(autoescape=True)
-_FONT_DIR = Path(settings.NODE_MODULES) / "@fontsource" / "inter" / "files"
+# Anything that looks like template syntax once the known placeholders are taken out: filters ({{ x|safe }}),
+# tags ({% ... %}), comments ({# ... #}), stray braces.
+_LEFTOVER_SYNTAX = re.compile(r"{{|}}|{%|%}|{#|#}")
 
 
-def validate_template(body: str) -> None:
-    """Refuse template tags, HTML and unknown placeholders, with a message naming the problem."""
-    if "{%" in body or "<" in body:
-        raise ValidationError(
-            {"body": _("Use only text and placeholders such as {{ patient_name }}; no HTML or template tags.")}
-        )
-    unknown = sorted({name for name in _VARIABLE.findall(body) if name not in PLACEHOLDERS})
+def _check_field(text: str) -> list[str]:
+    problems = []
+    if "<" in text or ">" in text or _LEFTOVER_SYNTAX.search(_VARIABLE.sub("", text)):
+        problems.append(_("Use only text and placeholders such as {{ patient_name }}; no HTML or template tags."))
+    unknown = sorted({name for name in _VARIABLE.findall(text) if name not in PLACEHOLDERS})
     if unknown:
-        raise ValidationError({"body": _("Unknown placeholders: %(names)s.") % {"names": ", ".join(unknown)}})
-    try:
-        _ENGINE.from_string(body)
-    except TemplateSyntaxError as error:
-        raise ValidationError({"body": _("The text cannot be read: %(error)s") % {"error": error}}) from error
+        problems.append(_("Unknown placeholders: %(names)s.") % {"names": ", ".join(unknown)})
+    if any(ord(char) < 32 and char not in "\n\r\t" for char in text):
+        problems.append(_("The text contains control characters."))
+    return problems
+
+
+def validate_template(body: str, *, subject: str = "") -> None:
+    """Refuse HTML, template tags, filters and unknown placeholders in the subject and the text, with a message
+    next to the field that has the problem. The subject is one line."""
+    errors: dict[str, list[str]] = {}
+    subject_problems = _check_field(subject)
+    if "\n" in subject or "\r" in subject:
+        subject_problems.append(_("The subject is one line."))
+    if subject_problems:
+        errors["subject"] = subject_problems
+    if body_problems := _check_field(body):
+        errors["body"] = body_problems
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill(text: str, context: dict[str, str]) -> str:
+    """The placeholders replaced by the case's values, as plain text (escaped once, by the letter's template)."""
+    return _VARIABLE.sub(lambda match: context.get(match.group(1), ""), text)
 
 
 def _date(value: date | None) -> str:
@@ -97,6 +112,19 @@ LETTER_TEXTS = {
         "supports": "støtter behandling i utlandet",
         "does_not_support": "støtter ikke behandling i utlandet",
         "unclear": "uklart, trenger mer informasjon",
+        # The letter's frame
+        "our_ref": "Vår ref.",
+        "date": "Dato",
+        "handler": "Saksbehandler",
+        "exempt": "Unntatt offentlighet",
+        "exempt_basis": "offl. § 13, jf. fvl. § 13 første ledd nr. 1",
+        "regards": "Med vennlig hilsen",
+        "e_signed": "Brevet er godkjent elektronisk og har derfor ingen håndskrevet signatur.",
+        "copy": "Kopi",
+        "representative": "fullmektig",
+        "case_no": "Saksnr.",
+        "page": "Side",
+        "page_of": "av",
     },
     "nn": {
         "treatment": "Behandling ved sjukehuset i utlandet",
@@ -119,6 +147,19 @@ LETTER_TEXTS = {
         "supports": "støttar behandling i utlandet",
         "does_not_support": "støttar ikkje behandling i utlandet",
         "unclear": "uklart, treng meir informasjon",
+        # The letter's frame
+        "our_ref": "Vår ref.",
+        "date": "Dato",
+        "handler": "Sakshandsamar",
+        "exempt": "Unnateke offentlegheit",
+        "exempt_basis": "offl. § 13, jf. fvl. § 13 første ledd nr. 1",
+        "regards": "Med venleg helsing",
+        "e_signed": "Brevet er godkjent elektronisk og har difor inga handskriven underskrift.",
+        "copy": "Kopi",
+        "representative": "fullmektig",
+        "case_no": "Saksnr.",
+        "page": "Side",
+        "page_of": "av",
     },
 }
 OUTCOME_TEXTS = {
@@ -189,38 +230,89 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language:
     return context
 
 
-def recipients_line(case: Case) -> str:
+def recipients_line(case: Case, language: str = "nb") -> str:
     """The patient, and the representative with power of attorney, who gets the letter too."""
+    texts = LETTER_TEXTS.get(language, LETTER_TEXTS["nb"])
     if case.power_of_attorney:
-        return f"{case.patient.name}; {LETTER_TEXTS['nb']['copy_to']} {case.power_of_attorney.representative_name}"
+        return f"{case.patient.name}; {texts['copy_to']} {case.power_of_attorney.representative_name}"
     return case.patient.name
 
 
-def render_html(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> str:
-    template = LetterTemplate.objects.filter(kind=kind, language=language).first() or LetterTemplate.objects.get(
+@dataclass
+class Section:
+    """A part of the letter's text: an optional heading and its paragraphs (each a list of lines)."""
+
+    heading: str
+    paragraphs: list[list[str]]
+
+
+_HEADING_MAX = 60
+
+
+def _is_heading(line: str) -> bool:
+    """A short line of the template's own words ("Vedtak", "Begrunnelse"): no placeholder (so "Kjære
+    {{ patient_name }}" stays a line of text), not ending like a sentence."""
+    line = line.strip()
+    return bool(line) and len(line) <= _HEADING_MAX and line[-1] not in ".,:;!?–-" and "{{" not in line
+
+
+def sections(body: str, context: dict[str, str]) -> list[Section]:
+    """The template text as sections. Blocks are separated by a blank line; a block's first line is its heading
+    when more lines follow and it is short, has no placeholder and does not end like a sentence ("Vedtak",
+    "Begrunnelse"). What is a heading is decided on the template, before the case's values go in, so no value can
+    make one. A section whose text is empty once the values are in (no assessment yet) is left out, heading and
+    all."""
+    result = []
+    for block in re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n").strip()):
+        lines = block.strip("\n").split("\n")
+        heading = ""
+        if len(lines) > 1 and _is_heading(lines[0]):
+            heading, lines = lines[0].strip(), lines[1:]
+        text = _fill("\n".join(lines), context).replace("\r\n", "\n").strip()
+        paragraphs = [
+            [line.strip() for line in paragraph.split("\n") if line.strip()]
+            for paragraph in re.split(r"\n[ \t]*\n", text)
+        ]
+        paragraphs = [p for p in paragraphs if p]
+        if paragraphs:
+            result.append(Section(heading, paragraphs))
+    return result
+
+
+def _template(kind: str, language: str) -> LetterTemplate:
+    return LetterTemplate.objects.filter(kind=kind, language=language).first() or LetterTemplate.objects.get(
         kind=kind, language="nb"
     )
-    context = letter_context(case, extra, language=template.language)
-    body = _ENGINE.from_string(template.body).render(Context(context))
-    subject = _ENGINE.from_string(template.subject).render(Context(context))
-    with override(language if language == "nb" else "nb"):
-        return render_to_string(
-            "abroad/letters/letter.html",
-            {
-                "case": case,
-                "subject": subject,
-                "body": linebreaks(body, autoescape=False),
-                "today": timezone.localdate(),
-                "recipient_lines": [case.patient.name, *case.patient.postal_lines],
-                "representative": case.power_of_attorney,
-                "office_address_lines": case.office.postal_address.splitlines(),
-                "font_dir": _FONT_DIR.as_uri(),
-            },
-        )
+
+
+def letter(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the letter shows, as plain strings: the PDF and the preview on the page both draw this."""
+    template = _template(kind, language)
+    language = template.language
+    context = letter_context(case, extra, language=language)
+    poa = case.power_of_attorney
+    return {
+        "language": language,
+        "texts": LETTER_TEXTS[language],
+        "subject": _fill(template.subject, context).strip(),
+        "sections": sections(template.body, context),
+        "case_number": case.number,
+        "office_name": case.office.name,
+        "office_address_lines": case.office.postal_address.splitlines(),
+        "recipient_lines": [case.patient.name, *case.patient.postal_lines],
+        "today": timezone.localdate(),
+        "handler": case.handler.get_full_name() if case.handler else "",
+        "representative": {"name": poa.representative_name, "address": poa.representative_address} if poa else None,
+    }
+
+
+def render_html(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> str:
+    """The letter as an HTML document for the PDF. Every value is escaped once, by the template."""
+    return render_to_string(
+        "abroad/letters/letter.html",
+        {"letter": letter(kind, case, language=language, extra=extra), "font_dir": font_dir().as_uri()},
+    )
 
 
 def render_pdf(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_html(kind, case, language=language, extra=extra)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return write_pdf(render_html(kind, case, language=language, extra=extra))

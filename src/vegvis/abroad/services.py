@@ -7,6 +7,7 @@ and writes the audit entry before the transaction commits.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
@@ -677,49 +678,56 @@ def method_consequence(case: Case) -> str | None:
     return _("“%(method)s” is under assessment in Nye metoder.") % {"method": method.name}
 
 
-def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
-    """Grant, partly grant or reject, and send the decision letter (PDF, stored in the case file, immutable)."""
-    from vegvis.abroad import letters
-
+def _check_decision(decision: DecisionData) -> None:
     if decision.outcome not in {Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED}:
         raise ValidationError({"outcome": _("Choose granted, partly granted or rejected.")})
     if not decision.grounds.strip():
         raise ValidationError({"grounds": _("A decision must give its grounds (forvaltningsloven § 24).")})
     if decision.decided_on > timezone.localdate():
         raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
+
+
+def _apply_decision(c: Case, decision: DecisionData) -> str:
+    """Put the decision on the case (not saved) and return the kind of letter it sends."""
     granting = decision.outcome in GRANT_OUTCOMES
-    event = "grant" if granting else "reject"
+    if decision.decided_on < c.received_date:
+        raise ValidationError({"decided_on": _("The decision cannot be dated before the application was received.")})
+    overriding = granting and c.method and c.method.decision == Method.Decision.NOT_INTRODUCED
+    if overriding and not decision.method_override_reason.strip():
+        raise ValidationError(
+            {
+                "method_override_reason": _(
+                    "“%(method)s” is decided not introduced in Norway. A grant needs a written reason for "
+                    "overriding that decision."
+                )
+                % {"method": c.method.name if c.method else ""}
+            }
+        )
+    c.outcome = decision.outcome
+    c.final_outcome = decision.outcome
+    c.decided_on = decision.decided_on
+    c.decided_by = c.office.name
+    c.legal_basis = decision.legal_basis
+    c.grounds = decision.grounds
+    c.coverage = decision.coverage or {}
+    c.method_override_reason = decision.method_override_reason if granting else ""
+    c.search_text = _search_text(c)
+    return {
+        Outcome.GRANTED: LetterTemplate.Kind.GRANTED,
+        Outcome.PARTLY_GRANTED: LetterTemplate.Kind.PARTLY_GRANTED,
+        Outcome.REJECTED: LetterTemplate.Kind.REJECTED,
+    }[Outcome(decision.outcome)]
+
+
+def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
+    """Grant, partly grant or reject, and send the decision letter (PDF, stored in the case file, immutable)."""
+    from vegvis.abroad import letters
+
+    _check_decision(decision)
+    event = "grant" if decision.outcome in GRANT_OUTCOMES else "reject"
 
     def apply(c: Case) -> dict[str, Any]:
-        if decision.decided_on < c.received_date:
-            raise ValidationError(
-                {"decided_on": _("The decision cannot be dated before the application was received.")}
-            )
-        overriding = granting and c.method and c.method.decision == Method.Decision.NOT_INTRODUCED
-        if overriding and not decision.method_override_reason.strip():
-            raise ValidationError(
-                {
-                    "method_override_reason": _(
-                        "“%(method)s” is decided not introduced in Norway. A grant needs a written reason for "
-                        "overriding that decision."
-                    )
-                    % {"method": c.method.name if c.method else ""}
-                }
-            )
-        c.outcome = decision.outcome
-        c.final_outcome = decision.outcome
-        c.decided_on = decision.decided_on
-        c.decided_by = c.office.name
-        c.legal_basis = decision.legal_basis
-        c.grounds = decision.grounds
-        c.coverage = decision.coverage or {}
-        c.method_override_reason = decision.method_override_reason if granting else ""
-        c.search_text = _search_text(c)
-        kind = {
-            Outcome.GRANTED: LetterTemplate.Kind.GRANTED,
-            Outcome.PARTLY_GRANTED: LetterTemplate.Kind.PARTLY_GRANTED,
-            Outcome.REJECTED: LetterTemplate.Kind.REJECTED,
-        }[Outcome(decision.outcome)]
+        kind = _apply_decision(c, decision)
         pdf = letters.render_pdf(kind, c, language=decision.language)
         letter = _register_document(
             c,
@@ -728,7 +736,7 @@ def case_decide(*, actor: Principal, case: Case, version: int, decision: Decisio
             direction=Document.Direction.OUTGOING,
             title=stored(gettext_noop("Decision: %(outcome)s"), outcome=Outcome(decision.outcome).label),
             document_date=decision.decided_on,
-            correspondent=letters.recipients_line(c),
+            correspondent=letters.recipients_line(c, decision.language),
             content=pdf,
             content_type="application/pdf",
             sent=True,
@@ -736,6 +744,24 @@ def case_decide(*, actor: Principal, case: Case, version: int, decision: Decisio
         return {"outcome": decision.outcome, "letter": letter.number, "override": bool(c.method_override_reason)}
 
     return _transition(actor, case, event, version, apply, action="decide")
+
+
+def case_decision_letter(*, actor: Principal, case: Case, decision: DecisionData) -> dict[str, Any]:
+    """The letter case_decide would send for this decision, for the page to show before it is sealed.
+
+    Nothing is saved: the decision is put on a copy of the case and the letter drawn from that copy, by the same
+    code the PDF is drawn by. The same checks as the decision itself apply (who may decide, the state's edge)."""
+    from vegvis.abroad import letters
+
+    _check_decision(decision)
+    event = "grant" if decision.outcome in GRANT_OUTCOMES else "reject"
+    if not actor.has_any(*EVENT_PERMISSIONS[event]):
+        _deny(actor, case, event)
+    _check(actor, "decide", case)
+    _check_edge(case, event)
+    draft = copy.copy(case)
+    kind = _apply_decision(draft, decision)
+    return letters.letter(kind, draft, language=decision.language)
 
 
 def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: date, note: str = "") -> Case:
@@ -1228,7 +1254,7 @@ def letter_template_save(*, actor: Principal, template: LetterTemplate, subject:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    letters.validate_template(body)
+    letters.validate_template(body, subject=subject)
     with transaction.atomic():
         template.subject = subject
         template.body = body

@@ -60,6 +60,13 @@ def run_action(event: str, who: Any, case: Case, form: forms.Form) -> Any:
     return service(actor=who, case=case, **data, **fixed)
 
 
+def letter_preview(event: str, who: Any, case: Case, form: forms.Form) -> dict[str, Any] | None:
+    """The letter the step would send, drawn from a validated form without taking the step (decisions only)."""
+    if not isinstance(form, DecisionForm):
+        return None
+    return services.case_decision_letter(actor=who, case=case, decision=_decision(form))
+
+
 def action_form(event: str, case: Case, data: Any = None) -> forms.Form:
     form_class = ACTION_FORMS[event]
     initial: dict[str, Any] = {"version": case.version}

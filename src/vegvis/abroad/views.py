@@ -204,15 +204,21 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
         raise Http404
     case = selectors.case_for_page(who, pk)
     form = steps.action_form(event, case, request.POST or None)
+    letter = None
     if request.method == "POST" and form.is_valid():
         try:
-            steps.run_action(event, who, case, form)
+            if "preview" in request.POST:
+                letter = steps.letter_preview(event, who, case, form)
+            else:
+                steps.run_action(event, who, case, form)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
-            return redirect("abroad:case", pk=case.pk)
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+            if letter is None:
+                messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
+                return redirect("abroad:case", pk=case.pk)
+    shown = ["name", "case_number", *(["letter_preview", "address"] if letter else [])]
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=shown)
     return render(
         request,
         "abroad/case_form.html",
@@ -222,6 +228,7 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             "title": EVENT_LABELS[event],
             "method_consequence": services.method_consequence(case),
             "event": event,
+            "letter": letter,
         },
     )
 

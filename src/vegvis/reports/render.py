@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,11 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from vegvis.core.pdf import font_dir, write_pdf
 from vegvis.reports import charts, labels
 from vegvis.reports.labels import nb_number
 from vegvis.reports.models import ReportNarrative
 
-FONT_DIR = Path(settings.NODE_MODULES) / "@fontsource" / "inter" / "files"
+FONT_DIR = font_dir()
 
 
 # ---------------------------------------------------------------- tables
@@ -672,11 +672,8 @@ def html_document(report: dict[str, Any], narratives: dict[str, str], *, nationa
 
 
 def pdf(report: dict[str, Any], narratives: dict[str, str], *, national: bool = True) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(
-        string=html_document(report, narratives, national=national), base_url=str(settings.BASE_DIR)
-    ).write_pdf()
+    """The annual report as PDF/UA, through the one PDF writer that loads only Vegvis' own assets."""
+    return write_pdf(html_document(report, narratives, national=national))
 
 
 def xlsx(report: dict[str, Any]) -> bytes:

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from vegvis.audit.models import AuditEntry
 from vegvis.reports.tests.conftest import Imported
 from vegvis.reports.tests.dataset_2020 import FIGURES, REFERENCE
+from vegvis.testing import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,13 @@ def test_the_pdf_is_the_publication_with_the_same_numbers(imported_2020: Importe
         [pdftotext, "-layout", str(output), "-"], capture_output=True, check=True, text=True
     )
     text = normalise(extracted.stdout)
+    # The title a reader's PDF viewer shows, and the cover: the year as a year, not a number ("2 020").
+    content = output.read_bytes()
+    info = pdf.info(content)
+    assert info["Title"] == "Årsrapport 2020 – Nasjonalt nettverk for utenlandsbehandling", info["Title"]
+    assert info["Tagged"] == "yes" and 'pdfuaid:part="1"' in pdf.metadata(content)
+    cover = pdf.words(pdf.text(content, first=1, last=1))
+    assert "Årsrapport 2020" in cover and "2 020" not in cover
     pages = text.count("\f")
     assert pages >= 8
     assert "Årsrapport 2020" in text and "Innhold" in text
