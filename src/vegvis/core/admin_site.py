@@ -77,3 +77,33 @@ class AdministerOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return admin_site.has_permission(request)
+
+    # Every change made here also goes into the hash-chained audit trail (vegvis.audit), in the same transaction
+    # as the change: Django's own admin log (LogEntry) is an ordinary, mutable table.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        _audit_admin(request, "create", obj, message)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        _audit_admin(request, "update", obj, message)
+        return entry
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        entries = super().log_deletions(request, queryset)
+        for obj in queryset:
+            _audit_admin(request, "delete", obj, [])
+        return entries
+
+
+def _audit_admin(request: HttpRequest, action: str, obj: Any, message: Any) -> None:
+    from vegvis.audit.services import audit_record
+
+    audit_record(
+        principal=principal(request),
+        action=action,
+        obj=obj,
+        label=str(obj),
+        detail={"admin": message if isinstance(message, list) else str(message)},
+    )
