@@ -7,6 +7,7 @@ from django.test import Client
 
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
+from vegvis.testing.auth import log_in_verified
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
@@ -70,7 +71,6 @@ def test_session_and_csrf_cookies_are_http_only(client, case_handler):
 
 # Every registered page and operation (see vegvis.testing.access_matrix), as a role it answers, carries them too.
 from vegvis.testing.access_matrix import ROLES, Actors, registered  # noqa: E402
-from vegvis.testing.auth import log_in_verified
 
 
 def _first_answering_role(expectation) -> str:

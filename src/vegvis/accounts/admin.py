@@ -75,7 +75,9 @@ class UserAdmin(AdministerOnly, DjangoUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if before is not None and hashes.first() != before:
                 services.user_audit_admin_change(
-                    actor=principal(request), user=User.objects.get(pk=unquote(id)), was_active=None,
+                    actor=principal(request),
+                    user=User.objects.get(pk=unquote(id)),
+                    was_active=None,
                     password_changed=True,
                 )
         return response

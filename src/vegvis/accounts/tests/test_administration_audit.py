@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from vegvis.access.principal import principal_for
 from vegvis.accounts.models import Role, User
 from vegvis.accounts.services import api_token_issue
-from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import Office

@@ -48,9 +48,7 @@ def test_a_user_changes_their_own_password_stays_logged_in_and_it_is_audited(log
     assert NEW_PASSWORD not in str(entry.detail) and PASSWORD not in str(entry.detail)
     assert verify_chain().ok
     assert Client().post("/konto/logg-inn/", {"username": "handler.ous", "password": PASSWORD}).status_code == 200
-    assert (
-        Client().post("/konto/logg-inn/", {"username": "handler.ous", "password": NEW_PASSWORD}).status_code == 302
-    )
+    assert Client().post("/konto/logg-inn/", {"username": "handler.ous", "password": NEW_PASSWORD}).status_code == 302
 
 
 @pytest.mark.django_db
