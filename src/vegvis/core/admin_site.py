@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,11 @@ class AdministerOnly(admin.ModelAdmin):
         entry = super().log_change(request, obj, message)
         _audit_admin(request, "update", obj, message)
         return entry
+
+    def response_action(self, request: HttpRequest, queryset: Any) -> Any:
+        """Actions (delete selected, reset second factor, revoke tokens) change and audit in one transaction."""
+        with transaction.atomic():
+            return super().response_action(request, queryset)
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         entries = super().log_deletions(request, queryset)

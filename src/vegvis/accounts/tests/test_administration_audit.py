@@ -212,3 +212,16 @@ def test_changing_a_role_s_permissions_in_the_admin_is_in_the_chain(admin_client
     entry = AuditEntry.objects.get(action=AuditEntry.Action.UPDATE, object_type="accounts.role")
     assert entry.actor_id == sysadmin.pk
     assert entry.detail["admin"] == [{"changed": {"fields": ["Permissions"]}}]
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_is_in_the_chain(admin_client, sysadmin, case_handler):
+    token, _key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="old system")
+
+    response = admin_client.post(f"/forvaltning/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not case_handler.api_tokens.exists()
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DELETE, object_type="accounts.apitoken")
+    assert entry.actor_id == sysadmin.pk and entry.object_id == str(token.pk)
+    assert verify_chain().ok
