@@ -91,10 +91,10 @@ class AdministerOnly(admin.ModelAdmin):
         _audit_admin(request, "update", obj, message)
         return entry
 
-    def response_action(self, request: HttpRequest, queryset: Any) -> Any:
+    def response_action(self, request: HttpRequest, queryset: Any, *args: Any, **kwargs: Any) -> Any:
         """Actions (delete selected, reset second factor, revoke tokens) change and audit in one transaction."""
         with transaction.atomic():
-            return super().response_action(request, queryset)
+            return super().response_action(request, queryset, *args, **kwargs)
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         entries = super().log_deletions(request, queryset)
