@@ -120,7 +120,8 @@ def samples(args: argparse.Namespace) -> None:
     tokens = {}
     for username, _office in BENCH_USERS:
         user = User.objects.get(username=username)
-        _token, key = api_token_issue(actor=OPERATOR, user=user, name="benchmark")
+        # The load generator creates cases through the API, so its tokens may write.
+        _token, key = api_token_issue(actor=OPERATOR, user=user, name="benchmark", scope="read_write")
         tokens[username] = key
     write(
         args.out,

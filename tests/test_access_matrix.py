@@ -29,6 +29,7 @@ from vegvis.testing.access_matrix import (
     routes,
     views_without_rule,
 )
+from vegvis.testing.auth import log_in_verified
 
 
 def test_every_view_and_api_operation_declares_an_access_rule():
@@ -60,7 +61,7 @@ def test_role_gets_the_expected_answer(client: Client, expectation, role):
     actors = Actors()
     user = actors[role]
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
     expected = expectation.roles[role]
 
     response = expectation.request(client, actors)

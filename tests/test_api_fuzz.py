@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.api.main import api
+from vegvis.testing.auth import log_in_verified
 
 # The document exactly as the API serves it (compared with the live one below).
 DOCUMENT = json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
@@ -56,13 +57,13 @@ def bearer(db: Any, case_handler: Any) -> dict[str, str]:
     make_case(home_region="helse-sor-ost")
     make_case("assessment_received", home_region="helse-sor-ost")
     make_case(home_region="helse-vest")
-    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="fuzz")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="fuzz", scope="read_write")
     return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.mark.django_db
 def test_the_fuzzed_document_is_the_one_the_api_serves(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
 
     served = client.get("/api/v1/openapi.json")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from vegvis.testing.access_matrix import ROLES, Actors, registered
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_a_nul_character_anywhere_in_the_input_is_refused_with_400(client, expec
     actors = Actors()
     user = actors[role]
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
     prepared = expectation.prepare(actors)
     data = {name: f"{value}\x00" for name, value in prepared.data.items()} or {"q": "\x00"}
     if expectation.method != "get":
@@ -46,7 +47,7 @@ def test_a_nul_in_the_public_journals_office_filter_is_refused_not_a_server_erro
 
 
 def test_a_nul_in_an_api_body_is_refused_in_the_apis_shape(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
 
     response = client.post(
         "/api/v1/abroad/cases", {"patient_name": "Kari\x00", "national_id": "x"}, content_type="application/json"

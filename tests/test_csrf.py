@@ -18,6 +18,7 @@ from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.access_matrix import ROLES, Actors, Expectation, Redirect, registered
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def _csrf_client(actors: Actors, role: str) -> Client:
     client = Client(enforce_csrf_checks=True)
     user = actors[role]
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
     return client
 
 
@@ -122,7 +123,7 @@ API_CHANGES = [
 def test_api_changes_with_a_bearer_token_need_no_csrf_token(expectation: Expectation, role: str):
     actors = Actors()
     user = actors[role]
-    _token, key = api_token_issue(actor=principal_for(user), user=user, name="csrf walk")
+    _token, key = api_token_issue(actor=principal_for(user), user=user, name="csrf walk", scope="read_write")
     client = Client(enforce_csrf_checks=True)
     prepared = expectation.prepare(actors)
 
@@ -137,7 +138,7 @@ def test_the_walk_reaches_the_forms_of_every_kind_of_page():
 
 
 def test_the_parser_finds_the_post_forms_and_their_tokens(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     parser = PostForms()
     parser.feed(client.get("/utland/saker/ny/").content.decode())
 

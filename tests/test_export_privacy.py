@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from vegvis.core.models import Person
 from vegvis.testing.abroad import make_case
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.privacy import identities, leaks, response_text
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def _exports() -> list[str]:
 
 @pytest.mark.parametrize("role", ["network_analyst", "office_lead"])
 def test_the_annual_report_and_the_statistics_hold_no_identity(client, make_user, a_year_of_cases, role):
-    client.force_login(make_user(role, username=f"export.{role}"))
+    log_in_verified(client, make_user(role, username=f"export.{role}"))
     known = identities(Person.objects.all())
     assert len(known) == 4
 

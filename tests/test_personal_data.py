@@ -22,6 +22,7 @@ from django.test import Client
 from vegvis.audit.models import AuditEntry, AuditPersonRef
 from vegvis.core.models import Person
 from vegvis.testing.access_matrix import ROLES, Actors, Expectation, registered, registered_objects
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.privacy import identities, leaks, readable_text, response_text
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def _walk(client: Client, expectation: Expectation, role: str) -> tuple[Any, Any
     existing = set(Person.objects.values_list("pk", flat=True))
     prepared = expectation.prepare(actors)
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
     before = _last_seq()
     response = expectation.send(client, prepared.url, prepared.data)
     assert response.status_code == expectation.roles[role], f"{expectation} as {role}: {response.status_code}"
@@ -164,7 +165,7 @@ def test_an_object_outside_the_work_need_answers_as_one_that_does_not_exist(clie
     user = actors[role]
     prepared = expectation.prepare(actors)
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
     assert prepared.kwargs, f"{expectation}: no id in its URL"
     from django.urls import reverse
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
+from vegvis.testing.auth import log_in_verified
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
@@ -25,7 +26,7 @@ def page_responses(client: Client, user) -> dict[str, object]:
         "API without credentials (401)": client.get("/api/v1/me"),
         "API answer with a token": client.get("/api/v1/regions", headers={"authorization": f"Bearer {key}"}),
     }
-    client.force_login(user)
+    log_in_verified(client, user)
     responses["home page"] = client.get("/hjem/")
     responses["API answer with the session"] = client.get("/api/v1/me")
     return responses
@@ -88,7 +89,7 @@ def test_every_registered_page_and_operation_carries_the_security_headers(client
     actors = Actors()
     user = actors[role]
     if user is not None:
-        client.force_login(user)
+        log_in_verified(client, user)
 
     response = expectation.request(client, actors)
 
@@ -104,7 +105,7 @@ def test_every_registered_page_and_operation_carries_the_security_headers(client
 
 @pytest.mark.django_db
 def test_error_pages_carry_the_security_headers(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     for response in (client.get("/forvaltning/"), client.get("/utland/saker/999999/"), client.post("/api/v1/me")):
         assert response.status_code in {403, 404, 405}
         assert "frame-ancestors 'none'" in response["Content-Security-Policy"]

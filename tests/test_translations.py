@@ -1,5 +1,6 @@
 """Every text the interface shows has a Norwegian translation: the catalogue is complete and compiled."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -59,3 +60,21 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
 def test_the_compiled_catalogue_is_newer_than_its_source():
     compiled = CATALOGUE.with_suffix(".mo")
     assert compiled.exists() and compiled.stat().st_mtime >= CATALOGUE.stat().st_mtime, "run `make messages`"
+
+
+# Tags the interface's translated texts may carry; anything else in angle brackets is a placeholder such as
+# <currency> that a browser would swallow as an unknown element (a template's {% translate %} is not escaped).
+HTML_TAGS = {"a", "strong", "em", "code", "br", "p", "span", "abbr", "kbd"}
+
+
+def test_translated_template_texts_carry_no_bare_angle_bracket_placeholders():
+    catalogue = polib.pofile(str(CATALOGUE))
+    bare = []
+    for entry in catalogue:
+        if not any(path.endswith(".html") for path, _line in entry.occurrences):
+            continue
+        for text in (entry.msgid, entry.msgstr):
+            for name in re.findall(r"</?([A-Za-z_][\w-]*)", text):
+                if name.lower() not in HTML_TAGS:
+                    bare.append((name, entry.msgid[:60]))
+    assert not bare, f"write placeholders as &lt;name&gt; in templates: {bare}"

@@ -16,6 +16,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 AXES_ENABLED = True
+# As in production: a session must pass the second factor. Tests log in through vegvis.testing.auth (the
+# `login` fixture), which gives the user a TOTP device and a verified session; a test that needs it off says why.
+VEGVIS_REQUIRE_2FA = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: Django shares an in-memory test database's one connection between the live server's

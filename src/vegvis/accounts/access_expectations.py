@@ -10,6 +10,7 @@ expect("accounts:logout", method="post", roles=everyone(TO_LOGIN))
 expect("accounts:otp_setup", roles=staff_only(200))
 expect("accounts:otp_verify", roles=staff_only(200))
 expect("accounts:api_tokens", roles=staff_only(200))
+expect("accounts:password_change", roles=staff_only(200))
 
 
 def case_handlers_token(actors: Actors) -> Mapping[str, Any]:

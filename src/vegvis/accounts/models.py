@@ -80,10 +80,22 @@ class RoleAssignment(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its hash is stored; the token is shown once when created."""
+    """A bearer token for the JSON API. Only its hash is stored; the token is shown once when created.
+
+    A token has a scope (read-only tokens may only use GET, HEAD and OPTIONS) and always an expiry: by default
+    DEFAULT_LIFETIME_DAYS after it was made, at most MAX_LIFETIME_DAYS.
+    """
+
+    DEFAULT_LIFETIME_DAYS = 90
+    MAX_LIFETIME_DAYS = 365
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.READ)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,6 +113,10 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def read_only(self) -> bool:
+        return self.scope == self.Scope.READ
 
 
 class SeededGrant(models.Model):

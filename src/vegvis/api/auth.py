@@ -6,25 +6,44 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from vegvis.accounts.models import ApiToken
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class TokenAuth(HttpBearer):
+    """A bearer token that is not revoked, not expired (every token has an expiry) and of an active user.
+
+    A read-only token may only read: any other method is refused with 403 (and audited), whatever its owner's
+    permissions.
+    """
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         now = timezone.now()
         found = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .filter(expires_at__gt=now)
             .first()
         )
         if found is None:
             return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            from vegvis.access.principal import principal_for
+            from vegvis.audit.services import audit_denied
+
+            audit_denied(
+                principal_for(found.user),
+                obj=found,
+                label=request.path[:200],
+                detail={"token_scope": found.scope, "method": request.method},
+            )
+            raise PermissionDenied("A read-only API token cannot change anything")
         if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.auth_user = found.user  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -77,3 +78,38 @@ class AdministerOnly(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return admin_site.has_permission(request)
+
+    # Every change made here also goes into the hash-chained audit trail (vegvis.audit), in the same transaction
+    # as the change: Django's own admin log (LogEntry) is an ordinary, mutable table.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        _audit_admin(request, "create", obj, message)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        _audit_admin(request, "update", obj, message)
+        return entry
+
+    def response_action(self, request: HttpRequest, queryset: Any, *args: Any, **kwargs: Any) -> Any:
+        """Actions (delete selected, reset second factor, revoke tokens) change and audit in one transaction."""
+        with transaction.atomic():
+            return super().response_action(request, queryset, *args, **kwargs)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        entries = super().log_deletions(request, queryset)
+        for obj in queryset:
+            _audit_admin(request, "delete", obj, [])
+        return entries
+
+
+def _audit_admin(request: HttpRequest, action: str, obj: Any, message: Any) -> None:
+    from vegvis.audit.services import audit_record
+
+    audit_record(
+        principal=principal(request),
+        action=action,
+        obj=obj,
+        label=str(obj),
+        detail={"admin": message if isinstance(message, list) else str(message)},
+    )

@@ -135,12 +135,26 @@ def save_screenshot(page: Any, test_name: str) -> Path:
 
 
 def log_in(page: Any, username: str, password: str) -> None:
-    """Log in through the login form as a person would: type the user name and password, press the button."""
+    """Log in as a person would: the login form (user name, password), then the second factor.
+
+    The user has an authenticator app (a confirmed TOTP device, made here if the test did not enrol one); when
+    the password is right the browser lands on the verification page, where the six digits the app would show
+    now are typed in (computed from the device's secret with django_otp.oath.totp).
+    """
+    from vegvis.accounts.models import User
+    from vegvis.testing.auth import totp_code, totp_device
+
+    user = User.objects.filter(username=username).first()
+    device = totp_device(user) if user is not None else None
     page.goto("/konto/logg-inn/")
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(password)
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state()
+    if device is not None and "/konto/tofaktor/" in page.url:
+        page.get_by_label("Sekssifret kode fra autentiseringsappen din").fill(totp_code(device))
+        page.get_by_role("button", name="Fortsett").click()
+        page.wait_for_load_state()
 
 
 def axe_violations(page: Any, *, tags: list[str] = WCAG_21_AA) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from vegvis.accounts.models import User
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.browser import chromium, console_log, page  # noqa: F401  (the browser starts only when asked for)
 from vegvis.testing.disk import full_disk  # noqa: F401
 from vegvis.testing.factories import UserFactory
@@ -29,9 +30,10 @@ def make_user(db: Any) -> Callable[..., User]:
 
 @pytest.fixture
 def login(client: Client) -> Callable[[User], Client]:
+    """``login(user)`` logs the user in on ``client`` past the second factor (see vegvis.testing.auth)."""
+
     def as_user(user: User) -> Client:
-        client.force_login(user)
-        return client
+        return log_in_verified(client, user)
 
     return as_user
 

@@ -10,6 +10,7 @@ from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.abroad import make_case
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def api(client, case_handler):
-    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test", scope="read_write")
 
     class Api:
         def get(self, path, **params):
@@ -120,7 +121,7 @@ def test_without_credentials_the_api_answers_401(client):
 
 
 def test_openapi_document_describes_the_case_operations(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     schema = client.get("/api/v1/openapi.json").json()
     assert {
         "/api/v1/abroad/cases",

@@ -21,6 +21,7 @@ from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def _pages(file: OfficeFile, case_pk: int, other: int | None = None) -> dict[str
 
 
 def test_another_offices_case_file_answers_as_nothing_and_changes_nothing(client, case_handler_bergen, ous_file):
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     version = ous_file.case.version
     real = _pages(ous_file, ous_file.case.pk)
     missing = _pages(ous_file, MISSING, other=MISSING + 1)
@@ -137,7 +138,7 @@ def test_another_offices_case_file_answers_as_nothing_and_changes_nothing(client
 def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(client, case_handler_bergen, ous_file):
     """The child's id is looked up under the case in the URL: pairing one's own case with it finds nothing."""
     own = make_case(home_region="helse-vest")
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     assert client.get(reverse("abroad:case", args=[own.pk])).status_code == 200
 
     for what in ("letter", "uploaded document", "invoice settled", "stay note resolved"):
@@ -162,7 +163,7 @@ def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(clie
 
 def test_another_advisers_assessment_does_not_exist(client, make_user, ous_file):
     other_adviser = make_user("medical_adviser", username="adviser.two")
-    client.force_login(other_adviser)
+    log_in_verified(client, other_adviser)
     hidden = client.get(reverse("abroad:assessment_answer", args=[ous_file.assessment_id]))
     missing = client.get(reverse("abroad:assessment_answer", args=[MISSING]))
     posted = client.post(
@@ -178,7 +179,7 @@ def test_another_advisers_assessment_does_not_exist(client, make_user, ous_file)
 
 def test_another_offices_case_does_not_exist_for_the_api_either(client, case_handler_bergen, ous_file):
     _token, key = api_token_issue(
-        actor=principal_for(case_handler_bergen), user=case_handler_bergen, name="enumeration"
+        actor=principal_for(case_handler_bergen), user=case_handler_bergen, name="enumeration", scope="read_write"
     )
     auth = {"authorization": f"Bearer {key}"}
     step = {"event": "close", "version": ous_file.case.version, "data": {"closed_on": "2026-11-20"}}

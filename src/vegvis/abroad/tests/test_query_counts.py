@@ -25,6 +25,7 @@ from vegvis.core import demo as core_demo
 from vegvis.core.demo import DemoContext
 from vegvis.core.models import ExchangeRate
 from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 
 pytestmark = pytest.mark.django_db
@@ -63,14 +64,14 @@ def grow_cases() -> None:
 @pytest.fixture
 def handler_client(client, case_handler):
     add_cases(N, seed=1, handler=case_handler)
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     return client
 
 
 @pytest.fixture
 def api(client, case_handler):
     add_cases(N, seed=1)
-    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test", scope="read_write")
 
     class Api:
         def get(self, path: str) -> Any:
@@ -197,7 +198,7 @@ def test_home_page_with_my_cases(handler_client):
 
 def test_office_lead_home_page_with_counts(client, office_lead):
     add_cases(N, seed=1)
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     same_with_three_times_the_rows(lambda: client.get(reverse("core:home")), grow_cases)
 
 
@@ -218,7 +219,7 @@ def test_adviser_assessments_and_answer(client, medical_adviser):
             )
 
     assign(2)
-    client.force_login(medical_adviser)
+    log_in_verified(client, medical_adviser)
     same_with_three_times_the_rows(
         lambda: client.get(reverse("abroad:adviser_assessments")), lambda: (grow_cases(), assign(4))
     )
@@ -229,7 +230,7 @@ def test_adviser_assessments_and_answer(client, medical_adviser):
 
 
 def test_methods_register(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
 
     def more_methods() -> None:
         for n in range(2 * Method.objects.count()):
@@ -239,12 +240,12 @@ def test_methods_register(client, office_lead):
 
 
 def test_letter_templates(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     same_with_three_times_the_rows(lambda: client.get(reverse("abroad:letter_templates")), grow_cases)
 
 
 def test_exchange_rates(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     day = timezone.localdate()
 
     def rates(days: range) -> None:

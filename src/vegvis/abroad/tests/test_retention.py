@@ -28,6 +28,7 @@ from vegvis.audit.verify import verify_chain
 from vegvis.core.models import LegalDeadline, Person
 from vegvis.core.services import person_get_or_create
 from vegvis.testing.abroad import OPERATOR, advance, make_case
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import region, synthetic_id
 from vegvis.testing.privacy import identities, leaks
 
@@ -102,7 +103,7 @@ def a_registered_patients_case(client: Any, sysadmin: Any, office_lead_bergen: A
     )
     advance(case, "closed")
     for reader in (sysadmin, office_lead_bergen):
-        client.force_login(reader)
+        log_in_verified(client, reader)
         client.get(reverse("audit:person_log", args=[person.pk]))
     return case
 

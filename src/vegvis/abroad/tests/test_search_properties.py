@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from vegvis.abroad.models import Case
 from vegvis.testing.abroad import make_case
+from vegvis.testing.auth import log_in_verified
 
 TRICKY = st.sampled_from(
     [
@@ -33,7 +34,7 @@ TRICKY = st.sampled_from(
 def test_any_search_text_answers_a_page_and_changes_nothing(client, case_handler, text):
     if not Case.objects.exists():
         make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     cases = Case.objects.count()
 
     response = client.post(reverse("abroad:search"), {"q": text})

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import ExchangeRate
 from vegvis.testing.abroad import make_case
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def stored_files() -> set[Path]:
 def document_upload(client, case_handler):
     """Post a file as an incoming document of a fresh case; returns (response, case, what was there before)."""
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     url = reverse("abroad:case_follow_up", args=[case.pk, "document"])
 
     def post(name: str, content: bytes, content_type: str = "application/octet-stream"):
@@ -147,7 +148,7 @@ def test_a_real_pdf_under_its_own_name_is_kept_with_its_checksum(document_upload
 
 @pytest.fixture
 def rate_upload(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
 
     def post(name: str, content: bytes):
         return client.post(reverse("abroad:exchange_rates"), {"file": SimpleUploadedFile(name, content)})

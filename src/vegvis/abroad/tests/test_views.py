@@ -9,6 +9,7 @@ from django.utils import timezone
 from vegvis.abroad.models import Case, Document, Method, Status
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.abroad import expert_community, make_case
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_handler_of_helse_bergen_cannot_open_a_helse_sor_ost_case_and_the_attemp
     client, case_handler_bergen
 ):
     case = make_case(home_region="helse-sor-ost")
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     response = client.get(reverse("abroad:case", args=[case.pk]))
     assert response.status_code == 404
     assert case.patient.name not in response.content.decode()
@@ -29,7 +30,7 @@ def test_handler_of_helse_bergen_cannot_open_a_helse_sor_ost_case_and_the_attemp
 
 def test_a_case_id_that_does_not_exist_and_one_of_another_office_look_the_same(client, case_handler_bergen):
     case = make_case(home_region="helse-sor-ost")
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     other = client.get(reverse("abroad:case", args=[case.pk]))
     missing = client.get(reverse("abroad:case", args=[case.pk + 1000]))
     assert other.status_code == missing.status_code == 404
@@ -37,7 +38,7 @@ def test_a_case_id_that_does_not_exist_and_one_of_another_office_look_the_same(c
 
 def test_case_page_shows_the_case_and_audits_the_read(client, case_handler):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.get(reverse("abroad:case", args=[case.pk]))
     page = response.content.decode()
     assert response.status_code == 200
@@ -61,7 +62,7 @@ def test_medical_adviser_sees_only_assigned_cases_and_a_masked_national_id(clien
         adviser=medical_adviser,
     )
     other = make_case()
-    client.force_login(medical_adviser)
+    log_in_verified(client, medical_adviser)
     page = client.get(reverse("abroad:case", args=[assigned.pk])).content.decode()
     assert assigned.patient.masked_national_id in page and assigned.patient.national_id not in page
     assert client.get(reverse("abroad:case", args=[other.pk])).status_code == 404
@@ -72,7 +73,7 @@ def test_worklist_puts_what_is_due_first_and_hides_other_offices(client, case_ha
     late = make_case(received=TODAY - timedelta(days=90))
     fresh = make_case(received=TODAY - timedelta(days=2))
     bergen = make_case(home_region="helse-vest")
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     page = client.get(reverse("abroad:worklist")).content.decode()
     assert page.index(late.number) < page.index(fresh.number)
     assert bergen.patient.name not in page
@@ -83,7 +84,7 @@ def test_worklist_query_count_does_not_grow_with_the_number_of_cases(
 ):
     for _ in range(3):
         make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     client.get(reverse("abroad:worklist"))
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("abroad:worklist"))
@@ -95,7 +96,7 @@ def test_worklist_query_count_does_not_grow_with_the_number_of_cases(
 
 def test_case_page_query_count_does_not_grow_with_documents(client, case_handler, django_assert_max_num_queries):
     case = make_case("follow_up")
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     client.get(reverse("abroad:case", args=[case.pk]))
     with django_assert_max_num_queries(60) as baseline:
         client.get(reverse("abroad:case", args=[case.pk]))
@@ -110,7 +111,7 @@ def test_case_page_query_count_does_not_grow_with_documents(client, case_handler
 
 def test_search_by_national_id_is_posted_never_put_in_the_url(client, case_handler):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.post(reverse("abroad:search"), {"q": case.patient.national_id})
     assert response.status_code == 200 and case.number in response.content.decode()
     entry = AuditEntry.objects.filter(action="search").latest("seq")
@@ -119,7 +120,7 @@ def test_search_by_national_id_is_posted_never_put_in_the_url(client, case_handl
 
 def test_search_by_case_number_and_by_name(client, case_handler):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     assert case.patient.name in client.post(reverse("abroad:search"), {"q": case.number}).content.decode()
     surname = case.patient.name.split()[-1]
     assert case.number in client.post(reverse("abroad:search"), {"q": surname}).content.decode()
@@ -127,21 +128,21 @@ def test_search_by_case_number_and_by_name(client, case_handler):
 
 def test_search_finds_free_text_in_norwegian(client, case_handler):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     page = client.post(reverse("abroad:search"), {"q": "MEG-undersøkelse"}).content.decode()
     assert case.number in page
 
 
 def test_search_text_with_sql_is_just_text(client, case_handler):
     make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.post(reverse("abroad:search"), {"q": "'; DROP TABLE abroad_case; --"})
     assert response.status_code == 200
     assert Case.objects.count() == 1
 
 
 def test_new_application_through_the_form(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.post(
         reverse("abroad:case_new"),
         {
@@ -163,7 +164,7 @@ def test_new_application_through_the_form(client, case_handler):
 
 
 def test_bad_input_in_the_application_form_is_shown_in_norwegian_next_to_the_field(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.post(
         reverse("abroad:case_new"),
         {
@@ -188,7 +189,7 @@ def test_bad_input_in_the_application_form_is_shown_in_norwegian_next_to_the_fie
 
 def test_a_step_through_its_form_with_a_stale_version_is_refused_with_a_message(client, case_handler):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     url = reverse("abroad:case_action", args=[case.pk, "request_info"])
     client.post(url, {"version": case.version, "recipient": "Lege", "text": "Epikrise"})
     response = client.post(
@@ -203,7 +204,7 @@ def test_a_step_through_its_form_with_a_stale_version_is_refused_with_a_message(
 
 def test_grant_form_for_a_method_not_introduced_demands_the_override_reason(client, case_handler):
     case = make_case("assessment_received", method=Method.objects.get(name__startswith="MR-undersøkelse"))
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.post(
         reverse("abroad:case_action", args=[case.pk, "grant"]),
         {
@@ -225,11 +226,11 @@ def test_decision_letter_pdf_is_served_to_the_office_and_audited(client, case_ha
     case = make_case("rejected")
     letter = case.documents.get(kind=Document.Kind.DECISION)
     url = reverse("abroad:document_file", args=[case.pk, letter.pk])
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     assert client.get(url).status_code == 404
 
 
@@ -252,7 +253,7 @@ def test_public_journal_pages_by_cursor_without_counting(client, django_assert_m
 
 def test_emergency_access_requires_a_reason_and_is_flagged(client, case_handler_bergen):
     case = make_case(home_region="helse-sor-ost")
-    client.force_login(case_handler_bergen)
+    log_in_verified(client, case_handler_bergen)
     url = reverse("abroad:emergency_access")
     response = client.post(url, {"office": case.office_id, "case_number": case.number, "reason": "kort"})
     assert response.status_code == 200 and client.get(reverse("abroad:case", args=[case.pk])).status_code == 404
@@ -271,17 +272,17 @@ def test_emergency_access_requires_a_reason_and_is_flagged(client, case_handler_
 
 def test_person_access_log_lists_who_read_the_patient(client, case_handler, office_lead):
     case = make_case()
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     client.get(reverse("abroad:case", args=[case.pk]))
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     page = client.get(reverse("audit:person_log", args=[case.patient_id])).content.decode()
     assert case_handler.username in page
 
 
 def test_office_lead_edits_the_method_register_and_a_case_handler_cannot(client, office_lead, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     assert client.get(reverse("abroad:method_new")).status_code == 403
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     response = client.post(
         reverse("abroad:method_new"), {"name": "Ny metode", "decision": "not_introduced", "decided_on": "2026-06-01"}
     )
@@ -292,7 +293,7 @@ def test_letter_template_with_unknown_placeholder_is_refused(client, office_lead
     from vegvis.abroad.models import LetterTemplate
 
     template = LetterTemplate.objects.get(kind="rejected", language="nb")
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     response = client.post(
         reverse("abroad:letter_template_edit", args=[template.pk]), {"subject": "x", "body": "Hei {{ secret }}"}
     )

@@ -24,6 +24,7 @@ from vegvis.abroad.models import Case, Outcome
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.testing.abroad import OPERATOR, expert_community, hospital
+from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import UserFactory, region, synthetic_id
 
 PAYLOAD = '<img src=x onerror="window.__xss=1;alert(1)">"><script>window.__xss=2;alert(2)</script>'
@@ -110,7 +111,7 @@ def case_full_of_payloads() -> Case:
 
 def _session_of(user: Any) -> str:
     client = Client()
-    client.force_login(user)
+    log_in_verified(client, user)
     return client.cookies["vegvis_session"].value
 
 

@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from vegvis.accounts.middleware import LAST_SEEN
 from vegvis.audit.models import AuditEntry
+from vegvis.testing.auth import log_in_verified, pass_second_factor, totp_device
 from vegvis.testing.factories import PASSWORD
 
 LOGIN = "/konto/logg-inn/"
+VERIFY = "/konto/tofaktor/"
 HOME = "/hjem/"
 
 
@@ -22,9 +24,12 @@ def log_in(client: Client, username: str, password: str, **headers: str):
 
 @pytest.mark.django_db
 def test_login_with_the_form_reaches_home_and_is_audited(client, case_handler):
+    totp_device(case_handler)  # the user has enrolled an authenticator app
     response = log_in(client, "handler.ous", PASSWORD)
 
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert client.get(HOME)["Location"] == f"{VERIFY}?next={HOME}", "the password alone does not open Vegvis"
+    assert pass_second_factor(client, case_handler)["Location"] == HOME
     assert client.get(HOME).status_code == 200
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGIN)
     assert entry.actor_id == case_handler.pk and entry.actor_username == "handler.ous"
@@ -67,6 +72,7 @@ def test_lockout_is_per_user_name(client, case_handler, office_lead):
         log_in(client, "handler.ous", f"wrong-password-{attempt}")
 
     response = log_in(client, "lead.ous", PASSWORD)
+    pass_second_factor(client, office_lead)
 
     assert response.status_code == 302 and client.get(HOME).status_code == 200
 
@@ -106,7 +112,7 @@ def _seen_seconds_ago(client: Client, seconds: int) -> None:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("norwegian_catalogue")
 def test_idle_session_is_logged_out_and_told_why(client, case_handler, settings):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     assert client.get(HOME).status_code == 200
     _seen_seconds_ago(client, settings.VEGVIS_IDLE_TIMEOUT + 1)
 
@@ -121,7 +127,7 @@ def test_idle_session_is_logged_out_and_told_why(client, case_handler, settings)
 
 @pytest.mark.django_db
 def test_session_used_within_the_idle_timeout_stays_logged_in(client, case_handler, settings):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
     client.get(HOME)
     _seen_seconds_ago(client, settings.VEGVIS_IDLE_TIMEOUT - 5)
 

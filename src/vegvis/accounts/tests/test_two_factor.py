@@ -8,6 +8,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegvis.accounts.models import ApiToken
+from vegvis.audit.models import AuditEntry
+from vegvis.audit.verify import verify_chain
+from vegvis.testing.abroad import make_case
+from vegvis.testing.auth import log_in_verified, totp_code, totp_device
 from vegvis.testing.factories import PASSWORD
 
 HOME = "/hjem/"
@@ -17,13 +21,12 @@ VERIFY = "/konto/tofaktor/"
 
 @pytest.fixture(autouse=True)
 def two_factor_required(settings):
-    settings.VEGVIS_REQUIRE_2FA = True
+    assert settings.VEGVIS_REQUIRE_2FA, "the suite runs with the second factor on, as production does"
 
 
 def code_from(device: TOTPDevice) -> str:
     """The six digits the user's authenticator app shows now, computed from the device's secret."""
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
-    return f"{value:0{device.digits}d}"
+    return totp_code(device)
 
 
 def log_in(client: Client, username: str) -> None:
@@ -100,3 +103,88 @@ def test_without_the_second_factor_the_session_does_not_open_the_api(client, cas
     client.post(SETUP, {"token": code_from(device), "next": HOME})
 
     assert client.get("/api/v1/me").status_code == 200
+
+
+# The attack of issue 10 item 1: a stolen password, a user who has an authenticator app, and the set-up page
+# (reachable before verification) used to enrol the attacker's own app and get in without the real second factor.
+@pytest.mark.django_db
+def test_password_alone_cannot_enrol_a_new_device_over_an_existing_one(client, case_handler):
+    real_app = totp_device(case_handler)
+    case = make_case()
+    log_in(client, "handler.ous")  # the real login form, with the password only
+
+    opened = client.get(SETUP)
+    attacker_app = TOTPDevice(user=case_handler, name="attacker")  # a secret of the attacker's choosing
+    posted = client.post(SETUP, {"token": f"{totp(attacker_app.bin_key):06d}", "next": HOME})
+
+    for response in (opened, posted):
+        assert response.status_code == 302 and response["Location"].startswith(f"{VERIFY}?")
+    assert list(TOTPDevice.objects.filter(user=case_handler)) == [real_app], "no device was added or replaced"
+    assert client.get(f"/utland/saker/{case.pk}/")["Location"].startswith(VERIFY)
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get(f"/api/v1/abroad/cases/{case.pk}").status_code == 401
+    assert not AuditEntry.objects.filter(detail__has_key="second_factor_enrolled").exists()
+
+
+@pytest.mark.django_db
+def test_first_enrolment_is_audited_with_the_kind_of_device_but_not_its_secret(client, case_handler):
+    log_in(client, "handler.ous")
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=case_handler)
+
+    client.post(SETUP, {"token": code_from(device), "next": HOME})
+
+    entry = AuditEntry.objects.get(detail__second_factor_enrolled="totp")
+    assert entry.actor_id == case_handler.pk and entry.object_id == str(case_handler.pk)
+    assert device.key not in str(entry.detail) and device.bin_key.hex() not in str(entry.detail)
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_verified_session_may_replace_the_app_and_the_old_one_stops_working(client, case_handler):
+    old_app = totp_device(case_handler)
+    log_in_verified(client, case_handler)
+
+    assert client.get(SETUP).status_code == 200
+    new_app = TOTPDevice.objects.get(user=case_handler, confirmed=False)
+    done = client.post(SETUP, {"token": code_from(new_app), "next": HOME})
+
+    assert done.status_code == 302 and done["Location"] == HOME
+    assert list(TOTPDevice.objects.filter(user=case_handler)) == [new_app]
+    assert not TOTPDevice.objects.filter(pk=old_app.pk).exists()
+    assert AuditEntry.objects.get(detail__second_factor_enrolled="totp").detail["replaced"] == 1
+
+
+@pytest.mark.django_db
+def test_an_administrators_reset_is_audited_and_lets_the_user_enrol_again(client, case_handler, sysadmin):
+    totp_device(case_handler)
+    admin = Client()
+    log_in_verified(admin, sysadmin)
+
+    response = admin.post(
+        "/forvaltning/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [case_handler.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=case_handler).exists()
+    entry = AuditEntry.objects.get(detail__second_factor_reset=True)
+    assert entry.actor_id == sysadmin.pk and entry.object_id == str(case_handler.pk)
+    assert entry.detail["devices_removed"] == 1
+    log_in(client, "handler.ous")
+    assert client.get(HOME)["Location"].startswith(SETUP), "with no device left the user sets up a new app"
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_a_case_handler_cannot_reset_anyones_second_factor(client, case_handler, case_handler_bergen):
+    totp_device(case_handler_bergen)
+    log_in_verified(client, case_handler)
+
+    response = client.post(
+        "/forvaltning/accounts/user/",
+        {"action": "reset_second_factor", "_selected_action": [case_handler_bergen.pk]},
+    )
+
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(user=case_handler_bergen).exists()

@@ -15,6 +15,7 @@ from vegvis.access.principal import principal_for
 from vegvis.access.rules import api_logged_in, current_user
 from vegvis.accounts.services import api_token_issue, api_token_revoke
 from vegvis.api.main import api
+from vegvis.testing.auth import log_in_verified
 
 ME = "/api/v1/me"
 
@@ -38,7 +39,9 @@ def bearer(key: str) -> dict[str, str]:
 
 @pytest.fixture
 def token_key(case_handler) -> str:
-    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="hospital system")
+    _token, key = api_token_issue(
+        actor=principal_for(case_handler), user=case_handler, name="hospital system", scope="read_write"
+    )
     return key
 
 
@@ -96,7 +99,7 @@ def test_only_the_tokens_hash_is_stored(case_handler, token_key):
 
 @pytest.mark.django_db
 def test_browser_session_reads_the_api(client, case_handler):
-    client.force_login(case_handler)
+    log_in_verified(client, case_handler)
 
     assert client.get(ME).json()["username"] == "handler.ous"
 
@@ -109,7 +112,7 @@ def csrf_client() -> Client:
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_session_on_an_unsafe_method_needs_the_csrf_token(csrf_client, case_handler):
-    csrf_client.force_login(case_handler)
+    log_in_verified(csrf_client, case_handler)
     csrf_client.get("/konto/api-nokler/")  # any page with a form sets the CSRF cookie
     csrf_token = csrf_client.cookies["csrftoken"].value
 

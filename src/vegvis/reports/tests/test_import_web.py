@@ -17,6 +17,7 @@ from vegvis.abroad.tests.test_import_cases import jsonl, line, national_id
 from vegvis.audit.models import AuditEntry
 from vegvis.core import crypto
 from vegvis.reports import pending
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def upload(client, content: bytes, name: str = "saker.jsonl"):
 
 
 def test_upload_preview_and_confirm(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     cases = [line(home_region="helse-sor-ost"), line(home_region="helse-nord"), line(home_region="helse-nord")]
     response = upload(client, jsonl(*cases))
     assert response.status_code == 302
@@ -58,7 +59,7 @@ def test_upload_preview_and_confirm(client, office_lead):
 
 
 def test_bad_lines_are_listed_and_nothing_can_be_imported(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     content = jsonl(
         line(home_region="helse-sor-ost"),
         line(home_region="helse-vest"),
@@ -77,17 +78,17 @@ def test_bad_lines_are_listed_and_nothing_can_be_imported(client, office_lead):
 
 
 def test_another_users_upload_cannot_be_seen_or_imported(client, office_lead, make_user):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     preview_url = upload(client, jsonl(line(home_region="helse-nord")))["Location"]
     other = make_user("office_lead", office="ous", username="lead.ous.2")
-    client.force_login(other)
+    log_in_verified(client, other)
     assert client.get(preview_url).status_code == 404
     assert client.post(preview_url).status_code == 404
     assert Case.objects.count() == 0
 
 
 def test_a_file_that_is_not_text_is_refused(client, office_lead):
-    client.force_login(office_lead)
+    log_in_verified(client, office_lead)
     response = upload(client, b"%PDF-1.7 binary", "saker.jsonl")
     assert response.status_code == 200
     assert Case.objects.count() == 0

@@ -16,6 +16,7 @@ from vegvis.audit.models import AuditEntry
 from vegvis.reports.tests.conftest import Imported
 from vegvis.reports.tests.dataset_2020 import FIGURES, REFERENCE
 from vegvis.testing import pdf
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def normalise(text: str) -> str:
 
 
 def test_the_web_page_shows_every_section_and_the_published_figures(imported_2020: Imported, client, make_user):
-    client.force_login(make_user("network_analyst", username="analytiker"))
+    log_in_verified(client, make_user("network_analyst", username="analytiker"))
     response = client.get("/rapporter/aarsrapport/2020/")
     assert response.status_code == 200
     html = normalise(response.content.decode())
@@ -160,7 +161,7 @@ def test_the_workbook_has_one_sheet_per_table_with_the_published_figures(importe
 
 def test_the_json_and_html_downloads_are_audited(imported_2020: Imported, client, make_user):
     analyst = make_user("network_analyst", username="analytiker")
-    client.force_login(analyst)
+    log_in_verified(client, analyst)
     response = client.get("/rapporter/aarsrapport/2020/last-ned/json/")
     assert response.status_code == 200
     assert response.json()["applications"]["granted"] == 173

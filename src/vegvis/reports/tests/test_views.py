@@ -17,19 +17,20 @@ from vegvis.audit.models import AuditEntry
 from vegvis.reports.models import HistoricalFigure, ReportNarrative
 from vegvis.reports.render import narrative_html
 from vegvis.reports.tests.conftest import Imported
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def analyst_client(client, make_user):
-    client.force_login(make_user("network_analyst", username="analytiker"))
+    log_in_verified(client, make_user("network_analyst", username="analytiker"))
     return client
 
 
 @pytest.fixture
 def lead_client(client, office_lead):
-    client.force_login(office_lead)  # office lead at OUS: Helse Sør-Øst and Helse Nord
+    log_in_verified(client, office_lead)  # office lead at OUS: Helse Sør-Øst and Helse Nord
     return client
 
 
