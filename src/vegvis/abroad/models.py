@@ -161,9 +161,7 @@ class Case(models.Model):
     #   make the register's person visible, and the register's data is not changed.
     patient_withheld = models.BooleanField(default=False, editable=False)
     stated_name = models.CharField(_("name given in the application"), max_length=200, blank=True, editable=False)
-    stated_address = models.CharField(
-        _("address given in the application"), max_length=300, blank=True, editable=False
-    )
+    stated_address = models.CharField(_("address given in the application"), max_length=300, blank=True, editable=False)
     stated_home_region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )

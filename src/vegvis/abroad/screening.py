@@ -36,7 +36,4 @@ def names_someone(text: str, names: Iterable[str]) -> bool:
     parts = name_parts(names)
     if not parts or not text:
         return False
-    for word in _WORD.findall(_fold(text)):
-        if word in parts or (word.endswith("s") and word[:-1] in parts):
-            return True
-    return False
+    return any(word in parts or (word.endswith("s") and word[:-1] in parts) for word in _WORD.findall(_fold(text)))

@@ -54,6 +54,9 @@ register_panel(
 )
 register_nav(
     NavItem(
-        gettext_lazy("Emergency access review"), "audit:emergency_reviews", ("access.review_emergency_access",), order=60
+        gettext_lazy("Emergency access review"),
+        "audit:emergency_reviews",
+        ("access.review_emergency_access",),
+        order=60,
     )
 )

@@ -6,36 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('abroad', '0007_covering_indexes'),
-        ('core', '0007_retention_deadline'),
+        ("abroad", "0007_covering_indexes"),
+        ("core", "0007_retention_deadline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='patient_withheld',
+            model_name="case",
+            name="patient_withheld",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='stated_address',
-            field=models.CharField(blank=True, editable=False, max_length=300, verbose_name='address given in the application'),
+            model_name="case",
+            name="stated_address",
+            field=models.CharField(
+                blank=True, editable=False, max_length=300, verbose_name="address given in the application"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='stated_home_region',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region'),
+            model_name="case",
+            name="stated_home_region",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.region",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='stated_name',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='name given in the application'),
+            model_name="case",
+            name="stated_name",
+            field=models.CharField(
+                blank=True, editable=False, max_length=200, verbose_name="name given in the application"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('patient_withheld', True)), fields=['office', 'id'], name='case_patient_withheld'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("patient_withheld", True)), fields=["office", "id"], name="case_patient_withheld"
+            ),
         ),
     ]

@@ -70,7 +70,8 @@ def test_search_offers_the_emergency_route_whether_or_not_another_office_has_the
     found = client.post(reverse("abroad:search"), {"q": oslo_case.number}).content.decode()
     missing = client.post(reverse("abroad:search"), {"q": "1999/0777"}).content.decode()
     route = reverse("abroad:emergency_access")
-    assert f'{route}?sak={oslo_case.number.replace("/", "%2F")}' in found and f"{route}?sak=1999%2F0777" in missing
+    assert f"{route}?sak={oslo_case.number.replace('/', '%2F')}" in found and f"{route}?sak=1999%2F0777" in missing
+
     # The same page either way, apart from the number searched (and the CSRF token, masked anew on each page): the
     # search does not tell that Oslo has the case.
     def same(page: str, number: str) -> str:

@@ -6,51 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0002_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0007_retention_deadline'),
+        ("access", "0002_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0007_retention_deadline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='emergencyaccess',
-            options={'permissions': [('use_emergency_access', 'Open objects outside own work need, with a written reason'), ('review_emergency_access', "Review emergency access to the office's objects (or all, in global scope)")], 'verbose_name': 'emergency access', 'verbose_name_plural': 'emergency access grants'},
+            name="emergencyaccess",
+            options={
+                "permissions": [
+                    ("use_emergency_access", "Open objects outside own work need, with a written reason"),
+                    (
+                        "review_emergency_access",
+                        "Review emergency access to the office's objects (or all, in global scope)",
+                    ),
+                ],
+                "verbose_name": "emergency access",
+                "verbose_name_plural": "emergency access grants",
+            },
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='label',
-            field=models.CharField(blank=True, max_length=200, verbose_name='what'),
+            model_name="emergencyaccess",
+            name="label",
+            field=models.CharField(blank=True, max_length=200, verbose_name="what"),
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='office',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.office', verbose_name='office'),
+            model_name="emergencyaccess",
+            name="office",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="core.office",
+                verbose_name="office",
+            ),
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='review',
-            field=models.CharField(blank=True, choices=[('', 'Not reviewed'), ('reviewed', 'Reviewed, no remarks'), ('reported', 'Reported as a possible breach')], default='', max_length=10, verbose_name='review'),
+            model_name="emergencyaccess",
+            name="review",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not reviewed"),
+                    ("reviewed", "Reviewed, no remarks"),
+                    ("reported", "Reported as a possible breach"),
+                ],
+                default="",
+                max_length=10,
+                verbose_name="review",
+            ),
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='review_comment',
-            field=models.TextField(blank=True, verbose_name='comment'),
+            model_name="emergencyaccess",
+            name="review_comment",
+            field=models.TextField(blank=True, verbose_name="comment"),
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='reviewed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reviewed'),
+            model_name="emergencyaccess",
+            name="reviewed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reviewed"),
         ),
         migrations.AddField(
-            model_name='emergencyaccess',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="emergencyaccess",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='emergencyaccess',
-            index=models.Index(fields=['review', 'office', 'created_at'], name='access_emergency_review'),
+            model_name="emergencyaccess",
+            index=models.Index(fields=["review", "office", "created_at"], name="access_emergency_review"),
         ),
     ]
