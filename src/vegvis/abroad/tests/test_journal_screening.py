@@ -73,3 +73,41 @@ def test_the_public_journal_screens_the_name_however_it_is_written(client):
     page = client.get(reverse("abroad:public_journal")).content.decode().lower()
     assert "sandvik" not in page and "sigrid" not in page
     assert "rikshospitalet" in page  # a correspondent that names nobody stays public
+
+
+@pytest.mark.django_db
+def test_the_representatives_name_is_screened_too(client):
+    from django.utils import timezone
+
+    from vegvis.testing.factories import region, synthetic_id
+
+    today = timezone.localdate()
+    case = services.application_register(
+        actor=OPERATOR,
+        values={
+            "national_id": synthetic_id(),
+            "patient_name": "Ola Pasient",
+            "home_region": region("helse-sor-ost"),
+            "route": "treatment_abroad",
+            "received_date": today,
+            "diagnosis_icd10": "G40.2",
+            "applicant": "representative",
+            "representative_name": "Torbjørg Verjesen",
+            "representative_scope": "Hele saken",
+            "representative_signed_on": today,
+        },
+    )
+    services.document_register_incoming(
+        actor=OPERATOR,
+        case=case,
+        version=None,
+        title="Brev",
+        document_date=today,
+        correspondent="VERJESEN, TORBJØRG",
+        correspondent_is_private=False,
+        content=None,
+        filename="",
+        content_type="",
+    )
+    page = client.get(reverse("abroad:public_journal")).content.decode().casefold()
+    assert "verjesen" not in page and "torbjørg" not in page
