@@ -45,7 +45,12 @@ def oslo_patient():
     """A patient of the Oslo office, with a name and address only Oslo may see."""
     case = make_case(home_region="helse-sor-ost")
     person = case.patient
-    person.name, person.address_line, person.postal_code, person.city = "Ragnfrid Ølbakk", "Løkkeveien 7", "0253", "Oslo"
+    person.name, person.address_line, person.postal_code, person.city = (
+        "Ragnfrid Ølbakk",
+        "Løkkeveien 7",
+        "0253",
+        "Oslo",
+    )
     person.save()
     return person
 
