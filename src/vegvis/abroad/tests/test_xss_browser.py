@@ -136,6 +136,7 @@ def test_every_free_text_field_shows_a_script_as_text_and_never_runs_it(chromium
         (handler, f"/utland/saker/{case.pk}/", SENDER),
         (handler, "/utland/", PAYLOAD),
         (lead, f"/revisjon/personer/{case.patient_id}/", PAYLOAD),
+        (lead, "/revisjon/nodtilgang/", PAYLOAD),  # the emergency grant's reason, for review
         (None, "/offentlig-journal/", SENDER),
     ]
 
