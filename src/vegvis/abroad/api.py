@@ -112,7 +112,7 @@ def _row(case: Case) -> dict[str, Any]:
         "office": case.office.code,
         "route": case.route,
         "status": case.status,
-        "patient_name": case.patient.name,
+        "patient_name": case.patient_display_name,
         "received_date": case.received_date,
         "due_on": case.due_on,
         "due_reason": case.due_reason,
@@ -146,7 +146,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {
         **_row(case),
         "patient_birth_date": case.patient.birth_date,
-        "home_region": case.patient.home_region.code,
+        "home_region": region.code if (region := case.patient_display_region) else "",
         "diagnosis_icd10": case.diagnosis_icd10,
         "requested_treatment": case.requested_treatment,
         "hospital": str(case.hospital) if case.hospital else None,
@@ -202,13 +202,15 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
         # Submitting the same application again returns the case it made; someone else's id is a conflict.
         existing = selectors.cases_visible(who).filter(external_id=payload.external_id).first()
         if existing is None:
-            raise DomainError(
-                "external_id is already used by a case you cannot see", field="external_id", code="conflict"
-            )
+            # Neutral: whether the other case exists, and whose it is, is not the caller's to learn.
+            raise DomainError("external_id cannot be used; choose another", field="external_id", code="conflict")
         return Status(
             200,
             _detail(
-                request, Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=existing.pk)
+                request,
+                Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital").get(
+                    pk=existing.pk
+                ),
             ),
         )
     hospital = None
@@ -233,7 +235,9 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
         "external_id": payload.external_id,
     }
     case = services.application_register(actor=who, values=values)
-    fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
+    fresh = Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital").get(
+        pk=case.pk
+    )
     return Status(201, _detail(request, fresh))
 
 
@@ -243,7 +247,9 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
 @api_requires("abroad.view_case", "abroad.assess_case")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = get_visible_or_404(
-        principal(request), Case.objects.select_related("patient__home_region", "office", "hospital"), pk=case_id
+        principal(request),
+        Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital"),
+        pk=case_id,
     )
     return _detail(request, case)
 
@@ -258,7 +264,9 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
     who = principal(request)
     case = get_visible_or_404(
-        who, Case.objects.select_related("patient__home_region", "office", "hospital", "method"), pk=case_id
+        who,
+        Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital", "method"),
+        pk=case_id,
     )
     if payload.event not in ACTIONS:
         return Status(
@@ -286,7 +294,9 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         return Status(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})
     except DomainError as error:
         return Status(error.status, {"detail": str(error), "code": error.code})
-    fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
+    fresh = Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital").get(
+        pk=case.pk
+    )
     return Status(200, _detail(request, fresh))
 
 

@@ -196,7 +196,7 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language:
     poa = case.power_of_attorney
     outcome = case.final_outcome or case.outcome
     context = {
-        "patient_name": case.patient.name,
+        "patient_name": case.patient_display_name,
         "case_number": case.number,
         "received_date": _date(case.received_date),
         "requested_treatment": case.requested_treatment,
@@ -234,8 +234,8 @@ def recipients_line(case: Case, language: str = "nb") -> str:
     """The patient, and the representative with power of attorney, who gets the letter too."""
     texts = LETTER_TEXTS.get(language, LETTER_TEXTS["nb"])
     if case.power_of_attorney:
-        return f"{case.patient.name}; {texts['copy_to']} {case.power_of_attorney.representative_name}"
-    return case.patient.name
+        return f"{case.patient_display_name}; {texts['copy_to']} {case.power_of_attorney.representative_name}"
+    return case.patient_display_name
 
 
 @dataclass
@@ -299,7 +299,7 @@ def letter(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any]
         "case_number": case.number,
         "office_name": case.office.name,
         "office_address_lines": case.office.postal_address.splitlines(),
-        "recipient_lines": [case.patient.name, *case.patient.postal_lines],
+        "recipient_lines": [case.patient_display_name, *case.patient_display_address],
         "today": timezone.localdate(),
         "handler": case.handler.get_full_name() if case.handler else "",
         "representative": {"name": poa.representative_name, "address": poa.representative_address} if poa else None,

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney
+from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
 
 
 class Route(models.TextChoices):
@@ -153,6 +153,19 @@ class Case(models.Model):
     status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # The patient as the application gave them, when that is not what the person register holds (issue 10, item 4):
+    # - ``stated_name``: the name given, when it differs from the register's (the register's name is kept; the
+    #   case page shows the difference to those who may see the person);
+    # - ``patient_withheld``: the national id belonged to a person the registering office could not see (another
+    #   office's patient). The case then shows only what the application gave (name, address, region); it does not
+    #   make the register's person visible, and the register's data is not changed.
+    patient_withheld = models.BooleanField(default=False, editable=False)
+    stated_name = models.CharField(_("name given in the application"), max_length=200, blank=True, editable=False)
+    stated_address = models.CharField(_("address given in the application"), max_length=300, blank=True, editable=False)
+    stated_home_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
     applicant = models.CharField(_("applicant"), max_length=20, choices=Applicant.choices)
     applicant_name = models.CharField(_("applicant's name"), max_length=200, blank=True)
     referring_organisation = models.ForeignKey(
@@ -233,6 +246,8 @@ class Case(models.Model):
             models.Index(fields=["number"], name="case_number_lookup"),
             models.Index(fields=["received_date", "route"], name="case_received_route"),
             models.Index(fields=["patient"], name="case_patient"),
+            # Cases with a withheld patient, searched by the name the application gave (few; see selectors.search).
+            models.Index(fields=["office", "id"], name="case_patient_withheld", condition=Q(patient_withheld=True)),
             # Full-text (Norwegian) and trigram indexes exist on PostgreSQL only: migration 0002.
         ]
         permissions = [
@@ -245,6 +260,26 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def patient_display_name(self) -> str:
+        """The patient's name as this case may show it (see ``patient_withheld``)."""
+        return self.stated_name if self.patient_withheld else self.patient.name
+
+    @property
+    def patient_display_address(self) -> list[str]:
+        if self.patient_withheld:
+            return [self.stated_address] if self.stated_address else []
+        return self.patient.postal_lines
+
+    @property
+    def patient_display_region(self) -> Region | None:
+        return self.stated_home_region if self.patient_withheld else self.patient.home_region
+
+    @property
+    def name_differs(self) -> bool:
+        """The application gave another name than the register's (shown without the register's name when withheld)."""
+        return bool(self.stated_name) and not self.patient_withheld and self.stated_name != self.patient.name
 
     @property
     def route_short(self) -> str:

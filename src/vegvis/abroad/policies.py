@@ -3,9 +3,11 @@ assigned assessment, and a user with an open emergency grant. Everything else in
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from vegvis.abroad.models import Assessment, Case, Document, Expense
 from vegvis.access import policies
@@ -30,10 +32,23 @@ def _office_condition(principal: Principal, permission: str) -> Q | None:
     return None
 
 
+# A medical adviser sees a case while their assessment is open and for this many days after answering it (to
+# answer the office's follow-up questions on what they wrote); then the case is closed to them again.
+ADVISER_DAYS_AFTER_ANSWER = 14
+
+
+def adviser_assessments_open(principal: Principal) -> QuerySet[Assessment]:
+    """The adviser's assessments that still give access to their case."""
+    since = timezone.localdate() - timedelta(days=ADVISER_DAYS_AFTER_ANSWER)
+    return Assessment.objects.filter(adviser=principal.user).filter(
+        Q(answered_on__isnull=True) | Q(answered_on__gte=since)
+    )
+
+
 def _assigned_condition(principal: Principal, prefix: str = "") -> Q | None:
     if principal.user is None or not principal.grant("abroad.assess_case").assigned:
         return None
-    return Q(**{f"{prefix}pk__in": Assessment.objects.filter(adviser=principal.user).values("case_id")})
+    return Q(**{f"{prefix}pk__in": adviser_assessments_open(principal).values("case_id")})
 
 
 class CasePolicy(policies.Policy):
@@ -64,19 +79,19 @@ class CasePolicy(policies.Policy):
         if not principal.has_any(*permissions):
             return False
         if action == "assess":
-            return obj.assessments.filter(adviser=principal.user).exists() if principal.user else False
+            return adviser_assessments_open(principal).filter(case=obj).exists() if principal.user else False
         if (
             action == "view"
             and _assigned_condition(principal) is not None
-            and obj.assessments.filter(adviser=principal.user).exists()
+            and adviser_assessments_open(principal).filter(case=obj).exists()
         ):
             return True
         for permission in permissions:
             grant = principal.grant(permission)
             if grant.everywhere or obj.office_id in grant.office_ids:
                 return True
-        # An emergency grant opens the case for reading and handling, never for decisions.
-        return action in {"view", "handle"} and self.scope(principal, Case.objects.filter(pk=obj.pk)).exists()
+        # An emergency grant opens the case for reading only: never for handling or decisions (issue 10).
+        return action == "view" and self.scope(principal, Case.objects.filter(pk=obj.pk)).exists()
 
     def label(self, obj: Any) -> str:
         return obj.number
@@ -112,9 +127,11 @@ for policy in (CasePolicy(), DocumentPolicy(), ExpensePolicy(), AssessmentPolicy
 
 
 def _persons_with_visible_cases(principal: Principal) -> Q | None:
+    """A visible case makes its patient visible, unless the case was registered for a person its office could not
+    see (``patient_withheld``): such a case shows what the application gave, never the register's person."""
     if not principal.has_any("abroad.view_case", "abroad.assess_case"):
         return None
-    return Q(abroad_cases__in=CasePolicy().scope(principal, Case.objects.all()))
+    return Q(abroad_cases__in=CasePolicy().scope(principal, Case.objects.filter(patient_withheld=False)))
 
 
 register_person_visibility(_persons_with_visible_cases)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Assessment, Case, Document, Expense, Status
 from vegvis.abroad.policies import CasePolicy
+from vegvis.abroad.screening import names_someone
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.core.selectors import national_id_hash_or_none
@@ -45,6 +46,7 @@ def case_for_page(principal: Principal, pk: int) -> Case:
     queryset = Case.objects.select_related(
         "patient",
         "patient__home_region",
+        "stated_home_region",
         "office",
         "method",
         "hospital",
@@ -90,6 +92,8 @@ LIST_COLUMNS = (
     "office_id",
     "patient_id",
     "patient__name",
+    "patient_withheld",
+    "stated_name",
     "office__code",
     "office__name",
     "office__short_name",
@@ -168,13 +172,16 @@ def search(principal: Principal, text: str, *, limit: int = PAGE_SIZE) -> list[C
             return []
         return list(queryset.filter(patient__national_id_hash=lookup).order_by(*NEWEST_FIRST)[:limit])
     if connection.vendor != "postgresql":
-        condition = _name_condition(text) | Q(search_text__icontains=text)
+        condition = _name_condition(text) | _stated_name_condition(text) | Q(search_text__icontains=text)
         return list(queryset.filter(condition).order_by(*NEWEST_FIRST)[:limit])
     # One query with "name matches OR text matches" joins two tables under an OR, which no index serves: on a
     # million cases PostgreSQL walked every case of the office (seconds). Each half alone uses its own index
     # (trigrams on the name, the stored text vector), and the newest ``limit`` of the union are the newest
     # ``limit`` of the two halves' newest ``limit`` together.
     found = {case.pk: case for case in queryset.filter(_name_condition(text)).order_by(*NEWEST_FIRST)[:limit]}
+    # Cases with a withheld patient are found by the name the application gave (a partial index keeps them few).
+    for case in queryset.filter(_stated_name_condition(text)).order_by(*NEWEST_FIRST)[:limit]:
+        found.setdefault(case.pk, case)
     for case in _text_matches(principal, queryset, text, limit):
         found.setdefault(case.pk, case)
     return sorted(found.values(), key=lambda case: (case.received_date, case.pk), reverse=True)[:limit]
@@ -250,9 +257,18 @@ def _looks_like_a_name(text: str) -> bool:
 
 
 def _name_condition(text: str) -> Q:
-    condition = Q()
+    """The register's name, except on cases whose patient is withheld: those must not be found by the name the
+    searcher may not see (issue 10, item 4)."""
+    condition = Q(patient_withheld=False)
     for word in text.split()[:5]:
         condition &= Q(patient__name__icontains=word)
+    return condition
+
+
+def _stated_name_condition(text: str) -> Q:
+    condition = Q(patient_withheld=True)
+    for word in text.split()[:5]:
+        condition &= Q(stated_name__icontains=word)
     return condition
 
 
@@ -288,11 +304,22 @@ def has_unsettled_expenses() -> Any:
     return Exists(Expense.objects.filter(case=OuterRef("pk")).exclude(state=Expense.State.SETTLED))
 
 
+def _screened_names(case: Case) -> list[str]:
+    names = [case.patient.name, case.stated_name]
+    if case.power_of_attorney is not None:
+        names.append(case.power_of_attorney.representative_name)
+    return names
+
+
 def journal_page(
     *, office_code: str = "", after: str | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[Document], str | None]:
-    """Public journal rows, newest first. Only the fields that may be public are loaded."""
-    documents = Document.objects.select_related("case__office").only(
+    """Public journal rows, newest first. Only the fields that may be public are shown.
+
+    The patient's and the representative's names are loaded (never shown) to screen the correspondent: a row that
+    names either, in any case or word order, is shown as private whatever was stored (see abroad/screening.py).
+    """
+    documents = Document.objects.select_related("case__office", "case__patient", "case__power_of_attorney").only(
         "number",
         "public_title",
         "direction",
@@ -302,6 +329,10 @@ def journal_page(
         "correspondent_is_private",
         "case__office__name",
         "case__office__code",
+        "case__office__short_name",
+        "case__stated_name",
+        "case__patient__name",
+        "case__power_of_attorney__representative_name",
     )
     if office_code:
         documents = documents.filter(case__office__code=office_code)
@@ -314,5 +345,8 @@ def journal_page(
         if day is not None:
             documents = documents.filter(Q(registered_on__lt=day) | Q(registered_on=day, id__lt=last_id))
     rows = list(documents.order_by("-registered_on", "-id")[:limit])
+    for row in rows:
+        if not row.correspondent_is_private and names_someone(row.correspondent, _screened_names(row.case)):
+            row.correspondent_is_private = True  # for this page only; never saved
     cursor = f"{rows[-1].registered_on.isoformat()}_{rows[-1].pk}" if len(rows) == limit else None
     return rows, cursor

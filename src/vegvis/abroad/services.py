@@ -28,7 +28,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from statemachine.exceptions import TransitionNotAllowed
 
-from vegvis.abroad import deadlines
+from vegvis.abroad import deadlines, screening
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Appeal,
@@ -53,7 +53,7 @@ from vegvis.api.errors import Conflict, DomainError
 from vegvis.audit.services import Action, audit_record
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
-from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney
+from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney, Region
 from vegvis.core.national_id import IdKind
 
 logger = logging.getLogger(__name__)
@@ -263,10 +263,9 @@ def _register_document(
 ) -> Document:
     """Register a document in the case file; numbers YYYY/NNNN-n follow the case's own counter."""
     sequence = (case.documents.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
-    if correspondent and case.patient.name and case.patient.name in correspondent:
-        correspondent_is_private = (
-            True  # the patient's name is screened in the public journal, whatever the caller said
-        )
+    representative = case.power_of_attorney.representative_name if case.power_of_attorney else ""
+    if screening.names_someone(correspondent, [case.patient.name, case.stated_name, representative]):
+        correspondent_is_private = True  # the patient's name is screened in the public journal, whatever was said
     document = Document(
         case=case,
         sequence=sequence,
@@ -337,6 +336,11 @@ class ApplicationData:
     hospital: Organisation | None = None
     office: Office | None = None
     external_id: str | None = None
+    # The patient as the application gave them, where it is not what the register holds (see Case.patient_withheld).
+    stated_name: str = ""
+    stated_address: str = ""
+    stated_home_region: Region | None = None
+    patient_withheld: bool = False
 
 
 def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
@@ -373,6 +377,10 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             serial=serial,
             number=f"{year}/{serial:04d}",
             external_id=data.external_id,
+            patient_withheld=data.patient_withheld,
+            stated_name=data.stated_name,
+            stated_address=data.stated_address,
+            stated_home_region=data.stated_home_region,
             applicant=data.applicant,
             applicant_name=data.applicant_name,
             referring_organisation=data.referring_organisation,
@@ -395,9 +403,11 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             principal=actor,
             kind=kind,
             direction=Document.Direction.INCOMING,
-            title=stored(gettext_noop("%(route)s for %(name)s"), route=Route(case.route).label, name=data.patient.name),
+            title=stored(
+                gettext_noop("%(route)s for %(name)s"), route=Route(case.route).label, name=case.patient_display_name
+            ),
             document_date=data.received_date,
-            correspondent=data.applicant_name or str(data.referring_organisation or data.patient.name),
+            correspondent=data.applicant_name or str(data.referring_organisation or case.patient_display_name),
             correspondent_is_private=data.applicant in {Case.Applicant.PATIENT, Case.Applicant.REPRESENTATIVE}
             or not (data.applicant_name or data.referring_organisation),
         )
@@ -406,15 +416,34 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
 
 
 def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
-    """A new application from the web form: the person, any power of attorney and the case, all or nothing."""
+    """A new application from the web form or the API: the person, any power of attorney and the case, all or
+    nothing.
+
+    The office is the one the application names, or the one for the home region it gives: never the register's, so
+    a national id known at another office is registered like any other (the patient's right to apply) and the answer
+    does not tell the caller that the person exists elsewhere. The register's person is never changed here:
+    - a person the caller may see, with another name given: the register's name is kept and the given one stored as
+      the case's ``stated_name`` (the case page shows both; issue 11's "silently dropped" name);
+    - a person the caller may not see (``patient_withheld``): the case keeps and shows only what was given.
+    """
     from vegvis.core.services import person_get_or_create
 
-    _check_office(actor, values.get("office") or office_for_region(values["home_region"].pk))
+    office = values.get("office") or office_for_region(values["home_region"].pk)
+    _check_office(actor, office)
+    typed_name = " ".join(str(values["patient_name"]).split())
+    typed_address = ", ".join(
+        part
+        for part in (
+            values.get("address_line", "").strip(),
+            f"{values.get('postal_code', '').strip()} {values.get('city', '').strip()}".strip(),
+        )
+        if part
+    )
     with transaction.atomic():
-        person, _created = person_get_or_create(
+        person, created = person_get_or_create(
             actor=actor,
             national_id=values["national_id"],
-            name=values["patient_name"],
+            name=typed_name,
             home_region=values["home_region"],
             birth_date=values.get("birth_date"),
             id_kind=IdKind(values["id_kind"]) if values.get("id_kind") else None,
@@ -422,6 +451,17 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
             postal_code=values.get("postal_code", ""),
             city=values.get("city", ""),
         )
+        withheld = not created and not policies.policy_for(Person).can(actor, "view", person)
+        stated: dict[str, Any] = {}
+        if withheld:
+            stated = {
+                "patient_withheld": True,
+                "stated_name": typed_name,
+                "stated_address": typed_address[:300],
+                "stated_home_region": values["home_region"],
+            }
+        elif not created and typed_name and typed_name != person.name:
+            stated = {"stated_name": typed_name}
         power = None
         if values.get("applicant") == Case.Applicant.REPRESENTATIVE:
             power = PowerOfAttorney.objects.create(
@@ -453,8 +493,9 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
                 requested_treatment=values.get("requested_treatment", ""),
                 method=values.get("method"),
                 hospital=values.get("hospital"),
-                office=values.get("office"),
+                office=office,
                 external_id=values.get("external_id"),
+                **stated,
             ),
         )
 
@@ -635,7 +676,7 @@ def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, e
             direction=Document.Direction.OUTGOING,
             title=stored(gettext_noop("Provisional reply")),
             document_date=timezone.localdate(),
-            correspondent=locked.patient.name,
+            correspondent=locked.patient_display_name,
             content=pdf,
             content_type="application/pdf",
             sent=True,
@@ -776,7 +817,7 @@ def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: d
             direction=Document.Direction.INCOMING,
             title=stored(gettext_noop("Application withdrawn")),
             document_date=withdrawn_on,
-            correspondent=c.patient.name,
+            correspondent=c.patient_display_name,
             body=note,
         )
         return {}
@@ -890,7 +931,7 @@ def case_register_appeal(
             direction=Document.Direction.INCOMING,
             title=stored(gettext_noop("Appeal (late)") if late else gettext_noop("Appeal")),
             document_date=received_date,
-            correspondent=c.patient.name,
+            correspondent=c.patient_display_name,
             body=grounds,
         )
         return {"appeal": appeal.pk, "late": late}
@@ -1179,7 +1220,7 @@ def expense_add(
                     gettext_noop("%(kind)s %(reference)s"), kind=Expense.Kind(kind).label, reference=reference
                 ).strip(),
                 document_date=invoice_date,
-                correspondent=creditor or locked.patient.name,
+                correspondent=creditor or locked.patient_display_name,
                 correspondent_is_private=kind == Expense.Kind.TRAVEL_CLAIM,
             )
         _audit_case(actor, locked, Action.CREATE, expense=expense.pk, amount_nok=str(amount_nok))

@@ -71,7 +71,7 @@ def action_form(event: str, case: Case, data: Any = None) -> forms.Form:
     form_class = ACTION_FORMS[event]
     initial: dict[str, Any] = {"version": case.version}
     if event == "request_info":
-        initial["recipient"] = case.applicant_name or case.patient.name
+        initial["recipient"] = case.applicant_name or case.patient_display_name
     if form_class is DecisionForm:
         return DecisionForm(data, initial=initial, granting=event == "grant")
     if form_class is AssessmentLetterForm:

@@ -124,7 +124,19 @@ def search(request: HttpRequest) -> HttpResponse:
             person_ids=[c.patient_id for c in rows],
             detail={"hits": len(rows)},
         )
-    return render(request, "abroad/search.html", {"rows": rows, "searched": bool(text)})
+    # The emergency route is offered on every search to those who may use it, whether or not another office has a
+    # matching case: saying so would tell the user what the search may not show them.
+    number = selectors.CASE_NUMBER.match(text)
+    return render(
+        request,
+        "abroad/search.html",
+        {
+            "rows": rows,
+            "searched": bool(text),
+            "emergency_route": who.has("access.use_emergency_access"),
+            "searched_number": f"{int(number.group(1)):04d}/{int(number.group(2)):04d}" if number else "",
+        },
+    )
 
 
 # ---------------------------------------------------------------- cases
@@ -188,7 +200,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "guarantees": case.guarantees.select_related("hospital"),
             "bookings": case.bookings.all(),
             "stay_notes": case.stay_notes.all(),
-            "show_access_log": who.has("core.view_access_log"),
+            # A withheld patient's log is not this office's to read (it would name the register's person).
+            "show_access_log": who.has("core.view_access_log") and not case.patient_withheld,
             "can_provisional_reply": can_handle
             and case.status in UNDECIDED_STATUSES
             and not case.provisional_reply_sent_on,
@@ -280,7 +293,7 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         request.FILES or None,
         initial={
             "version": case.version,
-            "travellers": case.patient.name,
+            "travellers": case.patient_display_name,
             "hospital": case.hospital_id,
             "creditor": str(case.hospital or ""),
         },
@@ -489,7 +502,9 @@ def _is_pg() -> bool:
 @requires("access.use_emergency_access")
 def emergency_access(request: HttpRequest) -> HttpResponse:
     who = principal(request)
-    form = EmergencyAccessForm(request.POST or None)
+    asked = selectors.CASE_NUMBER.match(request.GET.get("sak", ""))
+    initial = {"case_number": f"{int(asked.group(1)):04d}/{int(asked.group(2)):04d}"} if asked else {}
+    form = EmergencyAccessForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         number = selectors.CASE_NUMBER.match(form.cleaned_data["case_number"])
         case = None
@@ -501,9 +516,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
             form.add_error("case_number", _("No case with this number at that office."))
         else:
             open_emergency_access(principal=who, obj=case, reason=form.cleaned_data["reason"])
-            messages.warning(
-                request, _("Emergency access is open for 12 hours. Everything you see is logged and reviewed.")
-            )
+            # No message here: the case page's own banner says it (one banner, not two).
             return redirect("abroad:case", pk=case.pk)
     return render(request, "abroad/emergency_access.html", {"form": form})
 

@@ -128,6 +128,8 @@ def open_emergency_access(*, principal: Principal, obj: models.Model, reason: st
             object_id=obj.pk,
             reason=reason,
             expires_at=timezone.now() + timedelta(hours=EMERGENCY_ACCESS_HOURS),
+            office_id=getattr(obj, "office_id", None),
+            label=policy_for(type(obj)).label(obj)[:200],
         )
         audit_record(
             principal=principal,
@@ -138,4 +140,7 @@ def open_emergency_access(*, principal: Principal, obj: models.Model, reason: st
             emergency=True,
             reason=reason,
         )
+        from vegvis.access.review import notify_reviewers
+
+        notify_reviewers(grant)  # sent when the transaction commits
     return grant

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from vegvis.access.principal import Principal
-from vegvis.core.navigation import HomePanel, register_panel
+from vegvis.core.navigation import HomePanel, NavItem, register_nav, register_panel
 
 
 def last_verification() -> Any:
@@ -33,4 +34,29 @@ def _admin(request: HttpRequest, who: Principal) -> dict[str, Any]:
 
 register_panel(
     HomePanel("audit-admin", "audit/panels/admin.html", ("accounts.administer", "audit.verify_audit"), _admin, order=50)
+)
+
+
+def _emergency_reviews(request: HttpRequest, who: Principal) -> dict[str, Any]:
+    from vegvis.access.review import pending_review_count
+
+    return {"pending": pending_review_count(who)}
+
+
+register_panel(
+    HomePanel(
+        "audit-emergency",
+        "audit/panels/emergency_reviews.html",
+        ("access.review_emergency_access",),
+        _emergency_reviews,
+        order=4,
+    )
+)
+register_nav(
+    NavItem(
+        gettext_lazy("Emergency access review"),
+        "audit:emergency_reviews",
+        ("access.review_emergency_access",),
+        order=60,
+    )
 )

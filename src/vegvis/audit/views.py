@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from vegvis.access.models import EmergencyAccess
 from vegvis.access.policies import get_visible_or_404
+from vegvis.access.review import emergency_access_review, emergency_reviews
 from vegvis.access.rules import principal, requires
 from vegvis.audit.selectors import person_access_log
 from vegvis.audit.services import audit_read
@@ -33,3 +38,46 @@ def verify(request: HttpRequest) -> HttpResponse:
     verify_audit_chain.enqueue()
     messages.info(request, _("The audit trail is being checked. The result appears here when it is done."))
     return redirect("core:home")
+
+
+class EmergencyReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[
+            (EmergencyAccess.Review.REVIEWED, gettext_lazy("Mark reviewed")),
+            (EmergencyAccess.Review.REPORTED, gettext_lazy("Report")),
+        ],
+    )
+    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=2000, widget=forms.Textarea)
+
+
+@requires("access.review_emergency_access")
+def emergency_review_list(request: HttpRequest) -> HttpResponse:
+    """Emergency access to review: the office lead sees their office's, the privacy officer everyone's."""
+    who = principal(request)
+    show_all = request.GET.get("vis") == "alle"
+    rows = emergency_reviews(who, pending_only=not show_all)
+    if rows:
+        audit_read(who, label=_("Emergency access to review"), shown=["user", "case_number", "reason"])
+    return render(request, "audit/emergency_reviews.html", {"rows": rows, "show_all": show_all})
+
+
+@require_POST
+@requires("access.review_emergency_access")
+def emergency_review(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    grant = get_visible_or_404(who, EmergencyAccess.objects.select_related("user"), pk=pk)
+    form = EmergencyReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            emergency_access_review(
+                actor=who, grant=grant, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved: %(outcome)s.") % {"outcome": grant.get_review_display()})
+    else:
+        messages.error(request, _("Choose reviewed or report."))
+    return redirect("audit:emergency_reviews")

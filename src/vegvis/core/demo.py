@@ -92,6 +92,7 @@ ROLE_USERS = [
     ("radgiver", "Kari", "Solberg", "medical_adviser", None, "Medisinsk rådgiver (ser bare tildelte saker)"),
     ("analytiker", "Siw", "Dahl", "network_analyst", None, "Analytiker i nasjonalt nettverk"),
     ("admin", "Ola", "Nordmann", "system_administrator", None, "Systemadministrator"),
+    ("personvern", "Nina", "Lie", "privacy_officer", None, "Personvernombud (gjennomgår nødtilganger)"),
 ]
 
 

@@ -52,6 +52,7 @@ ROLES: dict[str, tuple[str, str | None] | None] = {
     "medical_adviser": ("medical_adviser", None),
     "network_analyst": ("network_analyst", None),
     "system_administrator": ("system_administrator", None),
+    "privacy_officer": ("privacy_officer", None),
 }
 STAFF = tuple(role for role in ROLES if ROLES[role] is not None)
 METHODS = ("get", "post", "put", "patch", "delete")

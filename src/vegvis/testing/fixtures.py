@@ -69,6 +69,11 @@ def sysadmin(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
+def privacy_officer(make_user: Callable[..., User]) -> User:
+    return make_user("privacy_officer", username="personvern")
+
+
+@pytest.fixture
 def norwegian_catalogue() -> None:
     """Tests of Norwegian text need the compiled catalogue, which ``make setup`` builds (``make messages``)."""
     po = Path(settings.LOCALE_PATHS[0]) / "nb" / "LC_MESSAGES" / "django.po"

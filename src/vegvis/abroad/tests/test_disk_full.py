@@ -155,7 +155,7 @@ def test_a_decision_through_the_api_on_a_full_disk_answers_507_and_saves_nothing
     client: Any, case_handler: Any, full_disk: Disk
 ) -> None:
     case = make_case("assessment_received")
-    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test")
+    _token, key = api_token_issue(actor=principal_for(case_handler), user=case_handler, name="test", scope="read_write")
     changes = changes_audited()
     full_disk.fill()
     body = {
