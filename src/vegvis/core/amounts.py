@@ -59,7 +59,10 @@ def parse_amount(text: str) -> Decimal:
         thousands = "." if points else None
     elif points == 1 and not any(s in value for s in GROUP_SPACES) and len(value.split(".")[1]) == 3:
         raise AmountError(
-            _("“%(value)s” could mean two amounts: write 412 345 for thousands, or 412,345 with a decimal comma.")
+            _(
+                "“%(value)s” could mean two amounts. Write thousands with spaces (412 345) and decimals after a "
+                "comma (412,35)."
+            )
             % {"value": text.strip()}
         )
     elif points == 1:

@@ -110,6 +110,9 @@ def _pages(file: OfficeFile, case_pk: int, other: int | None = None) -> dict[str
         "letter": ("get", reverse("abroad:document_file", args=[case_pk, child or file.letter.pk])),
         "uploaded document": ("get", reverse("abroad:document_file", args=[case_pk, child or file.upload.pk])),
         "invoice settled": ("post", reverse("abroad:expense_settle", args=[case_pk, child or file.expense.pk])),
+        "invoice payment confirmation": ("get", reverse("abroad:expense_settle", args=[case_pk, child or file.expense.pk])),
+        "invoice attested": ("post", reverse("abroad:expense_attest", args=[case_pk, child or file.expense.pk])),
+        "invoice correction": ("get", reverse("abroad:expense_correct", args=[case_pk, child or file.expense.pk])),
         "stay note resolved": ("post", reverse("abroad:stay_note_resolve", args=[case_pk, child or file.note.pk])),
     }
 
@@ -121,13 +124,13 @@ def test_another_offices_case_file_answers_as_nothing_and_changes_nothing(client
     missing = _pages(ous_file, MISSING, other=MISSING + 1)
 
     for what, (method, url) in real.items():
-        data = {"settled_on": "2026-11-20"} if method == "post" else {}
+        data = {"settled_on": "2026-11-20", "confirm": "on"} if method == "post" else {}
         hidden = getattr(client, method)(url, data)
         _assert_hidden(hidden, getattr(client, method)(missing[what][1], data), ous_file)
 
     ous_file.case.refresh_from_db()
     assert ous_file.case.version == version
-    assert Expense.objects.get(pk=ous_file.expense.pk).state != Expense.State.SETTLED
+    assert Expense.objects.get(pk=ous_file.expense.pk).state == Expense.State.RECEIVED
     assert StayNote.objects.get(pk=ous_file.note.pk).resolved_on is None
     denied = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor_id=case_handler_bergen.pk)
     assert denied.count() >= len(real)
@@ -140,11 +143,12 @@ def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(clie
     client.force_login(case_handler_bergen)
     assert client.get(reverse("abroad:case", args=[own.pk])).status_code == 200
 
-    for what in ("letter", "uploaded document", "invoice settled", "stay note resolved"):
+    invoice_pages = ("invoice settled", "invoice payment confirmation", "invoice attested", "invoice correction")
+    for what in ("letter", "uploaded document", *invoice_pages, "stay note resolved"):
         child = {
             "letter": ous_file.letter.pk,
             "uploaded document": ous_file.upload.pk,
-            "invoice settled": ous_file.expense.pk,
+            **dict.fromkeys(invoice_pages, ous_file.expense.pk),
             "stay note resolved": ous_file.note.pk,
         }[what]
         method, url = _pages(ous_file, own.pk, other=child)[what]
@@ -156,7 +160,7 @@ def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(clie
             assert hidden.status_code == missing.status_code
         else:
             _assert_hidden(hidden, missing, ous_file)
-    assert Expense.objects.get(pk=ous_file.expense.pk).state != Expense.State.SETTLED
+    assert Expense.objects.get(pk=ous_file.expense.pk).state == Expense.State.RECEIVED
     assert StayNote.objects.get(pk=ous_file.note.pk).resolved_on is None
 
 
