@@ -1416,7 +1416,11 @@ def expense_correct(
             )
             if warnings and not amount_confirmed:
                 raise ImplausibleAmount(warnings)
-        withdrawn = current.attested_by_id if current.state == Expense.State.APPROVED else None
+        withdrawn = (
+            {"attestation_withdrawn": True, "previously_attested_by": current.attested_by_id}
+            if current.state == Expense.State.APPROVED
+            else {}
+        )
         for name, value in new.items():
             setattr(current, name, value)
         current.corrected_by = actor.user
@@ -1431,7 +1435,7 @@ def expense_correct(
             Action.UPDATE,
             expense_corrected=current.pk,
             changes=changes,
-            **({"attestation_withdrawn": withdrawn} if withdrawn else {}),
+            **withdrawn,
             **({"amount_warnings_confirmed": warnings} if warnings else {}),
         )
     return expense
