@@ -349,7 +349,8 @@ class ExpenseForm(VersionedForm):
         """The amount looked wrong: show why next to it, and the box that must be ticked to save it anyway."""
         field = self.fields["amount_confirmed"]
         field.widget = forms.CheckboxInput()
-        self.add_error("amount_confirmed", [*warnings, _("Correct the amount, or tick the box to save it as it is.")])
+        advice = _("Correct the amount, or tick the box to save it as it is.")
+        self.add_error("amount_confirmed", " ".join([*warnings, str(advice)]))
 
     @classmethod
     def for_correction(cls, expense: Expense, data: Any = None, *, version: int) -> ExpenseForm:
