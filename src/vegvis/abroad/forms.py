@@ -344,7 +344,6 @@ class ExpenseForm(VersionedForm):
         label=_("DRG"), max_length=20, required=False, help_text=_("Set by the ISF system, registered here.")
     )
 
-
     def ask_to_confirm(self, warnings: list[str]) -> None:
         """The amount looked wrong: show why next to it, and the box that must be ticked to save it anyway."""
         field = self.fields["amount_confirmed"]

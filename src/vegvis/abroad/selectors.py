@@ -382,10 +382,7 @@ def expense_amount_warnings(
             elif this > total - used:
                 figures["remaining"] = f"{format_amount(max(total - used, Decimal(0)))} {unit}"
                 warnings.append(
-                    _(
-                        "%(amount)s is more than what remains of the payment guarantee "
-                        "(%(remaining)s of %(guarantee)s)."
-                    )
+                    _("%(amount)s is more than what remains of the payment guarantee (%(remaining)s of %(guarantee)s).")
                     % figures
                 )
     same_kind = sorted(o[3] for o in others if o[0] == kind)

@@ -1184,9 +1184,7 @@ def expense_settle(*, actor: Principal, expense: Expense, settled_on: date) -> E
         if current.state == Expense.State.SETTLED:
             raise TransitionRefused(_("The invoice is already settled."))
         if current.state != Expense.State.APPROVED:
-            raise TransitionRefused(
-                _("The invoice must be attested by a second person before it is marked as paid.")
-            )
+            raise TransitionRefused(_("The invoice must be attested by a second person before it is marked as paid."))
         current.state = Expense.State.SETTLED
         current.settled_on = settled_on
         current.settled_by = actor.user

@@ -90,7 +90,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("help_text", _("For example 412 345,50."))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs say int
         if value in self.empty_values:
             return None
         if isinstance(value, bool):

@@ -6,41 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('abroad', '0007_covering_indexes'),
+        ("abroad", "0007_covering_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expense',
-            name='attested_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='attested at'),
+            model_name="expense",
+            name="attested_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="attested at"),
         ),
         migrations.AddField(
-            model_name='expense',
-            name='attested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='attested by'),
+            model_name="expense",
+            name="attested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="attested by",
+            ),
         ),
         migrations.AddField(
-            model_name='expense',
-            name='corrected_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last corrected by'),
+            model_name="expense",
+            name="corrected_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="last corrected by",
+            ),
         ),
         migrations.AddField(
-            model_name='expense',
-            name='registered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by'),
+            model_name="expense",
+            name="registered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="registered by",
+            ),
         ),
         migrations.AddField(
-            model_name='expense',
-            name='settled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked as paid by'),
+            model_name="expense",
+            name="settled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="marked as paid by",
+            ),
         ),
         migrations.AlterField(
-            model_name='expense',
-            name='state',
-            field=models.CharField(choices=[('received', 'Received'), ('approved', 'Attested'), ('settled', 'Settled')], default='received', max_length=20, verbose_name='state'),
+            model_name="expense",
+            name="state",
+            field=models.CharField(
+                choices=[("received", "Received"), ("approved", "Attested"), ("settled", "Settled")],
+                default="received",
+                max_length=20,
+                verbose_name="state",
+            ),
         ),
     ]

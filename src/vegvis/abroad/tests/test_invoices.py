@@ -103,7 +103,9 @@ def test_an_amount_far_over_the_guarantee_is_not_saved_until_the_person_confirms
     expense = Expense.objects.get(case=case)
     assert expense.amount == Decimal("41234550")
     (created,) = entries(case, "amount_warnings_confirmed")
-    assert created.actor_id == case_handler.pk and "betalingsgarantien" in created.detail["amount_warnings_confirmed"][0]
+    assert (
+        created.actor_id == case_handler.pk and "betalingsgarantien" in created.detail["amount_warnings_confirmed"][0]
+    )
 
 
 def test_an_amount_over_what_remains_of_the_guarantee_is_flagged(client, login, case_handler, case):
@@ -159,7 +161,9 @@ def test_a_corrected_amount_is_checked_for_plausibility_too(client, login, case_
     register(client, case, "41 234,50")
     expense = Expense.objects.get(case=case)
     case.refresh_from_db()
-    response = client.post(reverse("abroad:expense_correct", args=[case.pk, expense.pk]), invoice_form(case, "9 000 000"))
+    response = client.post(
+        reverse("abroad:expense_correct", args=[case.pk, expense.pk]), invoice_form(case, "9 000 000")
+    )
     assert response.status_code == 200 and "betalingsgarantien" in response.content.decode()
     expense.refresh_from_db()
     assert expense.amount == Decimal("41234.50") and not entries(case, "expense_corrected")

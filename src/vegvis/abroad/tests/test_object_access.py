@@ -103,16 +103,17 @@ def _assert_hidden(hidden, missing, file: OfficeFile) -> None:
 def _pages(file: OfficeFile, case_pk: int, other: int | None = None) -> dict[str, tuple[str, str]]:
     """(method, URL) of every page about one object of the case file; ``other`` replaces the child's id."""
     child = other
+    invoice = child or file.expense.pk
     return {
         "case": ("get", reverse("abroad:case", args=[case_pk])),
         "step form": ("get", reverse("abroad:case_action", args=[case_pk, "close"])),
         "follow-up form": ("get", reverse("abroad:case_follow_up", args=[case_pk, "document"])),
         "letter": ("get", reverse("abroad:document_file", args=[case_pk, child or file.letter.pk])),
         "uploaded document": ("get", reverse("abroad:document_file", args=[case_pk, child or file.upload.pk])),
-        "invoice settled": ("post", reverse("abroad:expense_settle", args=[case_pk, child or file.expense.pk])),
-        "invoice payment confirmation": ("get", reverse("abroad:expense_settle", args=[case_pk, child or file.expense.pk])),
-        "invoice attested": ("post", reverse("abroad:expense_attest", args=[case_pk, child or file.expense.pk])),
-        "invoice correction": ("get", reverse("abroad:expense_correct", args=[case_pk, child or file.expense.pk])),
+        "invoice settled": ("post", reverse("abroad:expense_settle", args=[case_pk, invoice])),
+        "invoice payment confirmation": ("get", reverse("abroad:expense_settle", args=[case_pk, invoice])),
+        "invoice attested": ("post", reverse("abroad:expense_attest", args=[case_pk, invoice])),
+        "invoice correction": ("get", reverse("abroad:expense_correct", args=[case_pk, invoice])),
         "stay note resolved": ("post", reverse("abroad:stay_note_resolve", args=[case_pk, child or file.note.pk])),
     }
 
