@@ -210,8 +210,26 @@ expect(
     "abroad:expense_settle",
     method="post",
     kwargs=an_invoice,
-    data={"settled_on": "2026-11-20"},
+    data={"settled_on": "2026-11-20", "confirm": "on"},
     roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+expect(
+    "abroad:expense_settle",
+    kwargs=an_invoice,
+    roles=staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
+)
+expect(
+    "abroad:expense_attest",
+    method="post",
+    kwargs=an_invoice,
+    roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+expect(
+    "abroad:expense_correct",
+    kwargs=an_invoice,
+    roles=staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
 )
 expect(
     "abroad:stay_note_resolve",

@@ -315,6 +315,7 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
         invoice_date=invoice_day,
         creditor=case.hospital.name,
         reference=f"F{rng.randrange(10000, 99999)}",
+        amount_confirmed=True,  # made-up amounts may exceed the made-up guarantee
     )
     claim = services.expense_add(
         actor=actor,
@@ -328,6 +329,8 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
         creditor=case.patient.name,
     )
     if invoice_day + timedelta(days=30) < today:
+        for expense in (first, claim):
+            services.expense_attest(actor=actor, expense=expense)
         services.expense_settle(actor=actor, expense=first, settled_on=invoice_day + timedelta(days=25))
         services.expense_settle(actor=actor, expense=claim, settled_on=invoice_day + timedelta(days=20))
         case.refresh_from_db()

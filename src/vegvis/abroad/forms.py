@@ -23,7 +23,7 @@ from vegvis.abroad.models import (
 )
 from vegvis.accounts.models import User
 from vegvis.core import currency, icd10
-from vegvis.core.forms import Select
+from vegvis.core.forms import AmountField, Select
 from vegvis.core.models import Office, Organisation, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
 
@@ -295,7 +295,7 @@ class GuaranteeForm(VersionedForm):
     hospital = forms.ModelChoiceField(
         label=_("Hospital"), queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL)
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    amount = AmountField(label=_("Amount"), min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
     issued_on = DateField(label=_("Issued on"), initial=today)
     valid_until = DateField(label=_("Valid until"), required=False)
@@ -328,8 +328,14 @@ class ExpenseForm(VersionedForm):
     reference = forms.CharField(label=_("Invoice number"), max_length=60, required=False)
     invoice_date = DateField(label=_("Invoice date"), initial=today)
     booked_date = DateField(label=_("Accounting date"), required=False, help_text=_("Default: the invoice date."))
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=0)
+    amount = AmountField(label=_("Amount"), min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
+    # Shown only when the amount looks wrong (issue 11): the person must tick it to save such an amount.
+    amount_confirmed = forms.BooleanField(
+        label=_("I have checked the amount against the invoice, and it is correct"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
     diagnosis_codes = forms.CharField(
         label=_("ICD-10 diagnoses (ISF)"), max_length=200, required=False, help_text=_("Separate with commas.")
     )
@@ -338,9 +344,26 @@ class ExpenseForm(VersionedForm):
         label=_("DRG"), max_length=20, required=False, help_text=_("Set by the ISF system, registered here.")
     )
 
+    def ask_to_confirm(self, warnings: list[str]) -> None:
+        """The amount looked wrong: show why next to it, and the box that must be ticked to save it anyway."""
+        field = self.fields["amount_confirmed"]
+        field.widget = forms.CheckboxInput()
+        advice = _("Correct the amount, or tick the box to save it as it is.")
+        self.add_error("amount_confirmed", " ".join([*warnings, str(advice)]))
+
+    @classmethod
+    def for_correction(cls, expense: Expense, data: Any = None, *, version: int) -> ExpenseForm:
+        initial = {name: getattr(expense, name) for name in cls.base_fields if hasattr(expense, name)}
+        initial["version"] = version
+        return cls(data, initial=initial)
+
 
 class SettleForm(forms.Form):
-    settled_on = DateField(label=_("Settled on"), initial=today)
+    settled_on = DateField(label=_("Paid on"), initial=today)
+    confirm = forms.BooleanField(
+        label=_("I confirm that this invoice has been paid"),
+        error_messages={"required": _("Tick the box to confirm that the invoice has been paid.")},
+    )
 
 
 class DocumentForm(VersionedForm):

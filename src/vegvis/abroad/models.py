@@ -591,7 +591,7 @@ class Expense(models.Model):
 
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
-        APPROVED = "approved", _("Approved for payment")
+        APPROVED = "approved", _("Attested")
         SETTLED = "settled", _("Settled")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="expenses")
@@ -607,6 +607,40 @@ class Expense(models.Model):
     amount_nok = models.DecimalField(_("amount in NOK"), max_digits=14, decimal_places=2)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    # Attestation (issue 11): registered by one person, attested by another of the office, then paid.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last corrected by"),
+    )
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("attested by"),
+    )
+    attested_at = models.DateTimeField(_("attested at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("marked as paid by"),
+    )
     diagnosis_codes = models.CharField(_("ICD-10 diagnoses"), max_length=200, blank=True)
     procedure_codes = models.CharField(_("procedure codes (NCSP/NCMP)"), max_length=200, blank=True)
     drg = models.CharField(_("DRG (from the ISF system)"), max_length=20, blank=True)

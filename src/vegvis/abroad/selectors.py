@@ -9,18 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from vegvis.abroad.models import Assessment, Case, Document, Expense, Status
+from vegvis.abroad.models import Assessment, Case, Document, Expense, PaymentGuarantee, Status
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.screening import names_someone
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
+from vegvis.core import rates
+from vegvis.core.amounts import format_amount
 from vegvis.core.selectors import national_id_hash_or_none
 
 CASE_NUMBER = re.compile(r"^\s*(\d{4})\s*/\s*(\d{1,6})\s*$")
@@ -277,7 +281,7 @@ def case_documents(case: Case) -> QuerySet[Document]:
 
 
 def case_expenses(case: Case) -> QuerySet[Expense]:
-    return case.expenses.order_by("invoice_date", "id")
+    return case.expenses.select_related("registered_by", "attested_by", "settled_by").order_by("invoice_date", "id")
 
 
 def adviser_assessments(principal: Principal, *, open_only: bool = True) -> QuerySet[Assessment]:
@@ -350,3 +354,82 @@ def journal_page(
             row.correspondent_is_private = True  # for this page only; never saved
     cursor = f"{rows[-1].registered_on.isoformat()}_{rows[-1].pk}" if len(rows) == limit else None
     return rows, cursor
+
+
+# ---------------------------------------------------------------- plausibility of an amount (issue 11)
+
+# An amount this many times the guarantee, or the case's usual amount of its kind, is "far from" it.
+FAR_FACTOR = Decimal(10)
+# Above this an amount is unusual whatever the case holds: the largest treatments abroad cost a few million.
+UNUSUAL_NOK = Decimal(10_000_000)
+
+
+def _guarantee_nok(guarantee: PaymentGuarantee) -> Decimal | None:
+    try:
+        return rates.to_nok(guarantee.amount, rates.rate_on(guarantee.currency, guarantee.issued_on))
+    except rates.RateMissing:
+        return None
+
+
+def expense_amount_warnings(
+    *, case: Case, kind: str, amount: Decimal, currency: str, amount_nok: Decimal, exclude_pk: int | None = None
+) -> list[str]:
+    """Why an invoice's amount looks wrong, for a person to confirm or correct before it is saved (issue 11).
+
+    An invoice is compared with what remains of the case's payment guarantees: in the invoice's own currency
+    when the guarantees and the other invoices are in it, else in NOK at the stored exchange rates. Any amount is
+    compared with the case's other amounts of its kind, and with a ceiling no treatment reaches.
+    """
+    warnings: list[str] = []
+    others = list(
+        case.expenses.exclude(pk=exclude_pk).values_list("kind", "amount", "currency", "amount_nok")
+        if exclude_pk
+        else case.expenses.values_list("kind", "amount", "currency", "amount_nok")
+    )
+    currency = currency.upper()
+    guarantees = list(case.guarantees.all()) if kind == Expense.Kind.INVOICE else []
+    if guarantees:
+        invoices = [o for o in others if o[0] == Expense.Kind.INVOICE]
+        if all(g.currency == currency for g in guarantees) and all(o[2] == currency for o in invoices):
+            total, used, this, unit = (
+                sum((g.amount for g in guarantees), Decimal(0)),
+                sum((o[1] for o in invoices), Decimal(0)),
+                amount,
+                currency,
+            )
+        else:
+            converted = [_guarantee_nok(g) for g in guarantees]
+            known = [c for c in converted if c is not None]
+            total = sum(known, Decimal(0))
+            used = sum((o[3] for o in invoices), Decimal(0))
+            this, unit = amount_nok, "NOK"
+        if total > 0:
+            figures = {"amount": f"{format_amount(this)} {unit}", "guarantee": f"{format_amount(total)} {unit}"}
+            if this > FAR_FACTOR * total:
+                warnings.append(
+                    _(
+                        "%(amount)s is more than ten times the payment guarantee of %(guarantee)s. "
+                        "Check the amount: was a decimal comma lost?"
+                    )
+                    % figures
+                )
+            elif this > total - used:
+                figures["remaining"] = f"{format_amount(max(total - used, Decimal(0)))} {unit}"
+                warnings.append(
+                    _("%(amount)s is more than what remains of the payment guarantee (%(remaining)s of %(guarantee)s).")
+                    % figures
+                )
+    same_kind = sorted(o[3] for o in others if o[0] == kind)
+    if not warnings and same_kind:
+        typical = same_kind[len(same_kind) // 2]
+        if typical > 0 and amount_nok > FAR_FACTOR * typical:
+            warnings.append(
+                _("%(amount)s NOK is more than ten times the case's usual amount (%(typical)s NOK).")
+                % {"amount": format_amount(amount_nok), "typical": format_amount(typical)}
+            )
+    if amount_nok > UNUSUAL_NOK:
+        warnings.append(
+            _("%(amount)s NOK is more than any treatment abroad usually costs (%(ceiling)s NOK).")
+            % {"amount": format_amount(amount_nok), "ceiling": format_amount(UNUSUAL_NOK)}
+        )
+    return warnings

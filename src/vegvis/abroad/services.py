@@ -1165,8 +1165,14 @@ def expense_add(
     procedure_codes: str = "",
     drg: str = "",
     amount_nok: Decimal | None = None,
+    amount_confirmed: bool = False,
 ) -> Expense:
-    """Register an invoice or travel claim; converted to NOK at Norges Bank's rate of the invoice date."""
+    """Register an invoice or travel claim; converted to NOK at Norges Bank's rate of the invoice date.
+
+    An amount over the remaining guarantee, or far from it or from the case's usual amounts, is refused with
+    :class:`ImplausibleAmount` unless the person confirmed it (``amount_confirmed``); see
+    ``selectors.expense_amount_warnings``. Imports (no actor) bring their own checks.
+    """
     errors: dict[str, str] = {}
     try:
         validate_currency(currency)
@@ -1194,6 +1200,13 @@ def expense_add(
     with _locked(case, version, actor) as locked:
         if locked.status not in {Status.FOLLOW_UP, Status.CLOSED} and actor is not None:
             raise TransitionRefused(_("Invoices are registered after a grant, during follow-up."))
+        warnings = (
+            _amount_warnings(locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok)
+            if actor is not None
+            else []
+        )
+        if warnings and not amount_confirmed:
+            raise ImplausibleAmount(warnings)
         expense = Expense.objects.create(
             case=locked,
             kind=kind,
@@ -1209,6 +1222,7 @@ def expense_add(
             diagnosis_codes=", ".join(icd10.normalise(c) for c in codes),
             procedure_codes=procedure_codes.upper(),
             drg=drg,
+            registered_by=actor.user if actor is not None else None,
         )
         if actor is not None:
             _register_document(
@@ -1223,20 +1237,40 @@ def expense_add(
                 correspondent=creditor or locked.patient_display_name,
                 correspondent_is_private=kind == Expense.Kind.TRAVEL_CLAIM,
             )
-        _audit_case(actor, locked, Action.CREATE, expense=expense.pk, amount_nok=str(amount_nok))
+        _audit_case(
+            actor,
+            locked,
+            Action.CREATE,
+            expense=expense.pk,
+            amount=str(amount),
+            currency=currency,
+            amount_nok=str(amount_nok),
+            **({"amount_warnings_confirmed": warnings} if warnings else {}),
+        )
     return expense
 
 
 def expense_settle(*, actor: Principal, expense: Expense, settled_on: date) -> Expense:
+    """Mark an invoice as paid: only once a second person has attested it (see :func:`expense_attest`)."""
     with _locked(expense.case, None, actor) as locked:
         current = Expense.objects.select_for_update().get(pk=expense.pk)
         if current.state == Expense.State.SETTLED:
             raise TransitionRefused(_("The invoice is already settled."))
+        if current.state != Expense.State.APPROVED:
+            raise TransitionRefused(_("The invoice must be attested by a second person before it is marked as paid."))
         current.state = Expense.State.SETTLED
         current.settled_on = settled_on
-        current.save(update_fields=["state", "settled_on"])
+        current.settled_by = actor.user
+        current.save(update_fields=["state", "settled_on", "settled_by"])
         expense.__dict__.update(current.__dict__)
-        _audit_case(actor, locked, Action.UPDATE, expense_settled=expense.pk)
+        _audit_case(
+            actor,
+            locked,
+            Action.UPDATE,
+            expense_settled=expense.pk,
+            settled_on=settled_on.isoformat(),
+            attested_by=current.attested_by_id,
+        )
     return expense
 
 
@@ -1333,3 +1367,200 @@ def document_register_incoming(
             content_type=content_type,
         )
     return document
+
+
+# ---------------------------------------------------------------- invoices: plausibility, correction, attestation
+
+
+class ImplausibleAmount(ValidationError):
+    """The amount looks wrong (issue 11); saved only when the person confirms it. ``warnings`` say why."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__({"amount": warnings})
+        self.warnings = warnings
+
+
+def _amount_warnings(
+    case: Case, *, kind: str, amount: Decimal, currency: str, amount_nok: Decimal, exclude_pk: int | None = None
+) -> list[str]:
+    from vegvis.abroad.selectors import expense_amount_warnings
+
+    return expense_amount_warnings(
+        case=case, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok, exclude_pk=exclude_pk
+    )
+
+
+# What a correction may change, as the registration form names it.
+CORRECTABLE_FIELDS = (
+    "kind",
+    "category",
+    "creditor",
+    "reference",
+    "invoice_date",
+    "booked_date",
+    "amount",
+    "currency",
+    "diagnosis_codes",
+    "procedure_codes",
+    "drg",
+)
+
+
+def expense_correct(
+    *,
+    actor: Principal,
+    expense: Expense,
+    version: int | None,
+    kind: str,
+    category: str,
+    amount: Decimal,
+    currency: str,
+    invoice_date: date,
+    booked_date: date | None = None,
+    creditor: str = "",
+    reference: str = "",
+    diagnosis_codes: str = "",
+    procedure_codes: str = "",
+    drg: str = "",
+    amount_confirmed: bool = False,
+) -> Expense:
+    """Correct a registered invoice until it is paid; the audit trail keeps every old and new value.
+
+    A correction withdraws an attestation (the attester approved what was there before), and the person who
+    corrects it may no more attest it than the one who registered it.
+    """
+    errors: dict[str, str] = {}
+    try:
+        validate_currency(currency)
+    except ValidationError as error:
+        errors["currency"] = error.messages[0]
+    if amount <= 0:
+        errors["amount"] = _("The amount must be above zero.")
+    codes = [c for c in diagnosis_codes.replace(";", ",").split(",") if c.strip()]
+    for code in codes:
+        try:
+            icd10.validate(code)
+        except icd10.Icd10Error as error:
+            errors["diagnosis_codes"] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    currency = currency.upper()
+    with _locked(expense.case, version, actor) as locked:
+        current = Expense.objects.select_for_update().get(pk=expense.pk)
+        if current.state == Expense.State.SETTLED:
+            raise TransitionRefused(_("The invoice is paid and can no longer be corrected."))
+        if (currency, invoice_date) == (current.currency, current.invoice_date):
+            rate = current.exchange_rate
+        else:
+            try:
+                rate = rates.rate_on(currency, invoice_date)
+            except rates.RateMissing as error:
+                raise ValidationError({"currency": str(error)}) from error
+        amount_nok = rates.to_nok(amount, rate)
+        new = {
+            "kind": kind,
+            "category": category,
+            "creditor": creditor,
+            "reference": reference,
+            "invoice_date": invoice_date,
+            "booked_date": booked_date or invoice_date,
+            "amount": amount,
+            "currency": currency,
+            "diagnosis_codes": ", ".join(icd10.normalise(c) for c in codes),
+            "procedure_codes": procedure_codes.upper(),
+            "drg": drg,
+            "exchange_rate": rate,
+            "amount_nok": amount_nok,
+        }
+        changes = {
+            name: [str(getattr(current, name)), str(value)]
+            for name, value in new.items()
+            if getattr(current, name) != value
+        }
+        if not changes:
+            expense.__dict__.update(current.__dict__)
+            return expense
+        warnings: list[str] = []
+        if {"amount", "currency", "kind"} & changes.keys():
+            warnings = _amount_warnings(
+                locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok, exclude_pk=current.pk
+            )
+            if warnings and not amount_confirmed:
+                raise ImplausibleAmount(warnings)
+        withdrawn = (
+            {"attestation_withdrawn": True, "previously_attested_by": current.attested_by_id}
+            if current.state == Expense.State.APPROVED
+            else {}
+        )
+        for name, value in new.items():
+            setattr(current, name, value)
+        current.corrected_by = actor.user
+        current.state = Expense.State.RECEIVED
+        current.attested_by = None
+        current.attested_at = None
+        current.save()
+        expense.__dict__.update(current.__dict__)
+        _audit_case(
+            actor,
+            locked,
+            Action.UPDATE,
+            expense_corrected=current.pk,
+            changes=changes,
+            **withdrawn,
+            **({"amount_warnings_confirmed": warnings} if warnings else {}),
+        )
+    return expense
+
+
+def _may_attest(actor: Principal, case: Case) -> bool:
+    """Staff of the case's own office who handle cases; an emergency grant to another office's case is not enough."""
+    grant = actor.grant("abroad.handle_case")
+    return actor.has("abroad.handle_case") and (grant.everywhere or case.office_id in grant.office_ids)
+
+
+def expense_attest(*, actor: Principal, expense: Expense) -> Expense:
+    """Attest an invoice for payment: a second person of the office, never the one who registered or corrected it.
+
+    States: registered (received) → attested (approved) → paid (settled); see :func:`expense_settle`.
+    """
+    case = expense.case
+    if actor.user is not None and not _may_attest(actor, case):
+        _deny(actor, case, "attest invoice")
+    with _locked(case, None, actor) as locked:
+        current = Expense.objects.select_for_update().get(pk=expense.pk)
+        if current.state == Expense.State.SETTLED:
+            raise TransitionRefused(_("The invoice is already settled."))
+        if current.state == Expense.State.APPROVED:
+            raise TransitionRefused(_("The invoice is already attested."))
+        if actor.user is not None and actor.user.pk in {current.registered_by_id, current.corrected_by_id}:
+            raise TransitionRefused(
+                _(
+                    "You registered or corrected this invoice, so you cannot attest it: "
+                    "another case handler or the office lead must."
+                )
+            )
+        current.state = Expense.State.APPROVED
+        current.attested_by = actor.user
+        current.attested_at = timezone.now()
+        current.save(update_fields=["state", "attested_by", "attested_at"])
+        expense.__dict__.update(current.__dict__)
+        _audit_case(
+            actor,
+            locked,
+            Action.UPDATE,
+            expense_attested=current.pk,
+            registered_by=current.registered_by_id,
+            amount=str(current.amount),
+            currency=current.currency,
+        )
+    return expense
+
+
+def may_attest(actor: Principal, expense: Expense) -> bool:
+    """Whether the page offers this person the attestation of the invoice (the service decides again)."""
+    return (
+        expense.state == Expense.State.RECEIVED
+        and actor.user is not None
+        and _may_attest(actor, expense.case)
+        and actor.user.pk not in {expense.registered_by_id, expense.corrected_by_id}
+    )

@@ -4,7 +4,7 @@ or selector, record reads in the audit trail and render; the rules live in servi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +21,7 @@ from vegvis.abroad.forms import (
     ApplicationForm,
     AssessmentAnswerForm,
     EmergencyAccessForm,
+    ExpenseForm,
     LetterTemplateForm,
     MethodForm,
     RatesForm,
@@ -174,6 +175,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 events.append((event, EVENT_LABELS[event]))
     documents = list(selectors.case_documents(case))
     expenses = list(selectors.case_expenses(case))
+    attestable = {e.pk for e in expenses if services.may_attest(who, e)} if can_handle else set()
     audit_read(
         who,
         obj=case,
@@ -195,6 +197,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents,
             "expenses": expenses,
             "expenses_total": sum((e.amount_nok for e in expenses), start=0),
+            "attestable": attestable,
             "assessments": case.assessments.select_related("expert_community", "adviser"),
             "appeals": case.appeals.all(),
             "guarantees": case.guarantees.select_related("hospital"),
@@ -301,6 +304,8 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _follow_up(who, case, what, form, request)
+        except services.ImplausibleAmount as warning:
+            cast(ExpenseForm, form).ask_to_confirm(warning.warnings)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
@@ -314,20 +319,69 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     )
 
 
-@require_POST
 @requires("abroad.handle_case")
 def expense_settle(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    """Mark an attested invoice as paid, after a confirmation page that shows what is being paid."""
     who = principal(request)
-    expense = get_visible_or_404(who, Expense.objects.select_related("case"), pk=expense_pk, case_id=pk)
-    form = SettleForm(request.POST)
-    if form.is_valid():
+    expense = get_visible_or_404(
+        who, Expense.objects.select_related("case__patient", "registered_by", "attested_by"), pk=expense_pk, case_id=pk
+    )
+    services.policies.require(who, "handle", expense.case)
+    form = SettleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.expense_settle(actor=who, expense=expense, settled_on=form.cleaned_data["settled_on"])
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The invoice is settled."))
+            messages.success(request, _("The invoice is marked as paid."))
+        return redirect("abroad:case", pk=pk)
+    case = expense.case
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number", "expenses"])
+    return render(
+        request,
+        "abroad/expense_settle.html",
+        {"case": case, "expense": expense, "form": form, "title": _("Mark invoice as paid")},
+    )
+
+
+@require_POST
+@requires("abroad.handle_case")
+def expense_attest(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    who = principal(request)
+    expense = get_visible_or_404(who, Expense.objects.select_related("case"), pk=expense_pk, case_id=pk)
+    try:
+        services.expense_attest(actor=who, expense=expense)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The invoice is attested for payment."))
     return redirect("abroad:case", pk=pk)
+
+
+@requires("abroad.handle_case")
+def expense_correct(request: HttpRequest, pk: int, expense_pk: int) -> HttpResponse:
+    """Correct an invoice until it is paid; the service audits the old and new values."""
+    who = principal(request)
+    expense = get_visible_or_404(who, Expense.objects.select_related("case__patient"), pk=expense_pk, case_id=pk)
+    case = expense.case
+    services.policies.require(who, "handle", case)
+    if expense.state == Expense.State.SETTLED:
+        messages.error(request, _("The invoice is paid and can no longer be corrected."))
+        return redirect("abroad:case", pk=pk)
+    form = ExpenseForm.for_correction(expense, request.POST or None, version=case.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expense_correct(actor=who, expense=expense, **form.cleaned_data)
+        except services.ImplausibleAmount as warning:
+            form.ask_to_confirm(warning.warnings)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The invoice is corrected."))
+            return redirect("abroad:case", pk=pk)
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number", "expenses"])
+    return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Correct invoice")})
 
 
 @require_POST

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from vegvis.core.amounts import AmountError, format_amount, parse_amount
 
 
 class FormRenderer(TemplatesSetting):
@@ -51,3 +56,50 @@ class Select(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped by format_html
+
+
+class AmountInput(forms.TextInput):
+    """A text box for money: never ``type=number`` (whose browsers read "412345,50" as they please, issue 11).
+
+    The phone shows its keyboard for decimals; a Decimal is shown the Norwegian way ("412 345,50"), and text the
+    user typed is shown back exactly as typed.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_amount(value)
+        return super().format_value(value)
+
+
+class AmountField(forms.DecimalField):
+    """Every money field in Vegvis: reads "412 345,50", "412345,50", "412345.50", "412.345,50" and "412 345".
+
+    Ambiguous or English-style input is refused with a message next to the field (see vegvis.core.amounts).
+    Values that are already numbers (a JSON number through the API) are taken as they are, never via a float's
+    binary approximation.
+    """
+
+    widget = AmountInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("help_text", _("For example 412 345,50."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs say int
+        if value in self.empty_values:
+            return None
+        if isinstance(value, bool):
+            raise ValidationError(_("Write an amount, for example 412 345,50."), code="invalid")
+        if isinstance(value, Decimal | int):
+            return Decimal(value)
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        try:
+            return parse_amount(str(value))
+        except AmountError as error:
+            raise ValidationError(str(error), code="invalid") from error

@@ -183,3 +183,19 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} – {violation['helpUrl']}")
         lines.extend(f"    {node['target']}: {node['failureSummary']}" for node in violation["nodes"])
     return "\n".join(lines) or json.dumps(violations)
+
+
+def log_in_elsewhere(page: Any, username: str, password: str) -> Any:
+    """A second person at their own browser (a fresh context, its own cookies) on the same server, logged in.
+
+    For what takes two people, such as an invoice registered by one and attested by another. Close it with
+    ``tab.context.close()``.
+    """
+    origin = re.match(r"^[a-z]+://[^/]+", page.url)
+    if origin is None:
+        raise ValueError(f"the page has no server yet: {page.url}")
+    context = page.context.browser.new_context(base_url=origin.group(0), locale="nb-NO")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    log_in(tab, username, password)
+    return tab

@@ -1,5 +1,6 @@
 """Issue 3's journey in a real browser: an application from receipt through expert assessment, rejection with a
-PDF letter, appeal, forwarding, the board's reversal, travel booking, two invoices in SEK and EUR, to closed."""
+PDF letter, appeal, forwarding, the board's reversal, travel booking, two invoices in SEK and EUR
+(attested by the office lead, paid after a confirmation), to closed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from vegvis.abroad.models import Appeal, Case, Document, Expense, Status
 from vegvis.testing.abroad import expert_community, hospital, rates
-from vegvis.testing.browser import axe_violations, describe_violations, log_in
+from vegvis.testing.browser import axe_violations, describe_violations, log_in, log_in_elsewhere
 from vegvis.testing.factories import PASSWORD, UserFactory, synthetic_id
 
 pytestmark = [
@@ -34,6 +35,7 @@ def save(page) -> None:
 
 def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_log):
     UserFactory(username="ingrid", first_name="Ingrid", last_name="Haugen", role="case_handler", role__office="ous")
+    UserFactory(username="kari", first_name="Kari", last_name="Lie", role="office_lead", role__office="ous")
     community = expert_community()
     hospital(name="Karolinska Universitetssjukhuset", city="Stockholm", country="SE")
     today = timezone.localdate()
@@ -108,10 +110,22 @@ def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_
     expenses = {e.currency: e for e in Expense.objects.filter(case=case)}
     assert expenses["SEK"].amount_nok == Decimal("87753.25") and expenses["EUR"].amount_nok == Decimal("14550.00")
 
-    # Both invoices settled, then the case is closed.
+    # The office lead attests both invoices (never the one who registered them), then each is marked as paid
+    # after a confirmation, and the case is closed.
+    lead = log_in_elsewhere(page, "kari", PASSWORD)
+    try:
+        lead.goto(page.url)
+        for _ in range(2):
+            lead.locator("main form[action*='/attester/'] button").first.click()
+            lead.wait_for_load_state()
+    finally:
+        lead.context.close()
     for _ in range(2):
-        page.locator("main form[action*='/oppgjort/'] button").first.click()
+        page.reload()
+        page.locator("main a[href*='/oppgjort/']").first.click()
         page.wait_for_load_state()
+        page.check("#id_confirm")
+        save(page)
     step(page, "close")
     save(page)
     case.refresh_from_db()

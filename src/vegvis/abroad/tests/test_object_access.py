@@ -104,13 +104,17 @@ def _assert_hidden(hidden, missing, file: OfficeFile) -> None:
 def _pages(file: OfficeFile, case_pk: int, other: int | None = None) -> dict[str, tuple[str, str]]:
     """(method, URL) of every page about one object of the case file; ``other`` replaces the child's id."""
     child = other
+    invoice = child or file.expense.pk
     return {
         "case": ("get", reverse("abroad:case", args=[case_pk])),
         "step form": ("get", reverse("abroad:case_action", args=[case_pk, "close"])),
         "follow-up form": ("get", reverse("abroad:case_follow_up", args=[case_pk, "document"])),
         "letter": ("get", reverse("abroad:document_file", args=[case_pk, child or file.letter.pk])),
         "uploaded document": ("get", reverse("abroad:document_file", args=[case_pk, child or file.upload.pk])),
-        "invoice settled": ("post", reverse("abroad:expense_settle", args=[case_pk, child or file.expense.pk])),
+        "invoice settled": ("post", reverse("abroad:expense_settle", args=[case_pk, invoice])),
+        "invoice payment confirmation": ("get", reverse("abroad:expense_settle", args=[case_pk, invoice])),
+        "invoice attested": ("post", reverse("abroad:expense_attest", args=[case_pk, invoice])),
+        "invoice correction": ("get", reverse("abroad:expense_correct", args=[case_pk, invoice])),
         "stay note resolved": ("post", reverse("abroad:stay_note_resolve", args=[case_pk, child or file.note.pk])),
     }
 
@@ -122,13 +126,13 @@ def test_another_offices_case_file_answers_as_nothing_and_changes_nothing(client
     missing = _pages(ous_file, MISSING, other=MISSING + 1)
 
     for what, (method, url) in real.items():
-        data = {"settled_on": "2026-11-20"} if method == "post" else {}
+        data = {"settled_on": "2026-11-20", "confirm": "on"} if method == "post" else {}
         hidden = getattr(client, method)(url, data)
         _assert_hidden(hidden, getattr(client, method)(missing[what][1], data), ous_file)
 
     ous_file.case.refresh_from_db()
     assert ous_file.case.version == version
-    assert Expense.objects.get(pk=ous_file.expense.pk).state != Expense.State.SETTLED
+    assert Expense.objects.get(pk=ous_file.expense.pk).state == Expense.State.RECEIVED
     assert StayNote.objects.get(pk=ous_file.note.pk).resolved_on is None
     denied = AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor_id=case_handler_bergen.pk)
     assert denied.count() >= len(real)
@@ -141,11 +145,12 @@ def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(clie
     log_in_verified(client, case_handler_bergen)
     assert client.get(reverse("abroad:case", args=[own.pk])).status_code == 200
 
-    for what in ("letter", "uploaded document", "invoice settled", "stay note resolved"):
+    invoice_pages = ("invoice settled", "invoice payment confirmation", "invoice attested", "invoice correction")
+    for what in ("letter", "uploaded document", *invoice_pages, "stay note resolved"):
         child = {
             "letter": ous_file.letter.pk,
             "uploaded document": ous_file.upload.pk,
-            "invoice settled": ous_file.expense.pk,
+            **dict.fromkeys(invoice_pages, ous_file.expense.pk),
             "stay note resolved": ous_file.note.pk,
         }[what]
         method, url = _pages(ous_file, own.pk, other=child)[what]
@@ -157,7 +162,7 @@ def test_a_visible_case_does_not_open_another_offices_documents_or_invoices(clie
             assert hidden.status_code == missing.status_code
         else:
             _assert_hidden(hidden, missing, ous_file)
-    assert Expense.objects.get(pk=ous_file.expense.pk).state != Expense.State.SETTLED
+    assert Expense.objects.get(pk=ous_file.expense.pk).state == Expense.State.RECEIVED
     assert StayNote.objects.get(pk=ous_file.note.pk).resolved_on is None
 
 

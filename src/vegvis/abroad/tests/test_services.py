@@ -326,6 +326,7 @@ def test_case_closes_only_when_every_invoice_is_settled():
     assert case.due_reason == "invoice"
     with pytest.raises(services.TransitionRefused, match="not settled"):
         services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
+    services.expense_attest(actor=OPERATOR, expense=expense)
     services.expense_settle(actor=OPERATOR, expense=expense, settled_on=TODAY)
     case.refresh_from_db()
     services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)

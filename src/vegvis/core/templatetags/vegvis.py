@@ -9,6 +9,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from vegvis.core.amounts import format_amount
 from vegvis.core.forms import widget_attrs
 
 register = template.Library()
@@ -36,7 +37,4 @@ def nok(value: Any) -> str:
 @register.filter
 def money(value: Any) -> str:
     """Two decimals, space as thousands separator and comma as decimal sign: 104 370,00."""
-    if value is None or value == "":
-        return ""
-    text = f"{Decimal(value):,.2f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return format_amount(value)
