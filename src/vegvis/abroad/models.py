@@ -316,10 +316,10 @@ class Assessment(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices, blank=True)
     conclusion = models.TextField(_("assessment"), blank=True)
 
-    RECOMMENDATION_COLOR = {
-        Recommendation.SUPPORTS: "success",
-        Recommendation.DOES_NOT_SUPPORT: "danger",
-        Recommendation.UNCLEAR: "warning",
+    RECOMMENDATION_COLOR: dict[str, str] = {
+        "supports": "success",
+        "does_not_support": "danger",
+        "unclear": "warning",
     }
 
     class Meta:

@@ -163,3 +163,70 @@ def test_the_status_tags_do_not_repeat_and_not_supporting_is_red(client, login, 
     assert text(head).count("Avslått") == 1  # status and outcome say the same: said once
     assert re.search(r'<span class="ds-tag" data-color="danger"[^>]*>\s*Støtter ikke behandling i utlandet', html)
     assert not re.search(r'data-color="success"[^>]*>\s*Støtter ikke', html)
+
+
+def test_decisions_made_before_the_history_was_kept_are_rebuilt_by_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module("vegvis.abroad.migrations.0008_decision_history").backfill
+    case = make_case("at_appeals_body")
+    services.case_record_appeal_decision(
+        actor=OPERATOR, case=case, version=case.version, reversed_=True, received_on=TODAY
+    )
+    granted = make_case("follow_up")
+    made = {c: list(c.decisions.values_list("kind", "outcome", "decided_on")) for c in (case, granted)}
+    Decision.objects.all().delete()  # as before migration 0008
+
+    backfill(apps, None)
+
+    for c, rows in made.items():
+        assert list(c.decisions.order_by("id").values_list("kind", "outcome", "decided_on")) == rows
+    assert case.decisions.get(kind=Decision.Kind.ORIGINAL).letter.kind == Document.Kind.DECISION
+
+
+FUTURE = (TODAY + timedelta(days=89)).isoformat()  # 01.03.2027 typed in the date field is sent as 2027-03-01
+
+
+@pytest.mark.parametrize(
+    ("state", "event", "field", "rest"),
+    [
+        ("rejected", "register_appeal", "received_date", {"grounds": "Uenig."}),
+        ("info_requested", "register_info", "received_on", {"sender": "Fastlegen"}),
+        ("assessment_received", "reject", "decided_on", {"grounds": "Nei.", "legal_basis": "x", "language": "nb"}),
+        ("at_appeals_body", "record_appeal_upheld", "received_on", {}),
+        ("follow_up", "close", "closed_on", {}),
+        ("assessment_received", "withdraw", "withdrawn_on", {}),
+    ],
+)
+def test_a_received_or_happened_date_in_the_future_is_refused_next_to_its_field(
+    client, login, case_handler, state, event, field, rest
+):
+    case = make_case(state)
+    login(case_handler)
+    response = client.post(
+        reverse("abroad:case_action", args=[case.pk, event]), {"version": case.version, field: FUTURE, **rest}
+    )
+    html = response.content.decode()
+    error = re.search(rf'id="id_{field}_error">([^<]*)<', html)
+    assert error and "Datoen kan ikke være fram i tid" in error.group(1)
+    assert re.search(rf'name="{field}" value="{FUTURE}"', html)  # kept as typed
+    before = case.version
+    case.refresh_from_db()
+    assert case.version == before and case.status == state
+
+
+def test_the_application_form_refuses_a_future_received_date_with_the_same_rule(client, login, case_handler):
+    login(case_handler)
+    response = client.post(reverse("abroad:case_new"), {"received_date": FUTURE, "patient_name": "Kari"})
+    error = re.search(r'id="id_received_date_error">([^<]*)<', response.content.decode())
+    assert error and "Datoen kan ikke være fram i tid" in error.group(1)
+
+
+def test_the_worklist_says_when_an_appeal_deadline_has_passed(client, login, case_handler):
+    case = make_case("assessment_received", received=TODAY - timedelta(days=200))
+    reject(case, days_ago=150)
+    login(case_handler)
+    row = client.get(reverse("abroad:worklist")).content.decode()
+    assert "<td>Klagefristen er ute</td>" in row and "<td>Klagefristen løper</td>" not in row
