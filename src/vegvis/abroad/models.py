@@ -66,9 +66,10 @@ DUE_REASONS = {
 OUTCOME_COLOR = {"granted": "success", "partly_granted": "warning", "rejected": "danger"}
 DUE_REASONS_PASSED = {"appeal_deadline": _("Appeal deadline expired")}
 
-# The colour of a status tag in lists (Designsystemet's data-color): appeals and rejections want attention.
+# The colour of a status tag (Designsystemet's data-color), in lists and on the case page: appeals want attention,
+# a rejection is red as its decision is.
 STATUS_COLOR = {
-    Status.REJECTED: "warning",
+    Status.REJECTED: "danger",
     Status.APPEALED: "warning",
     Status.AT_APPEALS_BODY: "warning",
     Status.FOLLOW_UP: "success",

@@ -187,3 +187,44 @@ def test_a_partly_granted_decision_is_appealed_and_reversed_with_its_history_kep
     expect(history.locator("a.ds-link")).to_have_count(2)
     look(page, "case_after_reversal")
     assert not console_log.errors, "\n".join(console_log.errors)
+
+
+def test_a_rejected_case_months_old_reads_its_expired_deadline_and_red_not_supporting_tag(page, console_log):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vegvis.abroad import services
+    from vegvis.testing.abroad import OPERATOR
+
+    handler()
+    today = timezone.localdate()
+    case = make_case("assessment_requested", received=today - timedelta(days=200))
+    services.assessment_answer(
+        actor=OPERATOR,
+        assessment=case.assessments.get(),
+        recommendation="does_not_support",
+        conclusion="Adekvat tilbud i Norge.",
+        by_letter=True,
+        version=case.version,
+    )
+    services.case_decide(
+        actor=OPERATOR,
+        case=case,
+        version=case.version,
+        decision=services.DecisionData(
+            outcome=Outcome.REJECTED, decided_on=today - timedelta(days=130), grounds="Nei."
+        ),
+    )
+    log_in(page, "ingrid", PASSWORD)
+    page.goto(f"/utland/saker/{case.pk}/")
+    deadline = (today - timedelta(days=130) + timedelta(weeks=4)).strftime("%d.%m.%Y")
+    expect(page.locator("main")).to_contain_text(f"Klagefristen gikk ut {deadline}")
+    expect(page.locator("main")).not_to_contain_text("Klagefristen løper")
+    expect(page.locator(".vv-badge-row .ds-tag", has_text="Avslått")).to_have_count(1)
+    tag = page.locator(".ds-tag", has_text="Støtter ikke behandling i utlandet")
+    expect(tag).to_have_attribute("data-color", "danger")
+    look(page, "case_rejected_expired")
+    step(page, case, "register_appeal")
+    look(page, "appeal_form")
+    assert not console_log.errors, "\n".join(console_log.errors)
