@@ -56,6 +56,14 @@ def backfill(apps, schema_editor):  # noqa: ANN001, ANN201
                 )
 
 
+def no_appeal_deadline_without_appeal(apps, schema_editor):  # noqa: ANN001, ANN201
+    """Rejections on routes without appeal waited for an appeal deadline that does not exist (deadlines.py)."""
+    Case = apps.get_model("abroad", "Case")
+    Case.objects.filter(
+        status="rejected", route__in=["particle_therapy", "nordic_drug_protocol"], due_reason="appeal_deadline"
+    ).update(due_on=None, due_reason="")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("abroad", "0007_covering_indexes"),
@@ -145,4 +153,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(no_appeal_deadline_without_appeal, migrations.RunPython.noop),
     ]

@@ -230,3 +230,21 @@ def test_the_worklist_says_when_an_appeal_deadline_has_passed(client, login, cas
     login(case_handler)
     row = client.get(reverse("abroad:worklist")).content.decode()
     assert "<td>Klagefristen er ute</td>" in row and "<td>Klagefristen løper</td>" not in row
+
+
+def test_the_migration_clears_the_appeal_deadline_of_rejections_on_routes_without_appeal():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    clear = import_module("vegvis.abroad.migrations.0008_decision_history").no_appeal_deadline_without_appeal
+    case = make_case("rejected", route=Route.PARTICLE_THERAPY)
+    appealable = make_case("rejected")
+    from vegvis.abroad.models import Case
+
+    Case.objects.filter(pk=case.pk).update(due_on=TODAY, due_reason="appeal_deadline")  # as stored before
+    clear(apps, None)
+    case.refresh_from_db()
+    appealable.refresh_from_db()
+    assert (case.due_on, case.due_reason) == (None, "")
+    assert appealable.due_reason == "appeal_deadline"
