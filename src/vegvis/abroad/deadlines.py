@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
+from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.core.models import LegalDeadline
 
 UNDECIDED = UNDECIDED_STATUSES
@@ -29,6 +30,8 @@ def compute(case: Case) -> tuple[date | None, str]:
             if open_due:
                 candidates.append((open_due, "assessment"))
     elif case.status == Status.REJECTED and saved:
+        if "register_appeal" not in ROUTE_EVENTS[case.route]:
+            return None, ""  # no appeal on this route: nothing to wait for
         from vegvis.abroad.services import _decision_letter_date
 
         candidates.append((LegalDeadline.get("appeal").after(_decision_letter_date(case)), "appeal_deadline"))
@@ -44,7 +47,15 @@ def compute(case: Case) -> tuple[date | None, str]:
     elif case.status == Status.AT_APPEALS_BODY:
         return None, "appeals_body"
     elif case.status == Status.FOLLOW_UP:
+        waiting_for_body = False
         if saved:
+            # A partial grant under appeal: the office's reconsideration is due, or the appeals body decides.
+            appeal = case.appeals.filter(board_outcome="").exclude(office_outcome="reversed").first()
+            if appeal is not None and appeal.office_outcome == "pending":
+                candidates.append(
+                    (LegalDeadline.get("appeal_reconsideration").after(appeal.received_date), "appeal_reconsideration")
+                )
+            waiting_for_body = appeal is not None and appeal.office_outcome == "forwarded"
             oldest = (
                 case.expenses.exclude(state=Expense.State.SETTLED)
                 .order_by("invoice_date")
@@ -62,7 +73,7 @@ def compute(case: Case) -> tuple[date | None, str]:
             if note_due:
                 candidates.append((note_due, "stay_follow_up"))
         if not candidates:
-            return None, "follow_up"
+            return None, "appeals_body" if waiting_for_body else "follow_up"
     if not candidates:
         return None, ""
     return min(candidates)

@@ -36,11 +36,26 @@ def today() -> date:
     return timezone.localdate()
 
 
+def validate_not_in_future(value: date | None) -> None:
+    """A date something was received or happened cannot be after today."""
+    if value is not None and value > today():
+        raise forms.ValidationError(
+            _("The date cannot be in the future (today is %(today)s)."),
+            code="future",
+            params={"today": today().strftime("%d.%m.%Y")},
+        )
+
+
 class DateField(forms.DateField):
+    """A date typed as 2026-03-01 (the date picker) or 01.03.2026. ``not_in_future=True`` for the date something
+    was received or happened: the one place that refuses such dates after today."""
+
     widget = DATE
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, not_in_future: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
+        if not_in_future:
+            kwargs["validators"] = [*kwargs.get("validators", []), validate_not_in_future]
         super().__init__(*args, **kwargs)
 
 
@@ -61,7 +76,10 @@ class ApplicationForm(forms.Form):
     )
     patient_name = forms.CharField(label=_("Patient's name"), max_length=200)
     birth_date = DateField(
-        label=_("Date of birth"), required=False, help_text=_("Needed only for numbers issued from 2032.")
+        label=_("Date of birth"),
+        required=False,
+        not_in_future=True,
+        help_text=_("Needed only for numbers issued from 2032."),
     )
     home_region = forms.ModelChoiceField(
         label=_("Home region (regional health authority)"), queryset=Region.objects.all()
@@ -74,7 +92,7 @@ class ApplicationForm(forms.Form):
     timing = forms.ChoiceField(label=_("Timing"), choices=Case.Timing.choices, initial=Case.Timing.PRIOR_APPROVAL)
     applicant = forms.ChoiceField(label=_("Applicant"), choices=Case.Applicant.choices)
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=200, required=False)
-    received_date = DateField(label=_("Received"), initial=today)
+    received_date = DateField(label=_("Received"), initial=today, not_in_future=True)
     diagnosis_icd10 = forms.CharField(
         label=_("Main diagnosis (ICD-10)"), max_length=8, help_text=_("For example G40.2 or Z31.")
     )
@@ -99,7 +117,7 @@ class ApplicationForm(forms.Form):
     representative_scope = forms.CharField(
         label=_("Scope of the power of attorney"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    representative_signed_on = DateField(label=_("Power of attorney signed"), required=False)
+    representative_signed_on = DateField(label=_("Power of attorney signed"), required=False, not_in_future=True)
     representative_valid_until = DateField(label=_("Power of attorney valid until"), required=False)
 
     def clean_national_id(self) -> str:
@@ -120,12 +138,6 @@ class ApplicationForm(forms.Form):
         except icd10.Icd10Error as error:
             raise forms.ValidationError(str(error)) from error
 
-    def clean_received_date(self) -> date:
-        value = self.cleaned_data["received_date"]
-        if value > today():
-            raise forms.ValidationError(_("The date received cannot be in the future."))
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         parsed = getattr(self, "parsed_id", None)
@@ -144,7 +156,7 @@ class RequestInfoForm(VersionedForm):
 
 
 class RegisterInfoForm(VersionedForm):
-    received_on = DateField(label=_("Received"), initial=today)
+    received_on = DateField(label=_("Received"), initial=today, not_in_future=True)
     sender = forms.CharField(label=_("From"), max_length=200)
     summary = forms.CharField(label=_("Summary"), widget=TEXT, required=False)
 
@@ -170,7 +182,7 @@ class AssessmentAnswerForm(forms.Form):
 
 class AssessmentLetterForm(VersionedForm, AssessmentAnswerForm):
     assessment = forms.ModelChoiceField(label=_("Request it answers"), queryset=Assessment.objects.none())
-    answered_on = DateField(label=_("Letter received"), initial=today)
+    answered_on = DateField(label=_("Letter received"), initial=today, not_in_future=True)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,7 +192,7 @@ class AssessmentLetterForm(VersionedForm, AssessmentAnswerForm):
 
 class DecisionForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Decision"), choices=[])
-    decided_on = DateField(label=_("Decision date"), initial=today)
+    decided_on = DateField(label=_("Decision date"), initial=today, not_in_future=True)
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         max_length=300,
@@ -208,13 +220,15 @@ class DecisionForm(VersionedForm):
 
     def __init__(self, *args: Any, granting: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.granting = granting
         if granting:
             cast(forms.ChoiceField, self.fields["outcome"]).choices = [
                 (Outcome.GRANTED, Outcome.GRANTED.label),
                 (Outcome.PARTLY_GRANTED, Outcome.PARTLY_GRANTED.label),
             ]
         else:
-            cast(forms.ChoiceField, self.fields["outcome"]).choices = [(Outcome.REJECTED, Outcome.REJECTED.label)]
+            # A rejection is a rejection: no choice to make, so no field to make it in.
+            del self.fields["outcome"]
             for name in list(self.fields):
                 if name.startswith("cover_") or name in {
                     "period_from",
@@ -223,6 +237,10 @@ class DecisionForm(VersionedForm):
                     "method_override_reason",
                 }:
                     del self.fields[name]
+
+    @property
+    def chosen_outcome(self) -> str:
+        return str(self.cleaned_data["outcome"]) if self.granting else Outcome.REJECTED
 
     def coverage(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -239,7 +257,7 @@ class DecisionForm(VersionedForm):
 
 
 class WithdrawForm(VersionedForm):
-    withdrawn_on = DateField(label=_("Withdrawn on"), initial=today)
+    withdrawn_on = DateField(label=_("Withdrawn on"), initial=today, not_in_future=True)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
 
 
@@ -247,17 +265,17 @@ class ExternalDecisionForm(VersionedForm):
     decided_by = forms.CharField(
         label=_("Decided by"), max_length=200, help_text=_("E.g. St. Olavs hospital, the region's proton group.")
     )
-    decided_on = DateField(label=_("Decision date"), initial=today)
+    decided_on = DateField(label=_("Decision date"), initial=today, not_in_future=True)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
 
 
 class AdviceForm(VersionedForm):
-    given_on = DateField(label=_("Date"), initial=today)
+    given_on = DateField(label=_("Date"), initial=today, not_in_future=True)
     advice = forms.CharField(label=_("Advice to HELFO"), widget=LONG_TEXT)
 
 
 class AppealForm(VersionedForm):
-    received_date = DateField(label=_("Appeal received"), initial=today)
+    received_date = DateField(label=_("Appeal received"), initial=today, not_in_future=True)
     grounds = forms.CharField(label=_("The patient's grounds"), widget=TEXT, required=False)
     late_reason = forms.CharField(
         label=_("Why a late appeal is taken up"),
@@ -268,22 +286,22 @@ class AppealForm(VersionedForm):
 
 
 class ReverseForm(VersionedForm):
-    decided_on = DateField(label=_("Date"), initial=today)
+    decided_on = DateField(label=_("Date"), initial=today, not_in_future=True)
     grounds = forms.CharField(label=_("Grounds for reversing"), widget=LONG_TEXT)
 
 
 class ForwardForm(VersionedForm):
-    forwarded_on = DateField(label=_("Forwarded on"), initial=today)
+    forwarded_on = DateField(label=_("Forwarded on"), initial=today, not_in_future=True)
     comments = forms.CharField(label=_("The office's comments to the appeals body"), widget=LONG_TEXT, required=False)
 
 
 class BoardDecisionForm(VersionedForm):
-    received_on = DateField(label=_("Decision received"), initial=today)
+    received_on = DateField(label=_("Decision received"), initial=today, not_in_future=True)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False)
 
 
 class CloseForm(VersionedForm):
-    closed_on = DateField(label=_("Closed on"), initial=today)
+    closed_on = DateField(label=_("Closed on"), initial=today, not_in_future=True)
 
 
 class ProvisionalReplyForm(VersionedForm):
@@ -297,7 +315,7 @@ class GuaranteeForm(VersionedForm):
     )
     amount = AmountField(label=_("Amount"), min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
-    issued_on = DateField(label=_("Issued on"), initial=today)
+    issued_on = DateField(label=_("Issued on"), initial=today, not_in_future=True)
     valid_until = DateField(label=_("Valid until"), required=False)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -326,7 +344,7 @@ class ExpenseForm(VersionedForm):
         label=_("From"), max_length=200, required=False, help_text=_("The hospital, or the patient for a travel claim.")
     )
     reference = forms.CharField(label=_("Invoice number"), max_length=60, required=False)
-    invoice_date = DateField(label=_("Invoice date"), initial=today)
+    invoice_date = DateField(label=_("Invoice date"), initial=today, not_in_future=True)
     booked_date = DateField(label=_("Accounting date"), required=False, help_text=_("Default: the invoice date."))
     amount = AmountField(label=_("Amount"), min_value=0)
     currency = forms.ChoiceField(label=_("Currency"), choices=currency.choices, widget=Select)
@@ -359,7 +377,7 @@ class ExpenseForm(VersionedForm):
 
 
 class SettleForm(forms.Form):
-    settled_on = DateField(label=_("Paid on"), initial=today)
+    settled_on = DateField(label=_("Paid on"), initial=today, not_in_future=True)
     confirm = forms.BooleanField(
         label=_("I confirm that this invoice has been paid"),
         error_messages={"required": _("Tick the box to confirm that the invoice has been paid.")},
@@ -368,7 +386,7 @@ class SettleForm(forms.Form):
 
 class DocumentForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=300)
-    document_date = DateField(label=_("Document date"), initial=today)
+    document_date = DateField(label=_("Document date"), initial=today, not_in_future=True)
     correspondent = forms.CharField(label=_("From"), max_length=300)
     correspondent_is_private = forms.BooleanField(
         label=_("The sender is a private person (screened in the public journal)"), required=False, initial=True
@@ -377,7 +395,7 @@ class DocumentForm(VersionedForm):
 
 
 class MethodForm(forms.ModelForm):
-    decided_on = DateField(label=_("Decided on"), required=False)
+    decided_on = DateField(label=_("Decided on"), required=False, not_in_future=True)
 
     class Meta:
         model = Method

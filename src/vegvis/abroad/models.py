@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
@@ -61,10 +62,14 @@ DUE_REASONS = {
     "stay_follow_up": _("Follow up the stay"),
     "follow_up": _("Follow-up"),
 }
+# The colour of a decision's outcome: a grant green, a partial grant yellow, a rejection red.
+OUTCOME_COLOR = {"granted": "success", "partly_granted": "warning", "rejected": "danger"}
+DUE_REASONS_PASSED = {"appeal_deadline": _("Appeal deadline expired")}
 
-# The colour of a status tag in lists (Designsystemet's data-color): appeals and rejections want attention.
+# The colour of a status tag (Designsystemet's data-color), in lists and on the case page: appeals want attention,
+# a rejection is red as its decision is.
 STATUS_COLOR = {
-    Status.REJECTED: "warning",
+    Status.REJECTED: "danger",
     Status.APPEALED: "warning",
     Status.AT_APPEALS_BODY: "warning",
     Status.FOLLOW_UP: "success",
@@ -295,8 +300,15 @@ class Case(models.Model):
         return STATUS_COLOR.get(Status(self.status), "info")
 
     @property
+    def final_outcome_color(self) -> str:
+        return OUTCOME_COLOR.get(self.final_outcome, "neutral")
+
+    @property
     def due_label(self) -> str:
-        """What the worklist says is due next ("Provisional reply due"), or nothing."""
+        """What the worklist says is due next ("Provisional reply due"), or nothing; a deadline that has passed
+        while the case waited for it says so (the stored reason is written when the case changes, not daily)."""
+        if self.due_reason in DUE_REASONS_PASSED and self.due_on is not None and self.due_on < timezone.localdate():
+            return str(DUE_REASONS_PASSED[self.due_reason])
         return str(DUE_REASONS.get(self.due_reason, ""))
 
     @property
@@ -340,6 +352,12 @@ class Assessment(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=20, choices=Recommendation.choices, blank=True)
     conclusion = models.TextField(_("assessment"), blank=True)
 
+    RECOMMENDATION_COLOR: dict[str, str] = {
+        "supports": "success",
+        "does_not_support": "danger",
+        "unclear": "warning",
+    }
+
     class Meta:
         ordering = ["-requested_on", "-id"]
         verbose_name = _("medical assessment")
@@ -348,6 +366,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.expert_community}"
+
+    @property
+    def recommendation_color(self) -> str:
+        """The tag colour of the recommendation: green supports, red does not support, yellow unclear."""
+        return self.RECOMMENDATION_COLOR.get(self.recommendation, "neutral")
 
 
 class Document(models.Model):
@@ -511,6 +534,72 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.get_office_outcome_display()}"
+
+
+COVERAGE_LABELS = {
+    "treatment": _("Treatment at the hospital abroad"),
+    "travel": _("Travel for the patient"),
+    "stay": _("Stay during the treatment"),
+    "companion": _("Travel and stay for a companion"),
+    "guarantee": _("Payment guarantee to the hospital"),
+}
+
+
+class Decision(models.Model):
+    """One decision in a case, as made: the original decision, the office's reversal on appeal, the appeals
+    body's decision. Rows are only added, never changed, so the case keeps its whole decision history."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", _("Decision")
+        OFFICE_REVERSAL = "office_reversal", _("Reversed by the office after appeal")
+        APPEALS_BODY = "appeals_body", _("Decision of the appeals body")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    decided_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    grounds = models.TextField(_("grounds"), blank=True)
+    coverage = models.JSONField(_("what is covered"), default=dict, blank=True)
+    appeal = models.ForeignKey(
+        "Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions", verbose_name=_("appeal")
+    )
+    letter = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("letter")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "decided_on", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.get_kind_display()} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(f"Decision {self.pk} is part of the record and cannot be changed")
+        super().save(*args, **kwargs)
+
+    @property
+    def outcome_color(self) -> str:
+        return OUTCOME_COLOR.get(self.outcome, "neutral")
+
+    @property
+    def coverage_lines(self) -> list[str]:
+        """What a grant covers, as the case handler ticked it."""
+        coverage = self.coverage or {}
+        lines = [str(label) for key, label in COVERAGE_LABELS.items() if coverage.get(key)]
+        if coverage.get("period_from") or coverage.get("period_to"):
+            lines.append(f"{coverage.get('period_from', '')}–{coverage.get('period_to', '')}")
+        if coverage.get("note"):
+            lines.append(str(coverage["note"]))
+        return lines
 
 
 class PaymentGuarantee(models.Model):

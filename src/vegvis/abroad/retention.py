@@ -30,6 +30,7 @@ from vegvis.abroad.models import (
     Appeal,
     Assessment,
     Case,
+    Decision,
     Document,
     Expense,
     PaymentGuarantee,
@@ -49,6 +50,7 @@ BATCH = 200
 # A stored file no document refers to (a change that never committed) is removed after this long.
 ORPHAN_AGE = timedelta(days=1)
 CHILDREN: tuple[type[models.Model], ...] = (
+    Decision,  # first: it refers to the case's appeals and letters
     Assessment,
     Appeal,
     PaymentGuarantee,

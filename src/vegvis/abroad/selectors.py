@@ -18,9 +18,20 @@ from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad.models import Assessment, Case, Document, Expense, PaymentGuarantee, Status
+from vegvis.abroad.models import (
+    GRANT_OUTCOMES,
+    Assessment,
+    Case,
+    Decision,
+    Document,
+    Expense,
+    Outcome,
+    PaymentGuarantee,
+    Status,
+)
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.screening import names_someone
+from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.core import rates
@@ -35,8 +46,9 @@ CATEGORIES = {
     "provisional_reply": Q(due_reason="provisional_reply"),
     "assessment_overdue": Q(due_reason="assessment"),
     "appeal_deadline": Q(status=Status.REJECTED),
-    "appeal_reconsideration": Q(status=Status.APPEALED),
-    "appeals_body": Q(status=Status.AT_APPEALS_BODY),
+    # A partly granted case stays in follow-up while its appeal runs: its due reason tells (deadlines.py).
+    "appeal_reconsideration": Q(status=Status.APPEALED) | Q(due_reason="appeal_reconsideration"),
+    "appeals_body": Q(status=Status.AT_APPEALS_BODY) | Q(due_reason="appeals_body"),
     "unpaid_invoices": Q(due_reason="invoice"),
 }
 
@@ -278,6 +290,63 @@ def _stated_name_condition(text: str) -> Q:
 
 def case_documents(case: Case) -> QuerySet[Document]:
     return case.documents.select_related("created_by").order_by("sequence")
+
+
+def decision_history(case: Case) -> list[Decision]:
+    """Every decision in the case, oldest first: the original, the office's reversal, the appeals body's.
+
+    A case imported from another system (or decided before the history was kept) without rows gets its one
+    decision from the case's own fields, unsaved."""
+    rows = list(case.decisions.select_related("letter", "decided_by_user", "appeal").order_by("decided_on", "id"))
+    if not rows and case.outcome in {*GRANT_OUTCOMES, Outcome.REJECTED}:
+        rows = [
+            Decision(
+                case=case,
+                kind=Decision.Kind.ORIGINAL,
+                outcome=case.outcome,
+                decided_on=case.decided_on or case.received_date,
+                decided_by=case.decided_by,
+                legal_basis=case.legal_basis,
+                grounds=case.grounds,
+                coverage=case.coverage or {},
+            )
+        ]
+    return rows
+
+
+@dataclass
+class AppealDeadline:
+    """The appeal deadline of the case's decision as the case page states it, computed on the day it is read."""
+
+    deadline: date
+    passed: bool
+    text: str
+
+
+def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline | None:
+    """The deadline for appealing the case's decision, or None when there is nothing to appeal: a route without
+    appeal, a decision that cannot be appealed (a full grant), or an appeal already registered."""
+    from django.utils.translation import gettext as _
+
+    from vegvis.abroad.services import _appealable, _decision_letter_date
+    from vegvis.core.models import LegalDeadline
+
+    if "register_appeal" not in ROUTE_EVENTS[case.route] or case.status not in {
+        Status.REJECTED,
+        Status.FOLLOW_UP,
+        Status.CLOSED,
+    }:
+        return None
+    if case.final_outcome not in {Outcome.REJECTED, Outcome.PARTLY_GRANTED} or _appealable(case) is not None:
+        return None
+    if case.appeals.exists():
+        return None
+    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    today = today or timezone.localdate()
+    day = deadline.strftime("%d.%m.%Y")
+    if deadline < today:
+        return AppealDeadline(deadline, True, _("The appeal deadline expired on %(date)s") % {"date": day})
+    return AppealDeadline(deadline, False, _("The appeal deadline runs until %(date)s") % {"date": day})
 
 
 def case_expenses(case: Case) -> QuerySet[Expense]:

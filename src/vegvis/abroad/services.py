@@ -35,6 +35,7 @@ from vegvis.abroad.models import (
     Assessment,
     Case,
     CaseCounter,
+    Decision,
     Document,
     Expense,
     LetterTemplate,
@@ -189,12 +190,67 @@ def _locked(
         _files_written.reset(written)
 
 
-# Conditions on the case's data that the state alone does not express, checked before a step is offered.
-EVENT_CONDITIONS: dict[str, Callable[[Case], bool]] = {
-    "register_appeal": lambda case: case.final_outcome == Outcome.REJECTED,
-    "close": lambda case: (
-        case.status != Status.FOLLOW_UP or not case.expenses.exclude(state=Expense.State.SETTLED).exists()
-    ),
+def _appeal_at(case: Case, office_outcome: str) -> bool:
+    """Whether the case's appeal under way is at this step of the office's handling (and not yet decided)."""
+    return case.appeals.filter(board_outcome="", office_outcome=office_outcome).exists()
+
+
+def _appealable(case: Case) -> str | None:
+    if case.final_outcome == Outcome.PARTLY_GRANTED:
+        # A partial grant can be appealed once: the appeal's outcome (reversed, or upheld by the appeals body)
+        # is final for the office.
+        if case.appeals.exists():
+            return _("The partial grant has already been appealed.")
+        return None
+    if case.final_outcome != Outcome.REJECTED or case.status == Status.FOLLOW_UP:
+        return _("Only a rejection or a partial grant can be appealed.")
+    return None
+
+
+def _in_follow_up_appeal(office_outcome: str) -> Callable[[Case], str | None]:
+    def guard(case: Case) -> str | None:
+        if case.status == Status.FOLLOW_UP and not _appeal_at(case, office_outcome):
+            return _("The case has no appeal at this step.")
+        return None
+
+    return guard
+
+
+def _appeal_deadline_running(case: Case, on: date) -> str | None:
+    if case.status != Status.REJECTED or "register_appeal" not in ROUTE_EVENTS[case.route]:
+        return None
+    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    if on <= deadline:
+        return _("The appeal deadline runs until %(deadline)s; close the case after that.") % {
+            "deadline": deadline.strftime("%d.%m.%Y")
+        }
+    return None
+
+
+def _closable(case: Case) -> str | None:
+    if case.status == Status.REJECTED:
+        return _appeal_deadline_running(case, timezone.localdate())
+    if case.status != Status.FOLLOW_UP:
+        return None
+    if case.appeals.filter(board_outcome="").exclude(office_outcome=Appeal.OfficeOutcome.REVERSED).exists():
+        return _("The case has an appeal under way; close it when the appeal is decided.")
+    unsettled = case.expenses.exclude(state=Expense.State.SETTLED).count()
+    if unsettled:
+        return _("%(count)s invoice(s) are not settled yet. A case is closed when every invoice is settled.") % {
+            "count": unsettled
+        }
+    return None
+
+
+# Guards on the case's data that the state alone does not express: each gives the reason an event is refused,
+# or None. They decide which steps the pages and the API offer, and the services refuse the others.
+EVENT_GUARDS: dict[str, Callable[[Case], str | None]] = {
+    "register_appeal": _appealable,
+    "reverse_on_appeal": _in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),
+    "forward_appeal": _in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),
+    "record_appeal_upheld": _in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),
+    "record_appeal_reversed": _in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),
+    "close": _closable,
 }
 
 
@@ -203,7 +259,8 @@ def available_events(principal: Principal, case: Case) -> list[str]:
     return [
         event
         for event in allowed_events(case)
-        if principal.has_any(*EVENT_PERMISSIONS[event]) and EVENT_CONDITIONS.get(event, lambda _c: True)(case)
+        if principal.has_any(*EVENT_PERMISSIONS[event])
+        and (event not in EVENT_GUARDS or EVENT_GUARDS[event](case) is None)
     ]
 
 
@@ -219,6 +276,9 @@ def _check_edge(case: Case, event: str) -> None:
             _("“%(event)s” is not possible while the case is “%(status)s”.")
             % {"event": EVENT_LABELS[event], "status": Status(case.status).label}
         )
+    refusal = EVENT_GUARDS[event](case) if event in EVENT_GUARDS else None
+    if refusal is not None:
+        raise TransitionRefused(refusal)
 
 
 def _transition(
@@ -719,21 +779,78 @@ def method_consequence(case: Case) -> str | None:
     return _("“%(method)s” is under assessment in Nye metoder.") % {"method": method.name}
 
 
-def _check_decision(decision: DecisionData) -> None:
-    if decision.outcome not in {Outcome.GRANTED, Outcome.PARTLY_GRANTED, Outcome.REJECTED}:
+DECISION_LETTERS = {
+    Outcome.GRANTED: LetterTemplate.Kind.GRANTED,
+    Outcome.PARTLY_GRANTED: LetterTemplate.Kind.PARTLY_GRANTED,
+    Outcome.REJECTED: LetterTemplate.Kind.REJECTED,
+}
+
+
+def _apply_decision(c: Case, decision: DecisionData) -> None:
+    """The decision's facts on the case (unsaved): what the letter shows and the case then holds."""
+    c.outcome = decision.outcome
+    c.final_outcome = decision.outcome
+    c.decided_on = decision.decided_on
+    c.decided_by = c.office.name
+    c.legal_basis = decision.legal_basis
+    c.grounds = decision.grounds
+    c.coverage = decision.coverage or {}
+    c.method_override_reason = decision.method_override_reason if decision.outcome in GRANT_OUTCOMES else ""
+
+
+def _record_decision(
+    c: Case,
+    actor: Principal | None,
+    kind: str,
+    decided_on: date,
+    letter: Document | None,
+    *,
+    grounds: str = "",
+    decided_by: str = "",
+    appeal: Appeal | None = None,
+) -> Decision:
+    """Add the decision to the case's history (rows are only added: earlier decisions keep their grounds)."""
+    return Decision.objects.create(
+        case=c,
+        kind=kind,
+        outcome=c.final_outcome,
+        decided_on=decided_on,
+        decided_by=decided_by or c.office.name,
+        decided_by_user=actor.user if actor is not None else None,
+        legal_basis=c.legal_basis if kind == Decision.Kind.ORIGINAL else "",
+        grounds=grounds,
+        coverage=c.coverage if kind == Decision.Kind.ORIGINAL else {},
+        appeal=appeal,
+        letter=letter,
+    )
+
+
+def _preview_copy(case: Case) -> Case:
+    """A copy of the case to render a letter from, so a preview never changes the case the page holds."""
+    preview = copy.copy(case)
+    preview.__dict__ = dict(case.__dict__)
+    return preview
+
+
+def _check_preview(actor: Principal, case: Case, event: str) -> None:
+    """A letter is previewed only by someone who may take the step, on a case where the step is possible now."""
+    if not actor.has_any(*EVENT_PERMISSIONS[event]):
+        _deny(actor, case, event)
+    _check(actor, "decide", case)
+    _check_edge(case, event)
+
+
+def _check_decision(c: Case, decision: DecisionData) -> None:
+    """What a decision must hold before its letter can be made (forvaltningsloven § 24, Nye metoder)."""
+    if decision.outcome not in DECISION_LETTERS:
         raise ValidationError({"outcome": _("Choose granted, partly granted or rejected.")})
     if not decision.grounds.strip():
         raise ValidationError({"grounds": _("A decision must give its grounds (forvaltningsloven § 24).")})
     if decision.decided_on > timezone.localdate():
         raise ValidationError({"decided_on": _("The decision date cannot be in the future.")})
-
-
-def _apply_decision(c: Case, decision: DecisionData) -> str:
-    """Put the decision on the case (not saved) and return the kind of letter it sends."""
-    granting = decision.outcome in GRANT_OUTCOMES
     if decision.decided_on < c.received_date:
         raise ValidationError({"decided_on": _("The decision cannot be dated before the application was received.")})
-    overriding = granting and c.method and c.method.decision == Method.Decision.NOT_INTRODUCED
+    overriding = decision.outcome in GRANT_OUTCOMES and c.method and c.method.decision == Method.Decision.NOT_INTRODUCED
     if overriding and not decision.method_override_reason.strip():
         raise ValidationError(
             {
@@ -744,32 +861,65 @@ def _apply_decision(c: Case, decision: DecisionData) -> str:
                 % {"method": c.method.name if c.method else ""}
             }
         )
-    c.outcome = decision.outcome
-    c.final_outcome = decision.outcome
-    c.decided_on = decision.decided_on
-    c.decided_by = c.office.name
-    c.legal_basis = decision.legal_basis
-    c.grounds = decision.grounds
-    c.coverage = decision.coverage or {}
-    c.method_override_reason = decision.method_override_reason if granting else ""
-    c.search_text = _search_text(c)
-    return {
-        Outcome.GRANTED: LetterTemplate.Kind.GRANTED,
-        Outcome.PARTLY_GRANTED: LetterTemplate.Kind.PARTLY_GRANTED,
-        Outcome.REJECTED: LetterTemplate.Kind.REJECTED,
-    }[Outcome(decision.outcome)]
+
+
+def decision_letter_preview(*, actor: Principal, case: Case, decision: DecisionData) -> dict[str, Any]:
+    """The decision letter exactly as case_decide will make it (what the PDF draws, ``letters.letter``); nothing
+    is saved: the decision is put on a copy of the case."""
+    from vegvis.abroad import letters
+
+    _check_preview(actor, case, "grant" if decision.outcome in GRANT_OUTCOMES else "reject")
+    _check_decision(case, decision)
+    preview = _preview_copy(case)
+    _apply_decision(preview, decision)
+    return letters.letter(DECISION_LETTERS[Outcome(decision.outcome)], preview, language=decision.language)
+
+
+def _check_reversal(grounds: str) -> None:
+    if not grounds.strip():
+        raise ValidationError({"grounds": _("Give the grounds for reversing the decision.")})
+
+
+def reversal_letter_preview(*, actor: Principal, case: Case, decided_on: date, grounds: str) -> dict[str, Any]:
+    """The letter case_reverse_on_appeal will send; nothing saved."""
+    from vegvis.abroad import letters
+
+    _check_preview(actor, case, "reverse_on_appeal")
+    _check_reversal(grounds)
+    preview = _preview_copy(case)
+    preview.final_outcome = Outcome.GRANTED
+    return letters.letter(LetterTemplate.Kind.APPEAL_REVERSED, preview, extra={"grounds": grounds})
+
+
+def forward_letter_preview(*, actor: Principal, case: Case) -> dict[str, Any]:
+    """The letter case_forward_appeal will send; nothing saved."""
+    from vegvis.abroad import letters
+
+    _check_preview(actor, case, "forward_appeal")
+    return letters.letter(
+        LetterTemplate.Kind.APPEAL_FORWARDED,
+        _preview_copy(case),
+        extra={"appeals_body": _appeals_body(case).label},
+    )
+
+
+def _appeals_body(case: Case) -> Appeal.Body:
+    return Appeal.Body.STATSFORVALTEREN if case.route == Route.PGD else Appeal.Body.KLAGENEMNDA
 
 
 def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
     """Grant, partly grant or reject, and send the decision letter (PDF, stored in the case file, immutable)."""
     from vegvis.abroad import letters
 
-    _check_decision(decision)
+    if decision.outcome not in DECISION_LETTERS:
+        raise ValidationError({"outcome": _("Choose granted, partly granted or rejected.")})
     event = "grant" if decision.outcome in GRANT_OUTCOMES else "reject"
 
     def apply(c: Case) -> dict[str, Any]:
-        kind = _apply_decision(c, decision)
-        pdf = letters.render_pdf(kind, c, language=decision.language)
+        _check_decision(c, decision)
+        _apply_decision(c, decision)
+        c.search_text = _search_text(c)
+        pdf = letters.render_pdf(DECISION_LETTERS[Outcome(decision.outcome)], c, language=decision.language)
         letter = _register_document(
             c,
             principal=actor,
@@ -782,27 +932,10 @@ def case_decide(*, actor: Principal, case: Case, version: int, decision: Decisio
             content_type="application/pdf",
             sent=True,
         )
+        _record_decision(c, actor, Decision.Kind.ORIGINAL, decision.decided_on, letter, grounds=decision.grounds)
         return {"outcome": decision.outcome, "letter": letter.number, "override": bool(c.method_override_reason)}
 
     return _transition(actor, case, event, version, apply, action="decide")
-
-
-def case_decision_letter(*, actor: Principal, case: Case, decision: DecisionData) -> dict[str, Any]:
-    """The letter case_decide would send for this decision, for the page to show before it is sealed.
-
-    Nothing is saved: the decision is put on a copy of the case and the letter drawn from that copy, by the same
-    code the PDF is drawn by. The same checks as the decision itself apply (who may decide, the state's edge)."""
-    from vegvis.abroad import letters
-
-    _check_decision(decision)
-    event = "grant" if decision.outcome in GRANT_OUTCOMES else "reject"
-    if not actor.has_any(*EVENT_PERMISSIONS[event]):
-        _deny(actor, case, event)
-    _check(actor, "decide", case)
-    _check_edge(case, event)
-    draft = copy.copy(case)
-    kind = _apply_decision(draft, decision)
-    return letters.letter(kind, draft, language=decision.language)
 
 
 def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: date, note: str = "") -> Case:
@@ -838,7 +971,7 @@ def case_record_external_decision(
         c.outcome = c.final_outcome = Outcome.GRANTED if granted else Outcome.REJECTED
         c.decided_on = decided_on
         c.decided_by = decided_by
-        _register_document(
+        letter = _register_document(
             c,
             principal=actor,
             kind=Document.Kind.EXTERNAL_DECISION,
@@ -849,6 +982,7 @@ def case_record_external_decision(
             correspondent_is_private=False,
             body=note,
         )
+        _record_decision(c, actor, Decision.Kind.ORIGINAL, decided_on, letter, grounds=note, decided_by=decided_by)
         return {"decided_by": decided_by, "granted": granted}
 
     return _transition(actor, case, "record_external_grant" if granted else "record_external_rejection", version, apply)
@@ -896,11 +1030,13 @@ def _decision_letter_date(case: Case) -> date:
 def case_register_appeal(
     *, actor: Principal, case: Case, version: int, received_date: date, grounds: str = "", late_reason: str = ""
 ) -> Case:
-    """Register an appeal against a rejection. A late appeal is flagged, not refused (fvl § 31)."""
+    """Register an appeal against a rejection or a partial grant. A late appeal is flagged, not refused (fvl § 31).
+
+    A partly granted case stays in follow-up while the appeal runs (see workflow.py)."""
+    if received_date > timezone.localdate():
+        raise ValidationError({"received_date": _("The date received cannot be in the future.")})
 
     def apply(c: Case) -> dict[str, Any]:
-        if c.final_outcome != Outcome.REJECTED:
-            raise TransitionRefused(_("Only a rejection can be appealed."))
         if c.appeals.filter(
             board_outcome="", office_outcome__in=[Appeal.OfficeOutcome.PENDING, Appeal.OfficeOutcome.FORWARDED]
         ).exists():
@@ -921,7 +1057,7 @@ def case_register_appeal(
             late=late,
             late_reason=late_reason,
             grounds=grounds,
-            appeals_body=Appeal.Body.STATSFORVALTEREN if c.route == Route.PGD else Appeal.Body.KLAGENEMNDA,
+            appeals_body=_appeals_body(c),
         )
         c.closed_on = None
         _register_document(
@@ -951,11 +1087,12 @@ def _open_appeal(case: Case) -> Appeal:
 
 
 def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decided_on: date, grounds: str) -> Case:
-    """The office reconsiders and reverses its rejection: the case becomes granted."""
+    """The office reconsiders and reverses its decision: the case becomes (fully) granted.
+
+    The original decision and its grounds stay in the history; the reversal is added with its own grounds."""
     from vegvis.abroad import letters
 
-    if not grounds.strip():
-        raise ValidationError({"grounds": _("Give the grounds for reversing the decision.")})
+    _check_reversal(grounds)
 
     def apply(c: Case) -> dict[str, Any]:
         appeal = _open_appeal(c)
@@ -963,9 +1100,8 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
         appeal.office_date = decided_on
         appeal.save(update_fields=["office_outcome", "office_date"])
         c.final_outcome = Outcome.GRANTED
-        c.grounds = grounds
-        pdf = letters.render_pdf(LetterTemplate.Kind.APPEAL_REVERSED, c)
-        _register_document(
+        pdf = letters.render_pdf(LetterTemplate.Kind.APPEAL_REVERSED, c, extra={"grounds": grounds})
+        letter = _register_document(
             c,
             principal=actor,
             kind=Document.Kind.APPEAL_DECISION,
@@ -977,6 +1113,7 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
             content_type="application/pdf",
             sent=True,
         )
+        _record_decision(c, actor, Decision.Kind.OFFICE_REVERSAL, decided_on, letter, grounds=grounds, appeal=appeal)
         return {"appeal": appeal.pk}
 
     return _transition(actor, case, "reverse_on_appeal", version, apply, action="decide")
@@ -1016,7 +1153,8 @@ def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded
 def case_record_appeal_decision(
     *, actor: Principal, case: Case, version: int, reversed_: bool, received_on: date, note: str = ""
 ) -> Case:
-    """Register the appeals body's decision when it arrives: upheld (closed) or reversed (granted)."""
+    """Register the appeals body's decision when it arrives: reversed (granted), or upheld — a rejection is then
+    closed, a partial grant stands and its follow-up goes on."""
 
     def apply(c: Case) -> dict[str, Any]:
         appeal = _open_appeal(c)
@@ -1025,9 +1163,9 @@ def case_record_appeal_decision(
         appeal.save(update_fields=["board_outcome", "board_date"])
         if reversed_:
             c.final_outcome = Outcome.GRANTED
-        else:
+        elif c.status != Status.FOLLOW_UP:
             c.closed_on = received_on
-        _register_document(
+        letter = _register_document(
             c,
             principal=actor,
             kind=Document.Kind.BOARD_DECISION,
@@ -1041,6 +1179,16 @@ def case_record_appeal_decision(
             correspondent=appeal.get_appeals_body_display(),
             correspondent_is_private=False,
             body=note,
+        )
+        _record_decision(
+            c,
+            actor,
+            Decision.Kind.APPEALS_BODY,
+            received_on,
+            letter,
+            grounds=note,
+            decided_by=appeal.get_appeals_body_display(),
+            appeal=appeal,
         )
         return {"appeal": appeal.pk, "board_outcome": appeal.board_outcome}
 
@@ -1278,20 +1426,9 @@ def case_close(*, actor: Principal, case: Case, version: int, closed_on: date) -
     """Close a case: after follow-up when every invoice is settled, or a rejection nobody appealed in time."""
 
     def apply(c: Case) -> dict[str, Any]:
-        if c.status == Status.FOLLOW_UP:
-            unsettled = c.expenses.exclude(state=Expense.State.SETTLED).count()
-            if unsettled:
-                raise TransitionRefused(
-                    _("%(count)s invoice(s) are not settled yet. A case is closed when every invoice is settled.")
-                    % {"count": unsettled}
-                )
-        if c.status == Status.REJECTED:
-            deadline = LegalDeadline.get("appeal").after(_decision_letter_date(c))
-            if closed_on <= deadline:
-                raise TransitionRefused(
-                    _("The appeal deadline runs until %(deadline)s; close the case after that.")
-                    % {"deadline": deadline.strftime("%d.%m.%Y")}
-                )
+        running = _appeal_deadline_running(c, closed_on)
+        if running:
+            raise TransitionRefused(running)
         c.closed_on = closed_on
         return {}
 

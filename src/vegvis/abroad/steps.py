@@ -18,7 +18,7 @@ from vegvis.abroad.models import Case
 def _decision(form: DecisionForm) -> services.DecisionData:
     data = form.cleaned_data
     return services.DecisionData(
-        outcome=data["outcome"],
+        outcome=form.chosen_outcome,
         decided_on=data["decided_on"],
         grounds=data["grounds"],
         legal_basis=data["legal_basis"],
@@ -60,11 +60,22 @@ def run_action(event: str, who: Any, case: Case, form: forms.Form) -> Any:
     return service(actor=who, case=case, **data, **fixed)
 
 
-def letter_preview(event: str, who: Any, case: Case, form: forms.Form) -> dict[str, Any] | None:
-    """The letter the step would send, drawn from a validated form without taking the step (decisions only)."""
-    if not isinstance(form, DecisionForm):
-        return None
-    return services.case_decision_letter(actor=who, case=case, decision=_decision(form))
+# The steps that send an irreversible letter: the page shows the letter before the case handler confirms.
+LETTER_STEPS = frozenset({"grant", "reject", "reverse_on_appeal", "forward_appeal"})
+
+
+def preview_letter(event: str, who: Any, case: Case, form: forms.Form) -> dict[str, Any]:
+    """The letter the step will send, as the same data its PDF is drawn from (``letters.letter``); nothing saved."""
+    data = form.cleaned_data
+    if isinstance(form, DecisionForm):
+        return services.decision_letter_preview(actor=who, case=case, decision=_decision(form))
+    if event == "reverse_on_appeal":
+        return services.reversal_letter_preview(
+            actor=who, case=case, decided_on=data["decided_on"], grounds=data["grounds"]
+        )
+    if event == "forward_appeal":
+        return services.forward_letter_preview(actor=who, case=case)
+    raise ValueError(f"{event} sends no letter")
 
 
 def action_form(event: str, case: Case, data: Any = None) -> forms.Form:

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vegvis.abroad import selectors, services, steps
@@ -200,6 +201,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attestable": attestable,
             "assessments": case.assessments.select_related("expert_community", "adviser"),
             "appeals": case.appeals.all(),
+            "decisions": selectors.decision_history(case),
+            "appeal_deadline": selectors.appeal_deadline(case),
             "guarantees": case.guarantees.select_related("hospital"),
             "bookings": case.bookings.all(),
             "stay_notes": case.stay_notes.all(),
@@ -220,21 +223,36 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
         raise Http404
     case = selectors.case_for_page(who, pk)
     form = steps.action_form(event, case, request.POST or None)
-    letter = None
-    if request.method == "POST" and form.is_valid():
+    sends_letter = event in steps.LETTER_STEPS
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         try:
-            if "preview" in request.POST:
-                letter = steps.letter_preview(event, who, case, form)
+            if sends_letter and "confirm" not in request.POST:
+                # An irreversible letter: first the letter as it will be sent, then the explicit confirmation.
+                letter = steps.preview_letter(event, who, case, form)
             else:
                 steps.run_action(event, who, case, form)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
-            if letter is None:
-                messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
-                return redirect("abroad:case", pk=case.pk)
-    shown = ["name", "case_number", *(["letter_preview", "address"] if letter else [])]
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=shown)
+            if sends_letter and "confirm" not in request.POST:
+                audit_read(
+                    who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "address", "letter"]
+                )
+                return render(
+                    request,
+                    "abroad/case_letter_preview.html",
+                    {
+                        "case": case,
+                        "form": form,
+                        "title": EVENT_LABELS[event],
+                        "event": event,
+                        "letter": letter,
+                        "confirm_label": LETTER_CONFIRM.get(event, LETTER_CONFIRM["decide"]),
+                    },
+                )
+            messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
+            return redirect("abroad:case", pk=case.pk)
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
     return render(
         request,
         "abroad/case_form.html",
@@ -244,9 +262,15 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             "title": EVENT_LABELS[event],
             "method_consequence": services.method_consequence(case),
             "event": event,
-            "letter": letter,
+            "sends_letter": sends_letter,
         },
     )
+
+
+LETTER_CONFIRM = {
+    "decide": gettext_lazy("Make the decision and send the letter"),
+    "forward_appeal": gettext_lazy("Forward the appeal and send the letter"),
+}
 
 
 FOLLOW_UPS: dict[str, Callable[..., Any]] = {

@@ -34,11 +34,16 @@ class CaseWorkflow(StateMachine):
     record_external_grant = follow_up.from_(received, info_requested, info_received, assessment_received)
     record_external_rejection = rejected.from_(received, info_requested, info_received, assessment_received)
     give_advice = closed.from_(received, info_received, assessment_received)
-    register_appeal = appealed.from_(rejected, closed)
-    reverse_on_appeal = appealed.to(follow_up)
-    forward_appeal = appealed.to(at_appeals_body)
-    record_appeal_upheld = at_appeals_body.to(closed)
-    record_appeal_reversed = at_appeals_body.to(follow_up)
+    # A rejection under appeal leaves follow-up's states: nothing is granted, so nothing is followed up.
+    # A partly granted case stays in follow-up while its appeal runs: the granted part is the patient's whatever
+    # the appeal's outcome (it can only widen the grant), so its treatment, travel and invoices go on. The
+    # appeal's own progress is then kept on the appeal (Appeal.office_outcome, board_outcome), and the services
+    # offer each of these follow-up edges only when the appeal is at that step (services.EVENT_CONDITIONS).
+    register_appeal = appealed.from_(rejected, closed) | follow_up.to.itself()
+    reverse_on_appeal = appealed.to(follow_up) | follow_up.to.itself()
+    forward_appeal = appealed.to(at_appeals_body) | follow_up.to.itself()
+    record_appeal_upheld = at_appeals_body.to(closed) | follow_up.to.itself()
+    record_appeal_reversed = at_appeals_body.to(follow_up) | follow_up.to.itself()
     close = closed.from_(follow_up, rejected)
 
 
@@ -92,8 +97,8 @@ EVENT_LABELS = {
     "register_appeal": _("Register appeal"),
     "reverse_on_appeal": _("Reverse the decision (appeal upheld by the office)"),
     "forward_appeal": _("Keep the decision and forward the appeal"),
-    "record_appeal_upheld": _("Record: the appeals body upheld the rejection"),
-    "record_appeal_reversed": _("Record: the appeals body reversed the rejection"),
+    "record_appeal_upheld": _("Record: the appeals body upheld the decision"),
+    "record_appeal_reversed": _("Record: the appeals body reversed the decision"),
     "close": _("Close the case"),
 }
 

@@ -125,6 +125,7 @@ def test_a_decision_on_a_full_disk_is_refused_in_norwegian_and_leaves_no_letter(
                 "legal_basis": "pasient- og brukerrettighetsloven § 2-4 a",
                 "grounds": "Behandlingen tilbys i Norge.",
                 "language": "nb",
+                "confirm": "1",  # the letter was shown and the case handler confirmed it
             },
             HTTP_ACCEPT_LANGUAGE="nb",
         )

@@ -33,6 +33,13 @@ def save(page) -> None:
     page.wait_for_load_state()
 
 
+def confirm_letter(page) -> None:
+    """A step that sends a letter shows the letter first; the case handler confirms it."""
+    expect(page.locator("#letter-preview")).to_be_visible()
+    page.locator("main form button[name=confirm]").click()
+    page.wait_for_load_state()
+
+
 def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_log):
     UserFactory(username="ingrid", first_name="Ingrid", last_name="Haugen", role="case_handler", role__office="ous")
     UserFactory(username="kari", first_name="Kari", last_name="Lie", role="office_lead", role__office="ous")
@@ -76,6 +83,7 @@ def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_
     step(page, "reject")
     page.fill("#id_grounds", "Det finnes et adekvat tilbud i Norge, jf. fagmiljøets vurdering.")
     save(page)
+    confirm_letter(page)
     letter = Document.objects.get(case=case, kind=Document.Kind.DECISION)
     with page.expect_response(re.compile(rf"/dokumenter/{letter.pk}/$")) as pdf:
         page.evaluate("url => fetch(url)", f"/utland/saker/{case.pk}/dokumenter/{letter.pk}/")
@@ -87,6 +95,7 @@ def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_
     save(page)
     step(page, "forward_appeal")
     save(page)
+    confirm_letter(page)
     step(page, "record_appeal_reversed")
     save(page)
     case.refresh_from_db()

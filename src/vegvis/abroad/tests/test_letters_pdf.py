@@ -131,7 +131,7 @@ def case_for(kind: str, language: str) -> tuple[Case, dict[str, Any]]:
         services.case_reverse_on_appeal(
             actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds=GROUNDS
         )
-        return case, {}
+        return case, {"grounds": GROUNDS}  # as the service passes them: the reversal's own grounds
     case = make_case("at_appeals_body")
     return case, {"appeals_body": case.appeals.get().get_appeals_body_display()}
 
@@ -277,14 +277,14 @@ def test_the_preview_on_the_decision_page_is_the_letter_that_is_then_sent(client
         "cover_treatment": "on",
         "cover_travel": "on",
     }
-    response = client.post(url, {**form, "preview": "1"})
+    response = client.post(url, form)  # a letter step shows its letter first
     assert response.status_code == 200
     shown = preview_text(response.content.decode())
     case.refresh_from_db()
     assert case.status == Status.ASSESSMENT_RECEIVED and not case.documents.filter(kind=Document.Kind.DECISION)
     assert "Tilbudet i Norge & ventetiden" in shown  # escaped once on the page, read back as the text
 
-    response = client.post(url, form)
+    response = client.post(url, {**form, "confirm": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
     sent = letter_text(case.documents.get(kind=Document.Kind.DECISION).file.read(), case)
@@ -297,7 +297,7 @@ def test_the_preview_takes_the_decisions_checks_and_saves_nothing(client, login,
     response = client.post(
         reverse("abroad:case_action", args=[case.pk, "grant"]),
         {"version": case.version, "outcome": "granted", "decided_on": TODAY.isoformat(), "legal_basis": "x",
-         "grounds": "  ", "language": "nb", "preview": "1"},
+         "grounds": "  ", "language": "nb"},
     )  # fmt: skip
     assert response.status_code == 200 and "data-letter-preview" not in response.content.decode()
     assert 'id="id_grounds_error"' in response.content.decode()
