@@ -174,11 +174,13 @@ def a_step(actors: Actors) -> Mapping[str, Any]:
 
 def a_reassignment(actors: Actors) -> Mapping[str, Any]:
     """Hand a fresh case (version 1) to the matrix's office lead, an active case handler at its office."""
-    return {"version": 1, "handler": actors["office_lead"].pk}
+    lead: Any = actors["office_lead"]
+    return {"version": 1, "handler": lead.pk}
 
 
 def a_page_reassignment(actors: Actors) -> Mapping[str, Any]:
-    return {"version": "1", "handler": str(actors["office_lead"].pk)}
+    lead: Any = actors["office_lead"]
+    return {"version": "1", "handler": str(lead.pk)}
 
 
 def a_correction(actors: Actors) -> Mapping[str, Any]:

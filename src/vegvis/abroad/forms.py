@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Prefetch
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

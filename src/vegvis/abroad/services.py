@@ -561,8 +561,10 @@ def case_correct(*, actor: Principal, case: Case, version: int, **values: Any) -
                     raise ValidationError({"route": _("Choose a route.")})
                 if value != locked.route and not route_correctable(locked):
                     raise ValidationError(
-                        {"route": _("The route can be corrected only before the decision. This case is: %(status)s.")
-                        % {"status": locked.status_label}}
+                        {
+                            "route": _("The route can be corrected only before the decision. This case is: %(status)s.")
+                            % {"status": locked.status_label}
+                        }
                     )
             old = getattr(locked, name)
             if old == value:

@@ -136,7 +136,7 @@ def test_a_reassigned_case_moves_from_one_handlers_my_cases_to_the_others(login,
     case = cases["new"]
     client = login(anne)
     page = client.get(reverse("abroad:case", args=[case.pk])).content.decode()
-    assert 'action="/utland/saker/%d/saksbehandler/"' % case.pk in page and "Bjørn Lie" in page
+    assert f'action="/utland/saker/{case.pk}/saksbehandler/"' in page and "Bjørn Lie" in page
 
     response = client.post(
         reverse("abroad:case_reassign", args=[case.pk]), {"version": case.version, "handler": bjorn.pk}, follow=True
@@ -202,7 +202,9 @@ def test_a_stale_reassignment_form_is_refused_in_norwegian_and_saves_nothing(log
     case.refresh_from_db()
     assert case.handler_id == anne.pk
     api = client.post(
-        f"/api/v1/abroad/cases/{case.pk}/reassignment", {"version": seen, "handler": bjorn.pk}, content_type="application/json"
+        f"/api/v1/abroad/cases/{case.pk}/reassignment",
+        {"version": seen, "handler": bjorn.pk},
+        content_type="application/json",
     )
     assert api.status_code == 409
 
@@ -211,7 +213,9 @@ def test_another_offices_handler_can_neither_see_nor_reassign_the_case(login, ca
     case = cases["new"]
     client = login(case_handler_bergen)
     assert client.get(reverse("abroad:case_reassign", args=[case.pk])).status_code == 404
-    response = client.post(reverse("abroad:case_reassign", args=[case.pk]), {"version": case.version, "handler": bjorn.pk})
+    response = client.post(
+        reverse("abroad:case_reassign", args=[case.pk]), {"version": case.version, "handler": bjorn.pk}
+    )
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.handler is not None and case.handler.username == "anne.ous"
@@ -285,7 +289,9 @@ def test_a_stale_correction_form_is_refused_in_norwegian_and_saves_nothing(login
     case.refresh_from_db()
     assert case.diagnosis_icd10 == "G40.2" and case.requested_treatment == "MEG-undersøkelse"
     api = client.post(
-        f"/api/v1/abroad/cases/{case.pk}/correction", {"version": seen, "diagnosis_icd10": "G40.3"}, content_type="application/json"
+        f"/api/v1/abroad/cases/{case.pk}/correction",
+        {"version": seen, "diagnosis_icd10": "G40.3"},
+        content_type="application/json",
     )
     assert api.status_code == 409
 
@@ -441,3 +447,9 @@ def test_the_case_page_names_the_handler_and_the_reassign_list_by_full_name(logi
     assert "Anne Berg" in page and "Bjørn Lie" in page
     assert "anne.ous" not in page and "bjorn.ous" not in page
 
+
+def test_the_patients_access_log_names_who_read_the_case_by_full_name(login, anne, office_lead, cases):
+    case = cases["new"]
+    login(anne).get(reverse("abroad:case", args=[case.pk]))
+    page = login(office_lead).get(reverse("audit:person_log", args=[case.patient_id])).content.decode()
+    assert "Anne Berg" in page and "anne.ous" not in page
