@@ -367,7 +367,7 @@ def correct_case(request: HttpRequest, case_id: int, payload: CorrectionIn) -> A
         who, Case.objects.select_related("patient__home_region", "office", "method", "hospital"), pk=case_id
     )
     policies.require(who, "handle", case)
-    sent = payload.dict(exclude_unset=True)
+    sent = payload.model_dump(exclude_unset=True)
     sent.pop("version", None)
     form = CaseCorrectForm(case=case, route_correctable=True)
     data = {name: form.initial.get(name) for name in form.fields}
