@@ -172,6 +172,21 @@ def a_step(actors: Actors) -> Mapping[str, Any]:
     return {"event": "request_info", "version": 1, "data": {"recipient": "Lege", "text": "Epikrise mangler"}}
 
 
+def a_reassignment(actors: Actors) -> Mapping[str, Any]:
+    """Hand a fresh case (version 1) to the matrix's office lead, an active case handler at its office."""
+    lead: Any = actors["office_lead"]
+    return {"version": 1, "handler": lead.pk}
+
+
+def a_page_reassignment(actors: Actors) -> Mapping[str, Any]:
+    lead: Any = actors["office_lead"]
+    return {"version": "1", "handler": str(lead.pk)}
+
+
+def a_correction(actors: Actors) -> Mapping[str, Any]:
+    return {"version": 1, "diagnosis_icd10": "G40.3"}
+
+
 # Pages of the office's case work.
 expect(
     "abroad:worklist",
@@ -245,6 +260,24 @@ expect(
 )
 expect("abroad:emergency_access", roles=staff_only(403, **OFFICE_STAFF))
 
+# Reassigning a case and correcting its data (issue 11): the office's case handlers and its lead.
+expect("abroad:case_reassign", kwargs=a_case, roles=staff_only(403, **OWN_OFFICE), shows_personal_data=True)
+expect(
+    "abroad:case_reassign",
+    method="post",
+    kwargs=a_case,
+    data=a_page_reassignment,
+    roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+expect("abroad:case_correct", kwargs=a_case, roles=staff_only(403, **OWN_OFFICE), shows_personal_data=True)
+expect(
+    "abroad:case_correct",
+    method="post",
+    kwargs=a_case,
+    data={"version": "1", "route": "treatment_abroad", "diagnosis_icd10": "G40.3"},
+    roles=staff_only(403, case_handler=TO_CASE, case_handler_other_office=404, office_lead=TO_CASE),
+)
+
 # The medical adviser's own assessments.
 expect(
     "abroad:adviser_assessments",
@@ -296,6 +329,24 @@ expect(
     method="post",
     kwargs=a_case_id,
     data=a_step,
+    content_type="application/json",
+    roles=api_staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:reassign_case",
+    method="post",
+    kwargs=a_case_id,
+    data=a_reassignment,
+    content_type="application/json",
+    roles=api_staff_only(403, **OWN_OFFICE),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:correct_case",
+    method="post",
+    kwargs=a_case_id,
+    data=a_correction,
     content_type="application/json",
     roles=api_staff_only(403, **OWN_OFFICE),
     shows_personal_data=True,

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema, Status
 
 from vegvis.abroad import selectors, services
-from vegvis.abroad.forms import ACTION_FORMS
+from vegvis.abroad.forms import ACTION_FORMS, CaseCorrectForm, CaseReassignForm
 from vegvis.abroad.models import DUE_REASONS, Case, Route
 from vegvis.abroad.steps import ACTIONS, action_form, run_action
+from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
 from vegvis.api.errors import DomainError
@@ -67,6 +68,7 @@ class CaseOut(CaseRow):
     outcome: str
     final_outcome: str
     decided_on: date | None
+    handler_id: int | None = Field(None, description="The user who handles the case (see /reassignment)")
     allowed_events: list[str] = Field(description="Steps the caller may take now (POST them to /transitions).")
     documents: list[DocumentOut]
 
@@ -153,6 +155,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "outcome": case.outcome,
         "final_outcome": case.final_outcome,
         "decided_on": case.decided_on,
+        "handler_id": case.handler_id,
         "allowed_events": services.available_events(who, case),
         "documents": documents,
     }
@@ -165,6 +168,7 @@ def list_cases(
     scope: Literal["office", "mine"] = "office",
     category: Literal[
         "",
+        "overdue",
         "provisional_reply",
         "assessment_overdue",
         "appeal_deadline",
@@ -298,6 +302,98 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         pk=case.pk
     )
     return Status(200, _detail(request, fresh))
+
+
+# ---------------------------------------------------------------- reassignment and corrections (issue 11)
+
+
+class ReassignIn(Schema):
+    version: int = Field(description="The case version you last read; a changed case answers 409")
+    handler: int = Field(description="Id of an active case handler at the case's office")
+
+
+class CorrectionIn(Schema):
+    version: int = Field(description="The case version you last read; a changed case answers 409")
+    route: Literal["treatment_abroad", "pgd", "particle_therapy", "nordic_drug_protocol", "helfo_advice"] | None = (
+        Field(None, description="Only before the decision")
+    )
+    method: int | None = Field(None, description="Id of a method in Nye metoder; 0 removes it")
+    hospital: int | None = Field(None, description="Id of a hospital abroad; 0 removes it")
+    diagnosis_icd10: str | None = Field(None, max_length=8)
+    requested_treatment: str | None = Field(None, max_length=4000)
+
+
+def _invalid(form: Any) -> Status[dict[str, Any]]:
+    return Status(
+        422,
+        {"detail": "The data is not valid", "code": "invalid", "errors": {k: list(v) for k, v in form.errors.items()}},
+    )
+
+
+def _run_change(request: HttpRequest, case: Case, change: Any) -> Any:
+    try:
+        change()
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return Status(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})
+    except DomainError as error:
+        return Status(error.status, {"detail": str(error), "code": error.code})
+    fresh = Case.objects.select_related("patient__home_region", "office", "hospital").get(pk=case.pk)
+    return Status(200, _detail(request, fresh))
+
+
+@router.post(
+    "/cases/{case_id}/reassignment",
+    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary=gettext_noop("Hand the case to another case handler of its office"),
+)
+@api_requires("abroad.handle_case")
+def reassign_case(request: HttpRequest, case_id: int, payload: ReassignIn) -> Any:
+    who = principal(request)
+    case = get_visible_or_404(who, Case.objects.select_related("patient__home_region", "office"), pk=case_id)
+    policies.require(who, "handle", case)
+    form = CaseReassignForm({"version": payload.version, "handler": payload.handler}, case=case)
+    if not form.is_valid():
+        return _invalid(form)
+    return _run_change(
+        request,
+        case,
+        lambda: services.case_reassign(
+            actor=who, case=case, version=form.cleaned_data["version"], handler=form.cleaned_data["handler"]
+        ),
+    )
+
+
+@router.post(
+    "/cases/{case_id}/correction",
+    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary=gettext_noop("Correct the case's route, method, hospital, diagnosis or requested treatment"),
+)
+@api_requires("abroad.handle_case")
+def correct_case(request: HttpRequest, case_id: int, payload: CorrectionIn) -> Any:
+    """Only the fields sent are changed; they are validated as in the page's form."""
+    who = principal(request)
+    case = get_visible_or_404(
+        who, Case.objects.select_related("patient__home_region", "office", "method", "hospital"), pk=case_id
+    )
+    policies.require(who, "handle", case)
+    sent = payload.model_dump(exclude_unset=True)
+    sent.pop("version", None)
+    form = CaseCorrectForm(case=case, route_correctable=True)
+    data = {name: form.initial.get(name) for name in form.fields}
+    data.update({name: ("" if value in (0, None) else value) for name, value in sent.items()})
+    data["version"] = payload.version
+    form = CaseCorrectForm({k: "" if v is None else v for k, v in data.items()}, case=case, route_correctable=True)
+    if not form.is_valid():
+        return _invalid(form)
+    values = {name: form.cleaned_data[name] for name in sent}
+    if not values:
+        return Status(422, {"detail": "Send at least one field to correct", "code": "invalid", "errors": None})
+    return _run_change(
+        request,
+        case,
+        lambda: services.case_correct(actor=who, case=case, version=form.cleaned_data["version"], **values),
+    )
 
 
 @router.get("/routes", response=list[dict[str, str]], summary=gettext_noop("Routes and what they mean"))

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from vegvis.abroad.models import (
     Route,
     TravelBooking,
 )
-from vegvis.accounts.models import User
+from vegvis.accounts.models import RoleAssignment, User
 from vegvis.core import currency, icd10
 from vegvis.core.forms import AmountField, Select
 from vegvis.core.models import Office, Organisation, Region
@@ -161,13 +162,42 @@ class RegisterInfoForm(VersionedForm):
     summary = forms.CharField(label=_("Summary"), widget=TEXT, required=False)
 
 
+def person_name(user: User) -> str:
+    """How a user is named to other users: the full name, never the login name (issue 11)."""
+    return user.get_full_name() or user.email or str(_("(user without a name)"))
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_name(obj)
+
+
+class AdviserChoiceField(UserChoiceField):
+    """Advisers by full name and, when their role names one, their expert community."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        communities = sorted(
+            {str(a.organisation) for a in getattr(obj, "adviser_assignments", []) if a.organisation is not None}
+        )
+        return f"{person_name(obj)} ({', '.join(communities)})" if communities else person_name(obj)
+
+
 class RequestAssessmentForm(VersionedForm):
     expert_community = forms.ModelChoiceField(
         label=_("Expert community"), queryset=Organisation.objects.filter(kind=Organisation.Kind.EXPERT_COMMUNITY)
     )
-    adviser = forms.ModelChoiceField(
+    adviser = AdviserChoiceField(
         label=_("Medical adviser who answers in Vegvis"),
-        queryset=User.objects.filter(assignments__role__code="medical_adviser", is_active=True).distinct(),
+        queryset=User.objects.filter(assignments__role__code="medical_adviser", is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=RoleAssignment.objects.filter(role__code="medical_adviser").select_related("organisation"),
+                to_attr="adviser_assignments",
+            )
+        ),
         required=False,
         help_text=_("Leave empty when the expert community answers by letter."),
     )
@@ -176,7 +206,12 @@ class RequestAssessmentForm(VersionedForm):
 
 
 class AssessmentAnswerForm(forms.Form):
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Assessment.Recommendation.choices)
+    # No choice is made for the adviser: the list starts empty and an answer without one is refused (issue 11).
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=[("", _("Choose a recommendation")), *Assessment.Recommendation.choices],
+        error_messages={"required": _("Choose whether you support treatment abroad.")},
+    )
     conclusion = forms.CharField(label=_("Assessment"), widget=LONG_TEXT)
 
 
@@ -447,6 +482,7 @@ class WorklistFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("Everything open")),
+            ("overdue", _("Past the due date")),
             ("provisional_reply", DUE_REASONS["provisional_reply"]),
             ("assessment_overdue", DUE_REASONS["assessment"]),
             ("appeal_deadline", DUE_REASONS["appeal_deadline"]),
@@ -458,6 +494,68 @@ class WorklistFilterForm(forms.Form):
             ("", _("All regions")),
             *[(r.code, r.name) for r in Region.objects.all()],
         ]
+
+
+# ---------------------------------------------------------------- reassignment and corrections (issue 11)
+
+
+class CaseReassignForm(VersionedForm):
+    handler = UserChoiceField(
+        label=_("New case handler"),
+        queryset=User.objects.none(),
+        help_text=_("Active case handlers at the case's office."),
+        error_messages={"invalid_choice": _("Choose an active case handler at the case's office.")},
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from vegvis.abroad.selectors import office_case_handlers
+
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["handler"])
+        field.queryset = office_case_handlers(case.office_id).exclude(pk=case.handler_id or 0)
+        field.empty_label = str(_("Choose a case handler"))
+
+
+class CaseCorrectForm(VersionedForm):
+    route = forms.ChoiceField(
+        label=_("Route"),
+        choices=Route.choices,
+        help_text=_("Can be corrected until the decision is made."),
+    )
+    diagnosis_icd10 = forms.CharField(
+        label=_("Main diagnosis (ICD-10)"), max_length=8, help_text=_("For example G40.2 or Z31.")
+    )
+    requested_treatment = forms.CharField(label=_("Requested treatment"), widget=TEXT, required=False)
+    method = forms.ModelChoiceField(label=_("Method in Nye metoder"), queryset=Method.objects.all(), required=False)
+    hospital = forms.ModelChoiceField(
+        label=_("Hospital abroad"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL).exclude(country="NO"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: Case, route_correctable: bool, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": case.version,
+                "route": case.route,
+                "diagnosis_icd10": case.diagnosis_icd10,
+                "requested_treatment": case.requested_treatment,
+                "method": case.method_id,
+                "hospital": case.hospital_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if not route_correctable:
+            route = self.fields["route"]
+            route.disabled = True
+            route.help_text = _("The decision is made: the route can no longer be corrected.")
+
+    def clean_diagnosis_icd10(self) -> str:
+        try:
+            return icd10.validate(self.cleaned_data["diagnosis_icd10"])
+        except icd10.Icd10Error as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {

@@ -53,6 +53,18 @@ CATEGORIES = {
 }
 
 
+# Every category the worklist filters by: the fixed ones, and "overdue" (due before today), which the home panel's
+# tile counts and links to. A tile counts exactly the cases its link lists (both use ``category_condition``).
+WORKLIST_CATEGORIES = ("overdue", *CATEGORIES)
+
+
+def category_condition(category: str, *, today: date | None = None) -> Q | None:
+    """The worklist's condition for a category; None for no (or an unknown) category."""
+    if category == "overdue":
+        return Q(due_on__lt=today or timezone.localdate())
+    return CATEGORIES.get(category)
+
+
 def cases_visible(principal: Principal) -> QuerySet[Case]:
     return visible(principal, Case.objects.all())
 
@@ -129,8 +141,9 @@ def worklist(principal: Principal, flt: WorklistFilter, *, limit: int = PAGE_SIZ
         queryset = queryset.filter(handler=principal.user)
     if flt.offices:
         queryset = queryset.filter(office_id__in=flt.offices)
-    if flt.category in CATEGORIES:
-        queryset = queryset.filter(CATEGORIES[flt.category])
+    condition = category_condition(flt.category)
+    if condition is not None:
+        queryset = queryset.filter(condition)
     if flt.route:
         queryset = queryset.filter(route=flt.route)
     if flt.status:
@@ -368,8 +381,7 @@ def office_counts(principal: Principal) -> dict[str, int]:
     today = timezone.localdate()
     return {
         "open": queryset.count(),
-        "overdue": queryset.filter(due_on__lt=today).count(),
-        **{key: queryset.filter(condition).count() for key, condition in CATEGORIES.items()},
+        **{key: queryset.filter(category_condition(key, today=today)).count() for key in WORKLIST_CATEGORIES},
     }
 
 
@@ -502,3 +514,23 @@ def expense_amount_warnings(
             % {"amount": format_amount(amount_nok), "ceiling": format_amount(UNUSUAL_NOK)}
         )
     return warnings
+
+
+# ---------------------------------------------------------------- who may handle a case (reassignment)
+
+
+def office_case_handlers(office_id: int) -> QuerySet[Any]:
+    """Active users who hold, today, a role giving ``abroad.handle_case`` at this office: whom a case of the
+    office can be handed to. Ordered by name, as the reassignment list shows them."""
+    from vegvis.accounts.models import RoleAssignment, User
+
+    today = timezone.localdate()
+    assignments = RoleAssignment.objects.filter(
+        office_id=office_id,
+        valid_from__lte=today,
+        role__permissions__content_type__app_label="abroad",
+        role__permissions__codename="handle_case",
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by(
+        "first_name", "last_name", "pk"
+    )

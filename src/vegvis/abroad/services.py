@@ -31,6 +31,7 @@ from statemachine.exceptions import TransitionNotAllowed
 from vegvis.abroad import deadlines, screening
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
+    UNDECIDED_STATUSES,
     Appeal,
     Assessment,
     Case,
@@ -583,6 +584,101 @@ def case_update(*, actor: Principal, case: Case, version: int, **values: Any) ->
                 setattr(locked, name, value)
         locked.search_text = _search_text(locked)
         _audit_case(actor, locked, Action.UPDATE, changed=changed)
+    return case
+
+
+# ---------------------------------------------------------------- reassignment and corrections (issue 11)
+
+
+def case_reassign(*, actor: Principal, case: Case, version: int, handler: Any) -> Case:
+    """Hand the case to another case handler (holidays, sick leave, workload).
+
+    Anyone who handles the office's cases by work need (its case handlers and its office lead) may reassign
+    them; emergency access opens a case for reading and handling, not for moving it. The new handler must be an
+    active case handler of the case's office. The audit entry names the old and the new handler.
+    """
+    from vegvis.abroad.selectors import office_case_handlers
+
+    if actor.user is not None and _is_emergency(actor, case):
+        _deny(actor, case, "reassign")
+    with _locked(case, version, actor) as locked:
+        if handler is None or not office_case_handlers(locked.office_id).filter(pk=handler.pk).exists():
+            raise ValidationError({"handler": _("Choose an active case handler at the case's office.")})
+        if locked.handler_id == handler.pk:
+            raise ValidationError(
+                {"handler": _("%(name)s already handles this case.") % {"name": handler.get_full_name()}}
+            )
+        old = locked.handler
+        locked.handler = handler
+        _audit_case(
+            actor,
+            locked,
+            Action.UPDATE,
+            reassigned=True,
+            changed={
+                "handler": [old.get_full_name() if old else "", handler.get_full_name()],
+                "handler_id": [old.pk if old else None, handler.pk],
+            },
+        )
+    return case
+
+
+# What "correct case data" may change. The route only before the decision: it decides who decides the case and
+# which steps it has, and every route has the steps up to the decision.
+CASE_CORRECTABLE = ("route", "method", "hospital", "diagnosis_icd10", "requested_treatment")
+# Health data: the audit trail, which outlives the case, says that these changed, never their values
+# (docs/security.md, retention). The other fields are recorded with their old and new value.
+CASE_HEALTH_FIELDS = frozenset({"diagnosis_icd10", "requested_treatment"})
+
+
+def route_correctable(case: Case) -> bool:
+    return case.status in UNDECIDED_STATUSES
+
+
+def case_correct(*, actor: Principal, case: Case, version: int, **values: Any) -> Case:
+    """Correct what was registered wrong: route (before the decision), method, hospital, diagnosis, treatment.
+
+    Only the fields given are changed; nothing at all is saved if one is refused. Audited field by field.
+    """
+    if actor.user is not None and _is_emergency(actor, case):
+        _deny(actor, case, "correct")
+    unknown = set(values) - set(CASE_CORRECTABLE)
+    if unknown:
+        raise ValueError(f"{sorted(unknown)} cannot be corrected here")
+    with _locked(case, version, actor) as locked:
+        changed: dict[str, Any] = {}
+        for name in CASE_CORRECTABLE:
+            if name not in values:
+                continue
+            value = values[name]
+            if name == "diagnosis_icd10":
+                try:
+                    value = icd10.validate(value or "")
+                except icd10.Icd10Error as error:
+                    raise ValidationError({"diagnosis_icd10": str(error)}) from error
+            elif name == "requested_treatment":
+                value = (value or "").strip()
+            elif name == "route":
+                if value not in Route.values:
+                    raise ValidationError({"route": _("Choose a route.")})
+                if value != locked.route and not route_correctable(locked):
+                    raise ValidationError(
+                        {
+                            "route": _("The route can be corrected only before the decision. This case is: %(status)s.")
+                            % {"status": locked.status_label}
+                        }
+                    )
+            old = getattr(locked, name)
+            if old == value:
+                continue
+            if name == "diagnosis_icd10":
+                locked.diagnosis_chapter = icd10.chapter_for(value).key  # type: ignore[union-attr]
+            setattr(locked, name, value)
+            changed[name] = "changed" if name in CASE_HEALTH_FIELDS else [str(old or ""), str(value or "")]
+        if not changed:
+            raise ValidationError(_("Nothing to save: the case already has these values."))
+        locked.search_text = _search_text(locked)
+        _audit_case(actor, locked, Action.UPDATE, corrected=True, changed=changed)
     return case
 
 

@@ -21,6 +21,8 @@ from vegvis.abroad.forms import (
     FOLLOW_UP_FORMS,
     ApplicationForm,
     AssessmentAnswerForm,
+    CaseCorrectForm,
+    CaseReassignForm,
     EmergencyAccessForm,
     ExpenseForm,
     LetterTemplateForm,
@@ -211,8 +213,77 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_provisional_reply": can_handle
             and case.status in UNDECIDED_STATUSES
             and not case.provisional_reply_sent_on,
+            **_case_handling_context(case, can_handle=can_handle, emergency=emergency),
         },
     )
+
+
+# ---------------------------------------------------------------- reassignment and corrections (issue 11)
+
+
+def _case_handling_context(case: Case, *, can_handle: bool, emergency: bool) -> dict[str, Any]:
+    """The case page's reassignment form and correction link: for the office's own staff, not emergency access."""
+    if not can_handle or emergency:
+        return {"reassign_form": None, "can_correct": False}
+    return {
+        "reassign_form": CaseReassignForm(case=case, initial={"version": case.version}),
+        "can_correct": True,
+    }
+
+
+def _case_handling_page(request: HttpRequest, pk: int) -> tuple[Any, Case]:
+    who = principal(request)
+    case = selectors.case_for_page(who, pk)
+    services.policies.require(who, "handle", case)
+    return who, case
+
+
+@requires("abroad.handle_case")
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand the case to another case handler of its office (a form on the case page, and this page)."""
+    who, case = _case_handling_page(request, pk)
+    form = CaseReassignForm(request.POST or None, case=case, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reassign(
+                actor=who, case=case, version=form.cleaned_data["version"], handler=form.cleaned_data["handler"]
+            )
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s is now handled by %(name)s.")
+                % {"number": case.number, "name": form.cleaned_data["handler"].get_full_name()},
+            )
+            return redirect("abroad:case", pk=case.pk)
+    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Reassign the case")})
+
+
+@requires("abroad.handle_case")
+def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the case's route (before the decision), method, hospital, diagnosis and requested treatment."""
+    who, case = _case_handling_page(request, pk)
+    form = CaseCorrectForm(request.POST or None, case=case, route_correctable=services.route_correctable(case))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.case_correct(actor=who, case=case, version=version, **data)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The case data is corrected."))
+            return redirect("abroad:case", pk=case.pk)
+    audit_read(
+        who,
+        obj=case,
+        label=case.number,
+        person_id=case.patient_id,
+        shown=["name", "case_number", "diagnosis", "requested_treatment"],
+    )
+    return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Correct case data")})
 
 
 @requires("abroad.handle_case", "abroad.decide_case")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +28,20 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_visible_or_404(who, Person.objects.all(), pk=person_id)
     page = Paginator(person_access_log(person.pk), 100).get_page(request.GET.get("side"))
     audit_read(who, obj=person, label=person.audit_label, person_id=person.pk, shown=["access_log"])
+    page.object_list = _name_actors(page.object_list)
     return render(request, "audit/person_log.html", {"person": person, "page": page})
+
+
+def _name_actors(entries: Any) -> list[Any]:
+    """Who did it, by full name, never by login name (issue 11); the system's own entries keep their label."""
+    from vegvis.accounts.models import User
+
+    entries = list(entries)
+    users = {u.pk: u for u in User.objects.filter(pk__in={e.actor_id for e in entries if e.actor_id})}
+    for entry in entries:
+        user = users.get(entry.actor_id)
+        entry.actor_name = (user.get_full_name() or user.email) if user else entry.actor_username
+    return entries
 
 
 @require_POST

@@ -276,7 +276,8 @@ def test_person_access_log_lists_who_read_the_patient(client, case_handler, offi
     client.get(reverse("abroad:case", args=[case.pk]))
     log_in_verified(client, office_lead)
     page = client.get(reverse("audit:person_log", args=[case.patient_id])).content.decode()
-    assert case_handler.username in page
+    # By full name, never by login name (issue 11).
+    assert case_handler.get_full_name() in page and case_handler.username not in page
 
 
 def test_office_lead_edits_the_method_register_and_a_case_handler_cannot(client, office_lead, case_handler):
