@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from vegvis.abroad.models import (
     Status,
 )
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.currency import NOK, codes
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
@@ -864,7 +864,7 @@ class CaseImport:
 
     def apply(self, *, actor: Principal | None, filename: str) -> ImportResult:
         """Write the difference and one audit entry, all in one transaction."""
-        with transaction.atomic():
+        with audited_atomic():
             if not self._planned:
                 self.plan()
             self._step("write", 0)

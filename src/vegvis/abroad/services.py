@@ -19,7 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -48,7 +47,7 @@ from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.api.errors import Conflict, DomainError
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney
@@ -158,7 +157,7 @@ def _locked(
     _check(principal, action, case)
     written = _files_written.set([])
     try:
-        with transaction.atomic():
+        with audited_atomic():
             locked = (
                 Case.objects.select_for_update(of=("self",))
                 .select_related("patient", "office", "method", "hospital")
@@ -355,7 +354,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
         raise ValidationError(errors)
     office = data.office or office_for(data.patient)
     _check_office(actor, office)
-    with transaction.atomic():
+    with audited_atomic():
         year = data.received_date.year
         serial = _next_case_serial(office, year)
         case = Case(
@@ -403,7 +402,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
     from vegvis.core.services import person_get_or_create
 
     _check_office(actor, values.get("office") or office_for_region(values["home_region"].pk))
-    with transaction.atomic():
+    with audited_atomic():
         person, _created = person_get_or_create(
             actor=actor,
             national_id=values["national_id"],
@@ -1199,7 +1198,7 @@ def method_save(*, actor: Principal, method: Method | None, **values: Any) -> Me
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    with transaction.atomic():
+    with audited_atomic():
         target = method or Method()
         for name, value in values.items():
             setattr(target, name, value)
@@ -1223,7 +1222,7 @@ def letter_template_save(*, actor: Principal, template: LetterTemplate, subject:
 
         raise PermissionDenied
     letters.validate_template(body)
-    with transaction.atomic():
+    with audited_atomic():
         template.subject = subject
         template.body = body
         template.updated_by = actor.user

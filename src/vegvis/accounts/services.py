@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from vegvis.access.principal import Principal
 from vegvis.accounts.models import ApiToken, Role, RoleAssignment, User
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import Office, Organisation
 
 
@@ -23,7 +22,7 @@ def user_create(
     last_name: str = "",
     email: str = "",
 ) -> User:
-    with transaction.atomic():
+    with audited_atomic():
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
         if password:
             user.set_password(password)
@@ -48,7 +47,7 @@ def role_assign(
         raise ValueError(f"The role {role_code} needs an office")
     if role.scope == Role.Scope.ORGANISATION and organisation is None:
         raise ValueError(f"The role {role_code} needs an organisation")
-    with transaction.atomic():
+    with audited_atomic():
         assignment, _created = RoleAssignment.objects.get_or_create(
             user=user,
             role=role,
@@ -70,14 +69,14 @@ def role_assign(
 def api_token_issue(*, actor: Principal, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the clear key is returned once and never stored."""
     key = "vgv_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with audited_atomic():
         token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[4:12])
         audit_record(principal=actor, action=Action.CREATE, obj=token, label=f"API token {token.prefix}")
     return token, key
 
 
 def api_token_revoke(*, actor: Principal, token: ApiToken) -> None:
-    with transaction.atomic():
+    with audited_atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
