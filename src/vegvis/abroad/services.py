@@ -47,7 +47,7 @@ from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.api.errors import Conflict, DomainError
-from vegvis.audit.services import Action, audit_record, audited_atomic
+from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney
@@ -213,6 +213,7 @@ def _check_edge(case: Case, event: str) -> None:
         )
 
 
+@retry_on_conflict
 def _transition(
     principal: Principal | None,
     case: Case,
@@ -331,6 +332,7 @@ class ApplicationData:
     external_id: str | None = None
 
 
+@retry_on_conflict
 def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
     """Register a received application or referral, with its first document, in one transaction."""
     errors: dict[str, str] = {}
@@ -397,6 +399,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
     return case
 
 
+@retry_on_conflict
 def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
     """A new application from the web form: the person, any power of attorney and the case, all or nothing."""
     from vegvis.core.services import person_get_or_create

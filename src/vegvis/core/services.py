@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record, audited_atomic, changes
+from vegvis.audit.services import Action, audit_record, audited_atomic, changes, retry_on_conflict
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
@@ -17,6 +17,7 @@ from vegvis.core.national_id import IdKind, NationalIdError, parse
 PERSON_FIELDS = ["name", "birth_date", "home_region", "address_line", "postal_code", "city", "email", "phone"]
 
 
+@retry_on_conflict
 def person_get_or_create(
     *,
     actor: Principal | None,
@@ -54,6 +55,7 @@ def person_get_or_create(
     return person, True
 
 
+@retry_on_conflict
 def person_update(*, actor: Principal, person: Person, **values: object) -> Person:
     with audited_atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)

@@ -8,18 +8,22 @@ the two took the audit chain's head and the counter in opposite orders and Postg
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import F
 
 from vegvis.abroad import services
-from vegvis.abroad.models import Case
+from vegvis.abroad.models import Case, CaseCounter
 from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.audit.models import AuditEntry
+from vegvis.audit.services import retry_on_conflict
 from vegvis.audit.verify import verify_chain
+from vegvis.core.models import Office
 from vegvis.core.services import person_get_or_create
 from vegvis.testing.abroad import OPERATOR
 from vegvis.testing.factories import region, synthetic_id
@@ -73,3 +77,32 @@ def test_new_and_known_patients_registered_together_never_deadlock():
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, object_type="abroad.case").count() == len(serials)
     result = verify_chain()
     assert result.ok, result
+
+
+def test_a_transaction_chosen_as_deadlock_victim_is_run_again_whole():
+    """Defence in depth for locks outside the audit order: PostgreSQL rolls the victim back, the service runs again."""
+    offices = list(Office.objects.order_by("pk")[:2])
+    for office in offices:
+        CaseCounter.objects.create(office=office, year=1999)
+    both_hold_their_first = threading.Barrier(2)
+    tries: list[str] = []
+
+    def lock_in_order(name: str, first: Office, second: Office) -> Callable[[], Any]:
+        @retry_on_conflict
+        def job() -> str:
+            tries.append(name)
+            with transaction.atomic():
+                CaseCounter.objects.select_for_update().get(office=first, year=1999)
+                if tries.count(name) == 1:
+                    both_hold_their_first.wait(timeout=30)
+                CaseCounter.objects.select_for_update().get(office=second, year=1999)
+                CaseCounter.objects.filter(office__in=offices, year=1999).update(last=F("last") + 1)
+            return name
+
+        return job
+
+    results = run_together(lock_in_order("a", *offices), lock_in_order("b", *reversed(offices)))
+
+    assert results == ["a", "b"]
+    assert len(tries) == 3  # the victim ran twice, the other once
+    assert set(CaseCounter.objects.filter(year=1999).values_list("last", flat=True)) == {2}
