@@ -8,6 +8,7 @@ the two took the audit chain's head and the counter in opposite orders and Postg
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -47,8 +48,9 @@ def _values(national_id: str, name: str) -> dict[str, Any]:
     }
 
 
-def test_new_and_known_patients_registered_together_never_deadlock():
+def test_new_and_known_patients_registered_together_never_deadlock(caplog):
     assert connection.vendor == "postgresql"
+    caplog.set_level(logging.WARNING, logger="vegvis.audit.services")
     known = []
     for i in range(ROUNDS * PER_ROUND // 2):
         number = synthetic_id(date(1970, 1, 1) + timedelta(days=i))
@@ -72,6 +74,8 @@ def test_new_and_known_patients_registered_together_never_deadlock():
         failures += [r for r in results if not isinstance(r, Case)]
 
     assert failures == []
+    # Not one deadlock: the lock order prevents them; the retry (for locks outside that order) was never needed.
+    assert [r.getMessage() for r in caplog.records if r.name == "vegvis.audit.services"] == []
     serials = sorted(Case.objects.filter(year=date.today().year).values_list("serial", flat=True))
     assert serials == list(range(1, ROUNDS * PER_ROUND + 1))
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, object_type="abroad.case").count() == len(serials)
@@ -79,8 +83,9 @@ def test_new_and_known_patients_registered_together_never_deadlock():
     assert result.ok, result
 
 
-def test_a_transaction_chosen_as_deadlock_victim_is_run_again_whole():
+def test_a_transaction_chosen_as_deadlock_victim_is_run_again_whole(caplog):
     """Defence in depth for locks outside the audit order: PostgreSQL rolls the victim back, the service runs again."""
+    caplog.set_level(logging.WARNING, logger="vegvis.audit.services")
     offices = list(Office.objects.order_by("pk")[:2])
     for office in offices:
         CaseCounter.objects.create(office=office, year=1999)
@@ -105,4 +110,6 @@ def test_a_transaction_chosen_as_deadlock_victim_is_run_again_whole():
 
     assert results == ["a", "b"]
     assert len(tries) == 3  # the victim ran twice, the other once
+    retried = [r.getMessage() for r in caplog.records if r.name == "vegvis.audit.services"]
+    assert len(retried) == 1 and retried[0].endswith("job: DeadlockDetected, try 2 of 3")
     assert set(CaseCounter.objects.filter(year=1999).values_list("last", flat=True)) == {2}
