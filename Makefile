@@ -42,16 +42,21 @@ run: setup
 	@echo "Stop with Ctrl-C."
 	@trap 'kill 0' EXIT; $(VEGVIS) worker --interval 2 & $(VEGVIS) runserver $(HOST):$(PORT)
 
-## test: the whole suite on SQLite, and on PostgreSQL when it answers at 127.0.0.1:5432.
+## test: lint, the whole suite on SQLite, and on PostgreSQL when it answers at 127.0.0.1:5432. Fails (non-zero
+## exit) when lint or either suite fails; both suites run even when the first fails, so one run reports both.
 test: setup browser-deps backup-deps pdf-deps
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory test-sqlite
-	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
-		$(MAKE) --no-print-directory test-postgres; \
-		echo "make test: the suite ran on SQLite and PostgreSQL."; \
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres || status=1; \
+		suites="SQLite and PostgreSQL"; \
 	else \
 		echo "make test: PostgreSQL did not answer at $(PG_URL); the suite ran on SQLite only."; \
-	fi
+		suites="SQLite"; \
+	fi; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (the suite on $$suites; see the failures above)."; exit 1; fi; \
+	echo "make test: the suite passed on $$suites."
 
 test-sqlite:
 	@echo "== test suite on SQLite =="

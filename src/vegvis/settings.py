@@ -53,6 +53,9 @@ DEBUG = env_flag("VEGVIS_DEBUG", VEGVIS_ENV == "dev")
 VEGVIS_ALLOW_SYNTHETIC_IDS = env_flag("VEGVIS_ALLOW_SYNTHETIC_IDS", VEGVIS_ENV != "production")
 VEGVIS_REQUIRE_2FA = env_flag("VEGVIS_REQUIRE_2FA", PRODUCTION)
 VEGVIS_DEMO_USERS = VEGVIS_ENV == "dev"
+# An audited write that did not take the audit chain's head first is an error in dev and tests, a warning in
+# production (vegvis.audit.services.audited_atomic; docs/adr/0003-audit-chain.md).
+VEGVIS_AUDIT_STRICT_LOCK_ORDER = not PRODUCTION
 # Base URL used in mail and letters; also the origin trusted for CSRF behind a proxy.
 VEGVIS_BASE_URL = os.environ.get("VEGVIS_BASE_URL", "http://127.0.0.1:8000")
 
@@ -264,6 +267,12 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("VEGVIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("VEGVIS_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("VEGVIS_FROM_EMAIL", "vegvis@localhost")
+
+# `vegvis worker` beats every VEGVIS_WORKER_HEARTBEAT_SECONDS; a running task whose worker has not beaten for
+# VEGVIS_WORKER_STALE_SECONDS is queued again, up to VEGVIS_TASK_MAX_ATTEMPTS tries in all (core/tasks.py).
+VEGVIS_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("VEGVIS_WORKER_HEARTBEAT_SECONDS", "10"))
+VEGVIS_WORKER_STALE_SECONDS = float(os.environ.get("VEGVIS_WORKER_STALE_SECONDS", "120"))
+VEGVIS_TASK_MAX_ATTEMPTS = int(os.environ.get("VEGVIS_TASK_MAX_ATTEMPTS", "3"))
 
 # Background work through the Django task API (django-tasks backport) and its database backend.
 TASKS = {

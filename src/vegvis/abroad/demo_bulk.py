@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -45,7 +45,7 @@ from vegvis.abroad.models import (
     TravelBooking,
 )
 from vegvis.abroad.services import public_title
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.demo import DemoContext
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
@@ -611,7 +611,7 @@ def populate(context: DemoContext) -> None:
     existing = Case.objects.count()
     started = time.monotonic()
     context.say(f"Generating {total:,} treatment-abroad cases in bulk ({existing:,} exist)\n")
-    with transaction.atomic():
+    with audited_atomic():
         generator = Generator(context, today=today)
         counters = {
             (c.office_id, c.year): c for c in CaseCounter.objects.select_for_update().order_by("office_id", "year")

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from vegvis.abroad.models import (
     Status,
 )
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, AuditItem, audit_record, audit_record_many
+from vegvis.audit.services import Action, AuditItem, audit_record, audit_record_many, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.currency import NOK, codes
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
@@ -986,7 +986,7 @@ class CaseImport:
 
     def apply(self, *, actor: Principal | None, filename: str) -> ImportResult:
         """Write the difference and one audit entry, all in one transaction."""
-        with transaction.atomic():
+        with audited_atomic():
             if not self._planned:
                 self.plan()
             self._step("write", 0)

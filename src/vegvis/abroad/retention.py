@@ -40,7 +40,7 @@ from vegvis.abroad.models import (
 )
 from vegvis.access.models import EmergencyAccess
 from vegvis.audit.models import DeletionLog
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import LegalDeadline, Person, PowerOfAttorney
 
 RULE = "retention_abroad"
@@ -107,7 +107,7 @@ def case_erase(*, case_id: int, today: date, rule: str) -> tuple[str, int]:
     Returns the case's reference and the number of persons deleted ("" when the case no longer qualifies).
     """
     files: list[tuple[Any, str]] = []
-    with transaction.atomic():
+    with audited_atomic():
         case = Case.objects.select_for_update().select_related("office").filter(pk=case_id).first()
         if case is None or not cases_past_retention(today).filter(pk=case_id).exists():
             return "", 0  # reopened or changed since it was listed
@@ -190,7 +190,7 @@ def sweep_orphan_files(*, now: datetime) -> int:
     orphans = [path for name, path in candidates.items() if name not in referenced]
     if not orphans:
         return 0
-    with transaction.atomic():
+    with audited_atomic():
         DeletionLog.objects.create(
             at=now,
             job=JOB,

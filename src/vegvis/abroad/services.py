@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -52,7 +51,7 @@ from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.api.errors import Conflict, DomainError
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney, Region
@@ -164,7 +163,7 @@ def _locked(
     _check(principal, action, case)
     written = _files_written.set([])
     try:
-        with transaction.atomic():
+        with audited_atomic():
             locked = (
                 Case.objects.select_for_update(of=("self",))
                 .select_related("patient", "office", "method", "hospital")
@@ -282,6 +281,7 @@ def _check_edge(case: Case, event: str) -> None:
         raise TransitionRefused(refusal)
 
 
+@retry_on_conflict
 def _transition(
     principal: Principal | None,
     case: Case,
@@ -404,6 +404,7 @@ class ApplicationData:
     patient_withheld: bool = False
 
 
+@retry_on_conflict
 def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
     """Register a received application or referral, with its first document, in one transaction."""
     errors: dict[str, str] = {}
@@ -427,7 +428,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
         raise ValidationError(errors)
     office = data.office or office_for(data.patient)
     _check_office(actor, office)
-    with transaction.atomic():
+    with audited_atomic():
         year = data.received_date.year
         serial = _next_case_serial(office, year)
         case = Case(
@@ -476,6 +477,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
     return case
 
 
+@retry_on_conflict
 def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
     """A new application from the web form or the API: the person, any power of attorney and the case, all or
     nothing.
@@ -500,7 +502,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
         )
         if part
     )
-    with transaction.atomic():
+    with audited_atomic():
         person, created = person_get_or_create(
             actor=actor,
             national_id=values["national_id"],
@@ -1539,7 +1541,7 @@ def method_save(*, actor: Principal, method: Method | None, **values: Any) -> Me
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    with transaction.atomic():
+    with audited_atomic():
         target = method or Method()
         for name, value in values.items():
             setattr(target, name, value)
@@ -1563,7 +1565,7 @@ def letter_template_save(*, actor: Principal, template: LetterTemplate, subject:
 
         raise PermissionDenied
     letters.validate_template(body, subject=subject)
-    with transaction.atomic():
+    with audited_atomic():
         template.subject = subject
         template.body = body
         template.updated_by = actor.user

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -118,9 +118,9 @@ def require(principal: Principal, action: str, obj: models.Model) -> None:
 
 def open_emergency_access(*, principal: Principal, obj: models.Model, reason: str) -> EmergencyAccess:
     """Grant the user time-limited access to one object outside their work need; audited and flagged."""
-    from vegvis.audit.services import Action, audit_record
+    from vegvis.audit.services import Action, audit_record, audited_atomic
 
-    with transaction.atomic():
+    with audited_atomic():
         assert principal.user is not None, "emergency access is always a named user's"
         grant = EmergencyAccess.objects.create(
             user=principal.user,

@@ -67,7 +67,7 @@ def emergency_access_review(
     *, actor: Principal, grant: EmergencyAccess, outcome: str, comment: str = ""
 ) -> EmergencyAccess:
     """Mark a grant reviewed or report it; a report needs a comment. Audited; a grant is reviewed once."""
-    from vegvis.audit.services import Action, audit_denied, audit_record
+    from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic
 
     if outcome not in {EmergencyAccess.Review.REVIEWED, EmergencyAccess.Review.REPORTED}:
         raise ValidationError({"outcome": _("Choose reviewed or report.")})
@@ -77,7 +77,7 @@ def emergency_access_review(
     if not EmergencyAccessPolicy().can(actor, "review", grant):
         audit_denied(actor, obj=grant, label=grant.label, detail={"action": "review"})
         raise PermissionDenied
-    with transaction.atomic():
+    with audited_atomic():
         locked = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
         if locked.review:
             raise ValidationError({"outcome": _("This emergency access has already been reviewed.")})

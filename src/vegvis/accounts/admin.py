@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 from vegvis.access.rules import principal
 from vegvis.accounts import services
 from vegvis.accounts.models import ApiToken, Role, RoleAssignment, User
+from vegvis.audit.services import audited_atomic
 from vegvis.core.admin_site import AdministerOnly, admin_site
 
 
@@ -69,7 +69,7 @@ class UserAdmin(AdministerOnly, DjangoUserAdmin):
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """Django's password form, with the new password audited in the same transaction."""
-        with transaction.atomic():
+        with audited_atomic():
             hashes = User.objects.filter(pk=unquote(id)).values_list("password", flat=True)
             before = hashes.first()
             response = super().user_change_password(request, id, form_url)

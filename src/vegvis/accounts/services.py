@@ -5,14 +5,13 @@ from __future__ import annotations
 import secrets
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vegvis.access.principal import Principal
 from vegvis.accounts.models import ApiToken, Role, RoleAssignment, User
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import Office, Organisation
 
 
@@ -25,7 +24,7 @@ def user_create(
     last_name: str = "",
     email: str = "",
 ) -> User:
-    with transaction.atomic():
+    with audited_atomic():
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
         if password:
             user.set_password(password)
@@ -50,7 +49,7 @@ def role_assign(
         raise ValueError(f"The role {role_code} needs an office")
     if role.scope == Role.Scope.ORGANISATION and organisation is None:
         raise ValueError(f"The role {role_code} needs an organisation")
-    with transaction.atomic():
+    with audited_atomic():
         assignment, _created = RoleAssignment.objects.get_or_create(
             user=user,
             role=role,
@@ -83,7 +82,7 @@ def api_token_issue(
     if not 1 <= lifetime_days <= ApiToken.MAX_LIFETIME_DAYS:
         raise ValueError(f"A token lives 1 to {ApiToken.MAX_LIFETIME_DAYS} days, not {lifetime_days}")
     key = "vgv_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
+    with audited_atomic():
         token = ApiToken.objects.create(
             user=user,
             name=name,
@@ -103,7 +102,7 @@ def api_token_issue(
 
 
 def api_token_revoke(*, actor: Principal, token: ApiToken) -> None:
-    with transaction.atomic():
+    with audited_atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
@@ -179,7 +178,7 @@ def user_audit_admin_change(*, actor: Principal, user: User, was_active: bool | 
 
 def user_password_change(*, actor: Principal, user: User, new_password: str) -> None:
     """A user changes their own password (the old one already checked by the form)."""
-    with transaction.atomic():
+    with audited_atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit_record(
@@ -195,7 +194,7 @@ def otp_device_confirm(*, actor: Principal, device: TOTPDevice) -> None:
     its secret.
     """
     user = device.user
-    with transaction.atomic():
+    with audited_atomic():
         replaced = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).count()
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -211,7 +210,7 @@ def otp_device_confirm(*, actor: Principal, device: TOTPDevice) -> None:
 
 def otp_reset(*, actor: Principal, user: User) -> int:
     """An administrator removes all of a user's second-factor devices; the user enrols anew at next login."""
-    with transaction.atomic():
+    with audited_atomic():
         removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

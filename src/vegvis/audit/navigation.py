@@ -1,4 +1,5 @@
-"""The system administrator's home panel: the audit trail's state and the way into administration."""
+"""The system administrator's home panel: the audit trail's state, failed background tasks and the way into
+administration."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def last_verification() -> Any:
 def _admin(request: HttpRequest, who: Principal) -> dict[str, Any]:
     from vegvis.accounts.models import Role
     from vegvis.audit.models import AuditChainHead
+    from vegvis.core.tasks import failed_tasks
 
     head = AuditChainHead.objects.filter(pk=1).first()
     roles = Role.objects.order_by("home_order").prefetch_related("assignments")
@@ -29,6 +31,16 @@ def _admin(request: HttpRequest, who: Principal) -> dict[str, Any]:
         "entries": head.last_seq if head else 0,
         "verification": last_verification(),
         "roles": [(role, role.assignments.count()) for role in roles],
+        # Failed background tasks, a dead worker's included (core/tasks.py): names and errors, no personal data.
+        "failed_tasks": [
+            {
+                "name": task.task_path.rsplit(".", 1)[-1],
+                "finished_at": task.finished_at,
+                "error": task.exception_class_path.rsplit(".", 1)[-1],
+                "tries": len(task.worker_ids),
+            }
+            for task in failed_tasks()[:10]
+        ],
     }
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from vegvis.access.principal import Principal
@@ -16,6 +22,114 @@ from vegvis.audit.chain import GENESIS, compute_hash
 from vegvis.audit.models import AuditChainHead, AuditEntry, AuditPersonRef
 
 Action = AuditEntry.Action
+logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class LockOrderError(RuntimeError):
+    """An audited write opened its transaction without taking the chain's head first (see audited_atomic)."""
+
+
+# The lock order (docs/adr/0003-audit-chain.md, amendment 1): every write transaction that audits takes the
+# audit chain's head FIRST, before any other row lock. Every audited write holds the head to its commit anyway,
+# so taking it first costs no concurrency, and no two transactions can then take the head and another row in
+# opposite orders (the deadlock of issue 10 §3.1: a new patient's person audited before the case counter, a
+# known patient's counter locked before the case's audit).
+_HEAD_HOLDER = "_vegvis_audit_head_holder"
+
+
+def _head_held() -> bool:
+    """True when this connection's current transaction took the chain head through audited_atomic."""
+    holder = getattr(connection, _HEAD_HOLDER, None)
+    return holder is not None and any(block is holder for block in connection.atomic_blocks)
+
+
+def _in_own_transaction() -> bool:
+    """True inside an atomic block opened by the code (not only the test runner's wrapping transaction)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _lock_head() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM audit_auditchainhead WHERE id = 1 FOR UPDATE")
+            if cursor.fetchone() is not None:
+                return
+    AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_seq": 0, "last_hash": GENESIS})
+
+
+@contextmanager
+def audited_atomic() -> Iterator[None]:
+    """``transaction.atomic()`` for a write that will audit: the chain's head is the first lock it takes.
+
+    Use it instead of ``transaction.atomic()`` wherever a transaction writes to the audit trail; nested uses
+    (and audit_record inside) find the head already held and take nothing more. Opening one inside a
+    transaction that did not take the head is a lock-order error: the outer transaction may already hold rows.
+    """
+    with _head_first(lock=True):
+        yield
+
+
+@contextmanager
+def _head_first(*, lock: bool) -> Iterator[None]:
+    if _head_held():
+        with transaction.atomic():
+            yield
+        return
+    if _in_own_transaction():
+        _lock_order_violation("an audited write in a transaction opened without audited_atomic()")
+    block = transaction.atomic()
+    with block:
+        if lock:
+            _lock_head()
+        setattr(connection, _HEAD_HOLDER, block)
+        yield
+
+
+def _lock_order_violation(message: str) -> None:
+    if getattr(settings, "VEGVIS_AUDIT_STRICT_LOCK_ORDER", False):
+        raise LockOrderError(message)
+    logger.warning("lock order: %s", message)
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the transaction was rolled back whole,
+# so running it again is safe.
+_RETRYABLE = {"40P01", "40001"}
+RETRY_ATTEMPTS = 3
+
+
+def _retryable(error: OperationalError) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) in _RETRYABLE or getattr(cause, "pgcode", None) in _RETRYABLE
+
+
+def retry_on_conflict(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a whole service transaction again (up to three tries, jittered backoff) when PostgreSQL rolled it
+    back for a deadlock or a serialization failure. Only at the outermost level: inside a caller's transaction
+    the error goes up to the caller, whose transaction is the one that was rolled back."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.in_atomic_block:
+            return func(*args, **kwargs)
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as error:
+                if attempt == RETRY_ATTEMPTS or not _retryable(error):
+                    raise
+                logger.warning(
+                    "%s: %s, try %s of %s",
+                    func.__qualname__,
+                    error.__cause__.__class__.__name__,
+                    attempt + 1,
+                    RETRY_ATTEMPTS,
+                )
+                time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not a secret
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
 
 
 def _plain(detail: dict[str, Any] | None) -> dict[str, Any]:
@@ -49,7 +163,8 @@ def audit_record(
     if persons:
         payload["persons"] = persons
     user = principal.user if principal else None
-    with transaction.atomic():
+    # On its own (a read), the append's first statement takes the head: nothing to lock before it.
+    with _head_first(lock=False):
         entry = AuditEntry(
             actor_id=user.pk if user else None,
             actor_username=user.get_username() if user else (actor_name or getattr(principal, "name", "") or "system"),

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,7 +92,9 @@ class AdministerOnly(admin.ModelAdmin):
 
     def response_action(self, request: HttpRequest, queryset: Any, *args: Any, **kwargs: Any) -> Any:
         """Actions (delete selected, reset second factor, revoke tokens) change and audit in one transaction."""
-        with transaction.atomic():
+        from vegvis.audit.services import audited_atomic
+
+        with audited_atomic():
             return super().response_action(request, queryset, *args, **kwargs)
 
     def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:

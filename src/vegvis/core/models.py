@@ -266,3 +266,29 @@ class LegalDeadline(models.Model):
             found = cls.objects.get(key=key)
             cache.set(f"legal-deadline:{key}", found, 60)
         return found
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``vegvis worker``: it writes ``beat_at`` every few seconds while it lives (core/tasks.py).
+
+    A task the database queue shows as running whose worker has not beaten for VEGVIS_WORKER_STALE_SECONDS was
+    claimed by a worker that died; ``recover_stale_tasks`` queues it again or, after the last try, fails it.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class SentNotice(models.Model):
+    """One mail a background task has sent, by a key naming what it was (e.g. a day's reminder to a handler):
+    a task run again after its worker died sends only what was not sent yet."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

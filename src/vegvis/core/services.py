@@ -6,11 +6,10 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record, changes
+from vegvis.audit.services import Action, audit_record, audited_atomic, changes, retry_on_conflict
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
@@ -18,6 +17,7 @@ from vegvis.core.national_id import IdKind, NationalIdError, parse
 PERSON_FIELDS = ["name", "birth_date", "home_region", "address_line", "postal_code", "city", "email", "phone"]
 
 
+@retry_on_conflict
 def person_get_or_create(
     *,
     actor: Principal | None,
@@ -37,7 +37,7 @@ def person_get_or_create(
         birth_date = parsed.birth_date
     if birth_date is None:
         raise ValidationError({"birth_date": _("Numbers issued from 2032 carry no century: enter the date of birth.")})
-    with transaction.atomic():
+    with audited_atomic():
         existing = Person.objects.select_for_update().filter(national_id_hash=crypto.lookup_hash(parsed.value)).first()
         if existing is not None:
             return existing, False
@@ -55,8 +55,9 @@ def person_get_or_create(
     return person, True
 
 
+@retry_on_conflict
 def person_update(*, actor: Principal, person: Person, **values: object) -> Person:
-    with transaction.atomic():
+    with audited_atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         before = {name: getattr(locked, name) for name in PERSON_FIELDS}
         for name, value in values.items():

@@ -10,12 +10,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record
+from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import Region
 from vegvis.reports.models import HistoricalFigure, ReportNarrative
 
@@ -131,7 +130,7 @@ def history_import(*, actor: Principal | None, content: bytes, filename: str) ->
     sha256 = hashlib.sha256(content).hexdigest()
     region_ids = dict(Region.objects.values_list("code", "pk"))
     result = HistoryResult()
-    with transaction.atomic():
+    with audited_atomic():
         existing = {
             (f.metric, f.year, f.region_id): f for f in HistoricalFigure.objects.select_for_update().order_by("pk")
         }
@@ -176,7 +175,7 @@ def narrative_save(*, actor: Principal, year: int, section: str, text: str) -> R
     text = text.replace("\r\n", "\n").strip()
     if len(text) > NARRATIVE_MAX_LENGTH:
         raise ValidationError({"text": _("The text is too long.")})
-    with transaction.atomic():
+    with audited_atomic():
         narrative, created = ReportNarrative.objects.select_for_update().get_or_create(
             year=year, section=section, defaults={"text": text, "updated_by": actor.user}
         )
