@@ -21,27 +21,19 @@ from vegvis.abroad.models import (
     Route,
     TravelBooking,
 )
+from vegvis.access.principal import Principal
 from vegvis.accounts.models import User
 from vegvis.core import currency, icd10
-from vegvis.core.forms import AmountField, Select
+from vegvis.core.forms import AmountField, DateField, Select, WholeNumberInput
 from vegvis.core.models import Office, Organisation, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 LONG_TEXT = forms.Textarea(attrs={"rows": 8})
 
 
 def today() -> date:
     return timezone.localdate()
-
-
-class DateField(forms.DateField):
-    widget = DATE
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
-        super().__init__(*args, **kwargs)
 
 
 class VersionedForm(forms.Form):
@@ -89,7 +81,9 @@ class ApplicationForm(forms.Form):
         label=_("Office"),
         queryset=Office.objects.all(),
         required=False,
-        help_text=_("Leave empty: the office that handles the patient's home region."),
+        help_text=_(
+            "Leave empty: the office for the patient's home region when you register for it, otherwise your own."
+        ),
     )
 
     representative_name = forms.CharField(label=_("Representative's name"), max_length=200, required=False)
@@ -101,6 +95,14 @@ class ApplicationForm(forms.Form):
     )
     representative_signed_on = DateField(label=_("Power of attorney signed"), required=False)
     representative_valid_until = DateField(label=_("Power of attorney valid until"), required=False)
+
+    def __init__(self, *args: Any, actor: Principal | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            from vegvis.abroad.services import offices_registering_for
+
+            # Only the offices the user may register for (issue 11: others ended in a 403 page).
+            cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices_registering_for(actor)
 
     def clean_national_id(self) -> str:
         try:
@@ -305,7 +307,9 @@ class GuaranteeForm(VersionedForm):
 class BookingForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=TravelBooking.Kind.choices)
     travellers = forms.CharField(label=_("Travellers"), max_length=300, help_text=_("The patient and any companions."))
-    companions = forms.IntegerField(label=_("Number of companions"), min_value=0, max_value=10, initial=0)
+    companions = forms.IntegerField(
+        label=_("Number of companions"), min_value=0, max_value=10, initial=0, widget=WholeNumberInput
+    )
     starts_on = DateField(label=_("From"))
     ends_on = DateField(label=_("To"), required=False)
     description = forms.CharField(
