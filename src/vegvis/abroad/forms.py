@@ -105,11 +105,11 @@ class ApplicationForm(forms.Form):
             cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices_registering_for(actor)
 
     def clean_national_id(self) -> str:
+        # id_kind is cleaned after this field: an unknown value is refused there, next to it (not a server error).
+        kind = next((k for k in IdKind if k.value == self.data.get("id_kind")), None)
         try:
             parsed = parse(
-                self.cleaned_data["national_id"],
-                allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS,
-                kind=IdKind(str(self.data.get("id_kind"))) if self.data.get("id_kind") else None,
+                self.cleaned_data["national_id"], allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS, kind=kind
             )
         except NationalIdError as error:
             raise forms.ValidationError(str(error)) from error
