@@ -176,7 +176,7 @@ def test_every_date_and_amount_field_reads_norwegian_input_and_refuses_nonsense_
 @pytest.mark.parametrize("form_class", FORM_CLASSES, ids=lambda c: c.__name__)
 def test_no_form_draws_the_browsers_number_or_date_box(form_class, make_form):
     unbound = make_form(form_class)
-    bad = make_form(form_class, {name: "abc" for name in unbound.fields})
+    bad = make_form(form_class, dict.fromkeys(unbound.fields, "abc"))
     bad.is_valid()
     for form in (unbound, bad):
         html = str(form)

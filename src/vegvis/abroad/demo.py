@@ -179,6 +179,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             decided_by=decided_by,
         )
         _follow_up(context, case, today=today)
+        _close_unappealed(context, case, today=today)
         return
     step = rng.random()
     waited = 0  # days spent waiting for information before the medical assessment was asked for
@@ -277,11 +278,17 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
                         reversed_=rng.random() < 0.2,
                         received_on=decided_on + timedelta(days=110),
                     )
-    elif case.status == Status.REJECTED:
-        # Nobody appealed: the case is closed a week after the appeal deadline (4 weeks from the letter).
-        closed_on = decided_on + timedelta(days=35)
-        if closed_on < today:
-            services.case_close(actor=actor, case=case, version=case.version, closed_on=closed_on)
+    else:
+        _close_unappealed(context, case, today=today)
+
+
+def _close_unappealed(context: DemoContext, case: Case, *, today: date) -> None:
+    """A rejection nobody appealed is closed a week after the appeal deadline (4 weeks from the letter)."""
+    if case.status != Status.REJECTED or case.decided_on is None:
+        return
+    closed_on = case.decided_on + timedelta(days=35)
+    if closed_on < today:
+        services.case_close(actor=context.principal, case=case, version=case.version, closed_on=closed_on)
 
 
 def _reply_while_waiting(context: DemoContext, case: Case, *, today: date, age: int) -> None:

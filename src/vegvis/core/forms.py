@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.text import format_lazy
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.core.amounts import AmountError, format_amount, parse_amount
@@ -149,7 +149,7 @@ class DateField(forms.DateField):
         kwargs["help_text"] = format_lazy("{} {}", own, DATE_HINT) if own else DATE_HINT
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, datetime):

@@ -66,8 +66,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
                 note="Søknaden er trukket.",
             )
         if case.status == Status.APPEALED:
-            appeal = case.appeals.order_by("-received_date", "-pk").first()
-            assert appeal is not None  # noqa: S101  (an appealed case has its appeal)
+            appeal = case.appeals.filter(board_outcome="").latest("received_date", "pk")
             case = services.case_forward_appeal(
                 actor=actor,
                 case=case,
@@ -75,14 +74,14 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
                 forwarded_on=appeal.received_date + timedelta(days=FORWARDED_AFTER_APPEAL),
             )
         if case.status == Status.AT_APPEALS_BODY:
-            appeal = case.appeals.order_by("-received_date", "-pk").first()
-            assert appeal is not None and appeal.office_date is not None  # noqa: S101
+            appeal = case.appeals.filter(board_outcome="").latest("received_date", "pk")
+            forwarded_on = appeal.office_date or appeal.received_date
             case = services.case_record_appeal_decision(
                 actor=actor,
                 case=case,
                 version=case.version,
                 reversed_=False,
-                received_on=appeal.office_date + timedelta(days=BOARD_DECISION_AFTER_FORWARDING),
+                received_on=forwarded_on + timedelta(days=BOARD_DECISION_AFTER_FORWARDING),
             )
         if case.status == Status.CLOSED:
             closed += 1

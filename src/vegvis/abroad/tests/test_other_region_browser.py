@@ -60,7 +60,9 @@ def office_options(page) -> list[str]:
 
 
 def test_bergen_registers_a_patient_from_helse_sor_ost_at_its_own_office(page, console_log):
-    UserFactory(username="lars", first_name="Lars", last_name="Nygård", role="case_handler", role__office="helse-bergen")
+    UserFactory(
+        username="lars", first_name="Lars", last_name="Nygård", role="case_handler", role__office="helse-bergen"
+    )
     log_in(page, "lars", PASSWORD)
 
     type_application(page, synthetic_id())
@@ -74,7 +76,12 @@ def test_bergen_registers_a_patient_from_helse_sor_ost_at_its_own_office(page, c
     assert case.office.code == "helse-bergen" and case.patient_display_region.code == "helse-sor-ost"
     assert case.patient.name == NAME and case.received_date == RECEIVED
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
-    expect(page.get_by_text("Enhet for utenlandsbehandling, Helse Bergen behandler saken; den telles for pasientens bostedsregion, Helse Sør-Øst RHF.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Enhet for utenlandsbehandling, Helse Bergen behandler saken; "
+            "den telles for pasientens bostedsregion, Helse Sør-Øst RHF."
+        )
+    ).to_be_visible()
     expect(page.locator("main")).to_contain_text(NAME)
     assert console_log.errors == []
 
