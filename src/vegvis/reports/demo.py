@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from vegvis.core.demo import DemoContext
@@ -41,15 +41,22 @@ def populate(context: DemoContext) -> None:
 WITHDRAWN_AFTER_RECEIPT = 45
 FORWARDED_AFTER_APPEAL = 21
 BOARD_DECISION_AFTER_FORWARDING = 90
+# The data set is the state at the end of 2020: what was still open then happened in 2021 at the earliest.
+FIRST_WORKING_DAY_AFTER = date(2021, 1, 4)
+
+
+def _after_the_data_set(day: date) -> date:
+    return max(day, FIRST_WORKING_DAY_AFTER)
 
 
 def close_history(context: DemoContext, external_ids: list[str]) -> int:
     """Close the data set's cases it leaves open, through the services, with the dates they would have had.
 
     The data set is the end of 2020 (three applications undecided, eight appeals under way), years ago for the
-    demo: left open, they opened every newcomer's worklist six years overdue. Every date is after 2020, so the
-    report for 2020 (which counts by date, never by status) is unchanged: the undecided are withdrawn in 2021,
-    appeals under reconsideration forwarded, and the appeals body upholds the rejections.
+    demo: left open, they opened every newcomer's worklist six years overdue. Every date is after 2020 (what was
+    open at the end of 2020 happened later), so the report for 2020, which counts by date, never by status, is
+    unchanged: the undecided are withdrawn in 2021, appeals under reconsideration forwarded, and the appeals body
+    upholds the rejections.
     """
     from vegvis.abroad import services
     from vegvis.abroad.models import OPEN_STATUSES, Case, Status
@@ -62,7 +69,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
                 actor=actor,
                 case=case,
                 version=case.version,
-                withdrawn_on=case.received_date + timedelta(days=WITHDRAWN_AFTER_RECEIPT),
+                withdrawn_on=_after_the_data_set(case.received_date + timedelta(days=WITHDRAWN_AFTER_RECEIPT)),
                 note="Søknaden er trukket.",
             )
         if case.status == Status.APPEALED:
@@ -71,7 +78,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
                 actor=actor,
                 case=case,
                 version=case.version,
-                forwarded_on=appeal.received_date + timedelta(days=FORWARDED_AFTER_APPEAL),
+                forwarded_on=_after_the_data_set(appeal.received_date + timedelta(days=FORWARDED_AFTER_APPEAL)),
             )
         if case.status == Status.AT_APPEALS_BODY:
             appeal = case.appeals.filter(board_outcome="").latest("received_date", "pk")
@@ -81,7 +88,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
                 case=case,
                 version=case.version,
                 reversed_=False,
-                received_on=forwarded_on + timedelta(days=BOARD_DECISION_AFTER_FORWARDING),
+                received_on=_after_the_data_set(forwarded_on + timedelta(days=BOARD_DECISION_AFTER_FORWARDING)),
             )
         if case.status == Status.CLOSED:
             closed += 1
