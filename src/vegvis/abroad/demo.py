@@ -52,6 +52,13 @@ PROFILES = [
     ),
 ]
 
+# A living office (issue 11): the demo's worklist shows a few cases overdue, not most. Information asked for is
+# in within about six weeks, a medical adviser answers within two months, a month-old case gets a provisional
+# reply, and a rejection nobody appealed is closed after the appeal deadline.
+INFO_ANSWERED_AFTER = 40
+ADVISER_ANSWER_PENDING_UNTIL = 45
+PROVISIONAL_REPLY_AFTER = 26
+
 # Approximate NOK per unit, to give the demo a rate table (marked as synthetic).
 DEMO_RATES = {"EUR": "10.75", "SEK": "1.03", "DKK": "1.44", "GBP": "12.40", "USD": "9.70", "CHF": "11.05"}
 
@@ -172,8 +179,10 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             decided_by=decided_by,
         )
         _follow_up(context, case, today=today)
+        _close_unappealed(context, case, today=today)
         return
     step = rng.random()
+    waited = 0  # days spent waiting for information before the medical assessment was asked for
     if step < 0.15:
         services.case_request_info(
             actor=actor,
@@ -182,17 +191,30 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             recipient=case.applicant_name,
             text="Vi ber om epikrise og oppdatert henvisning med beskrivelse av tidligere behandling.",
         )
-        return
+        if age < INFO_ANSWERED_AFTER:
+            _reply_while_waiting(context, case, today=today, age=age)
+            return
+        # A living office got the information in time and went on; only recent requests are still waiting.
+        services.case_register_info(
+            actor=actor,
+            case=case,
+            version=case.version,
+            received_on=case.received_date + timedelta(days=14),
+            sender=case.applicant_name,
+            summary="Epikrise og oppdatert henvisning.",
+        )
+        waited = 14
     services.case_request_assessment(
         actor=actor,
         case=case,
         version=case.version,
         expert_community=rng.choice(experts),
         adviser=adviser,
-        requested_on=case.received_date + timedelta(days=3),
+        requested_on=case.received_date + timedelta(days=3 + waited),
         question="Finnes det et adekvat tilbud i Norge? Er behandlingen i utlandet dokumentert mer virkningsfull?",
     )
-    if age < 30 or (adviser is not None and rng.random() < 0.6):
+    if age < 30 + waited or (adviser is not None and age < ADVISER_ANSWER_PENDING_UNTIL and rng.random() < 0.6):
+        _reply_while_waiting(context, case, today=today, age=age)
         return
     assessment = case.assessments.get()
     supports = "vektbærende" not in case.requested_treatment and rng.random() < 0.8
@@ -200,13 +222,13 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
         actor=actor,
         assessment=assessment,
         by_letter=True,
-        answered_on=case.received_date + timedelta(days=21),
+        answered_on=case.received_date + timedelta(days=21 + waited),
         recommendation="supports" if supports else "does_not_support",
         conclusion="Tilbudet finnes ikke i Norge med tilsvarende kvalitet."
         if supports
         else "Det finnes et adekvat tilbud i Norge.",
     )
-    decided_on = min(today, case.received_date + timedelta(days=28))
+    decided_on = min(today, case.received_date + timedelta(days=28 + waited))
     decision = services.DecisionData(
         outcome=Outcome.GRANTED if supports else Outcome.REJECTED,
         decided_on=decided_on,
@@ -234,7 +256,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             received_date=decided_on + timedelta(days=14),
             grounds="Pasienten mener tilbudet i Norge ikke er likeverdig.",
         )
-        if age > 80:
+        if (today - decided_on).days > 38:  # the office reconsiders within three weeks of the appeal
             if rng.random() < 0.15:
                 services.case_reverse_on_appeal(
                     actor=actor,
@@ -256,6 +278,30 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
                         reversed_=rng.random() < 0.2,
                         received_on=decided_on + timedelta(days=110),
                     )
+    else:
+        _close_unappealed(context, case, today=today)
+
+
+def _close_unappealed(context: DemoContext, case: Case, *, today: date) -> None:
+    """A rejection nobody appealed is closed a week after the appeal deadline (4 weeks from the letter)."""
+    if case.status != Status.REJECTED or case.decided_on is None:
+        return
+    closed_on = case.decided_on + timedelta(days=35)
+    if closed_on < today:
+        services.case_close(actor=context.principal, case=case, version=case.version, closed_on=closed_on)
+
+
+def _reply_while_waiting(context: DemoContext, case: Case, *, today: date, age: int) -> None:
+    """An undecided case a month old gets its provisional reply (forvaltningsloven § 11 a), as most do in time:
+    a few are left for the worklist to show overdue."""
+    if age >= PROVISIONAL_REPLY_AFTER and context.random.random() < 0.85:
+        services.case_send_provisional_reply(
+            actor=context.principal,
+            case=case,
+            version=case.version,
+            expected_by=today + timedelta(days=45),
+            reason="Vi venter på opplysninger eller medisinsk vurdering før saken kan avgjøres.",
+        )
 
 
 def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:

@@ -22,42 +22,19 @@ from vegvis.abroad.models import (
     Route,
     TravelBooking,
 )
+from vegvis.access.principal import Principal
 from vegvis.accounts.models import RoleAssignment, User
 from vegvis.core import currency, icd10
-from vegvis.core.forms import AmountField, Select
+from vegvis.core.forms import AmountField, DateField, Select, WholeNumberInput
 from vegvis.core.models import Office, Organisation, Region
 from vegvis.core.national_id import IdKind, NationalIdError, parse
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 LONG_TEXT = forms.Textarea(attrs={"rows": 8})
 
 
 def today() -> date:
     return timezone.localdate()
-
-
-def validate_not_in_future(value: date | None) -> None:
-    """A date something was received or happened cannot be after today."""
-    if value is not None and value > today():
-        raise forms.ValidationError(
-            _("The date cannot be in the future (today is %(today)s)."),
-            code="future",
-            params={"today": today().strftime("%d.%m.%Y")},
-        )
-
-
-class DateField(forms.DateField):
-    """A date typed as 2026-03-01 (the date picker) or 01.03.2026. ``not_in_future=True`` for the date something
-    was received or happened: the one place that refuses such dates after today."""
-
-    widget = DATE
-
-    def __init__(self, *args: Any, not_in_future: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d.%m.%Y"])
-        if not_in_future:
-            kwargs["validators"] = [*kwargs.get("validators", []), validate_not_in_future]
-        super().__init__(*args, **kwargs)
 
 
 class VersionedForm(forms.Form):
@@ -108,7 +85,9 @@ class ApplicationForm(forms.Form):
         label=_("Office"),
         queryset=Office.objects.all(),
         required=False,
-        help_text=_("Leave empty: the office that handles the patient's home region."),
+        help_text=_(
+            "Leave empty: the office for the patient's home region when you register for it, otherwise your own."
+        ),
     )
 
     representative_name = forms.CharField(label=_("Representative's name"), max_length=200, required=False)
@@ -121,12 +100,20 @@ class ApplicationForm(forms.Form):
     representative_signed_on = DateField(label=_("Power of attorney signed"), required=False, not_in_future=True)
     representative_valid_until = DateField(label=_("Power of attorney valid until"), required=False)
 
+    def __init__(self, *args: Any, actor: Principal | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if actor is not None:
+            from vegvis.abroad.services import offices_registering_for
+
+            # Only the offices the user may register for (issue 11: others ended in a 403 page).
+            cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices_registering_for(actor)
+
     def clean_national_id(self) -> str:
+        # id_kind is cleaned after this field: an unknown value is refused there, next to it (not a server error).
+        kind = next((k for k in IdKind if k.value == self.data.get("id_kind")), None)
         try:
             parsed = parse(
-                self.cleaned_data["national_id"],
-                allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS,
-                kind=IdKind(str(self.data.get("id_kind"))) if self.data.get("id_kind") else None,
+                self.cleaned_data["national_id"], allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS, kind=kind
             )
         except NationalIdError as error:
             raise forms.ValidationError(str(error)) from error
@@ -358,7 +345,9 @@ class GuaranteeForm(VersionedForm):
 class BookingForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=TravelBooking.Kind.choices)
     travellers = forms.CharField(label=_("Travellers"), max_length=300, help_text=_("The patient and any companions."))
-    companions = forms.IntegerField(label=_("Number of companions"), min_value=0, max_value=10, initial=0)
+    companions = forms.IntegerField(
+        label=_("Number of companions"), min_value=0, max_value=10, initial=0, widget=WholeNumberInput
+    )
     starts_on = DateField(label=_("From"))
     ends_on = DateField(label=_("To"), required=False)
     description = forms.CharField(

@@ -514,13 +514,17 @@ def _parse_line(number: int, text: str | None, context: _Context, errors: list[L
     try:
         data = json.loads(text, parse_float=_refuse_float)
     except _FloatRefused:
+        # A bare decimal number comes first, but the line may be broken further on ("[0.0", "0.0]"): read it again
+        # without refusing numbers, to name every bare amount or where the line stops being JSON.
         try:
             _report_floats(check, json.loads(text))
+        except json.JSONDecodeError as error:
+            check.error("", _not_json(error))
         except RecursionError:
             check.error("", _too_deep())
         return None
     except json.JSONDecodeError as error:
-        check.error("", _("the line is not valid JSON (the error is at character %(pos)s)") % {"pos": error.pos + 1})
+        check.error("", _not_json(error))
         return None
     except RecursionError:  # brackets nested thousands deep: the parser gives up before reading the line
         check.error("", _too_deep())
@@ -584,6 +588,10 @@ def _parse_line(number: int, text: str | None, context: _Context, errors: list[L
 
 class _FloatRefused(ValueError):
     pass
+
+
+def _not_json(error: json.JSONDecodeError) -> str:
+    return _("the line is not valid JSON (the error is at character %(pos)s)") % {"pos": error.pos + 1}
 
 
 def _too_deep() -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
@@ -81,6 +81,41 @@ def office_for_region(region_id: int) -> Office:
     if office is None:
         raise DomainError(_("No office handles this region."), field="home_region")
     return office
+
+
+def offices_registering_for(actor: Principal | None) -> QuerySet[Office]:
+    """The offices whose cases ``actor`` may register: every office for the command line and a national grant,
+    otherwise the offices of the user's own ``abroad.handle_case`` roles."""
+    if actor is None or actor.user is None:
+        return Office.objects.all()
+    grant = actor.grant("abroad.handle_case")
+    if grant.everywhere:
+        return Office.objects.all()
+    return Office.objects.filter(pk__in=sorted(grant.office_ids))
+
+
+def registering_office(actor: Principal | None, home_region: Region) -> Office:
+    """The office that registers a new application when the user names none (issue 11).
+
+    The office for the patient's home region when the user registers for it; otherwise the user's own office: an
+    office may handle a patient from another region (the case counts for the patient's home region in the report,
+    whichever office handled it), so an application sent to Bergen by a patient in Helse Sør-Øst is Bergen's to
+    register, never a refusal that loses what was typed. A user of several offices, none of them the region's,
+    is asked to choose.
+    """
+    home = office_for_region(home_region.pk)
+    allowed = offices_registering_for(actor)
+    if actor is None or actor.user is None or allowed.filter(pk=home.pk).exists():
+        return home
+    own = list(allowed.order_by("id")[:2])
+    if len(own) == 1:
+        return own[0]
+    if not own:
+        return home  # refused (and audited) by _check_office
+    raise DomainError(
+        _("%(office)s handles this home region: choose the office that registers the case.") % {"office": home.name},
+        field="office",
+    )
 
 
 def _check_office(actor: Principal | None, office: Office) -> None:
@@ -491,7 +526,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
     """
     from vegvis.core.services import person_get_or_create
 
-    office = values.get("office") or office_for_region(values["home_region"].pk)
+    office = values.get("office") or registering_office(actor, values["home_region"])
     _check_office(actor, office)
     typed_name = " ".join(str(values["patient_name"]).split())
     typed_address = ", ".join(

@@ -149,7 +149,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @requires("abroad.handle_case")
 def case_new(request: HttpRequest) -> HttpResponse:
     who = principal(request)
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, actor=who)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.application_register(actor=who, values=form.cleaned_data)
@@ -157,6 +157,13 @@ def case_new(request: HttpRequest) -> HttpResponse:
             _apply_errors(form, error)
         else:
             messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
+            region = form.cleaned_data["home_region"]
+            if not case.office.regions.filter(pk=region.pk).exists():
+                messages.info(
+                    request,
+                    _("%(office)s handles the case; it counts for the patient's home region, %(region)s.")
+                    % {"office": case.office.name, "region": region.name},
+                )
             return redirect("abroad:case", pk=case.pk)
     return render(request, "abroad/application_form.html", {"form": form})
 

@@ -47,6 +47,13 @@ class VegvisAdminSite(admin.AdminSite):
 
                 audit_denied(who, label=request.path[:200], detail={"needs": [self.access_permission]})
                 raise PermissionDenied
+            if request.method == "POST":
+                # Django's admin opens its own transaction for a change and audits inside it (log_change and the
+                # account admin's entries): opened here first, the chain head is the first lock it takes.
+                from vegvis.audit.services import audited_atomic
+
+                with audited_atomic():
+                    return inner(request, *args, **kwargs)
             return inner(request, *args, **kwargs)
 
         return guarded

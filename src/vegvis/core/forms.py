@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -9,8 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.core.amounts import AmountError, format_amount, parse_amount
@@ -103,3 +107,86 @@ class AmountField(forms.DecimalField):
             return parse_amount(str(value))
         except AmountError as error:
             raise ValidationError(str(error), code="invalid") from error
+
+
+DATE_FORMAT = "%d.%m.%Y"
+# dd.mm.åååå as people in Norway write it (also d.m.åååå); ISO 8601 for the API's JSON and old links.
+_NORWEGIAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+DATE_HINT = _("Write it as dd.mm.yyyy.")
+
+
+class DateInput(forms.DateInput):
+    """A text box for dates, shown as dd.mm.åååå: never the browser's ``type=date``.
+
+    A date box's typing order follows the browser's language, not the page's: in an English browser "03.02.2027"
+    typed into one is 2 March (issue 11's number boxes, for dates). Text typed is shown back exactly as typed.
+    """
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})}, format=DATE_FORMAT)
+
+
+def validate_not_in_future(value: date | None) -> None:
+    """A date something was received or happened cannot be after today."""
+    today = timezone.localdate()
+    if value is not None and value > today:
+        raise ValidationError(
+            _("The date cannot be in the future (today is %(today)s)."),
+            code="future",
+            params={"today": today.strftime("%d.%m.%Y")},
+        )
+
+
+class DateField(forms.DateField):
+    """Every date field in Vegvis: reads "03.02.2027" and "3.2.2027" (and "2027-02-03" from the API).
+
+    Anything else, or a day that does not exist, is refused with a message next to the field saying how to write
+    it; the text typed stays in the box.
+    """
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("Write the date as dd.mm.yyyy, for example 03.02.2027."),
+        "no_such_date": _("There is no such date: check the day and the month."),
+    }
+
+    def __init__(self, *, not_in_future: bool = False, **kwargs: Any) -> None:
+        # The format is always said, also below a field's own help text.
+        own = kwargs.get("help_text")
+        kwargs["help_text"] = format_lazy("{} {}", own, DATE_HINT) if own else DATE_HINT
+        if not_in_future:  # the day something was received or happened: the one rule that refuses dates after today
+            kwargs["validators"] = [*kwargs.get("validators", []), validate_not_in_future]
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if match := _NORWEGIAN_DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            code = "no_such_date"  # written the right way, but 31.02 or 12.13
+        elif match := _ISO_DATE.match(text):
+            year, month, day = (int(part) for part in match.groups())
+            code = "invalid"  # "2027-13-45": say how to write a date
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return date(year, month, day)
+        except ValueError as error:
+            raise ValidationError(self.error_messages[code], code=code) from error
+
+
+class WholeNumberInput(forms.TextInput):
+    """A text box for a count (never ``type=number``), with the phone's digit keyboard."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})

@@ -376,3 +376,14 @@ def test_a_deeply_nested_line_is_named_on_the_command_line(tmp_path):
         call_command("import", "cases", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
     assert "Linje 2: linjen har klammer nøstet for dypt til å kunne leses" in errors.getvalue()
     assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("noise", ["[0.0", "0.0]", '{"a": 0.0', "[1.5,", "0.0 x"])
+def test_a_bare_number_in_a_broken_line_is_a_bad_line_not_a_crash(noise):
+    """Hypothesis found it: a line whose first bare decimal comes before the JSON breaks escaped as a 500."""
+    content = jsonl(line(home_region="helse-nord"), noise)
+    with pytest.raises(ImportRefused) as refused:
+        cases_import(actor=None, content=content, filename="x.jsonl")
+    assert [(error.line, error.message.startswith("the line is not valid JSON")) for error in refused.value.errors] == [
+        (2, True)
+    ]

@@ -107,7 +107,7 @@ def test_case_handler_takes_an_application_from_receipt_to_closed(page, console_
     page.select_option("#id_kind", value="flight")
     page.fill("#id_travellers", "Sigrid Dahl og mor")
     page.fill("#id_companions", "1")
-    page.fill("#id_starts_on", today.isoformat())
+    page.fill("#id_starts_on", today.strftime("%d.%m.%Y"))
     page.fill("#id_description", "SAS Tromsø–Stockholm")
     save(page)
     for amount, currency in (("84500.00", "SEK"), ("1250.00", "EUR")):
