@@ -84,11 +84,12 @@ class Walk:
 
 
 def report_year_with_data(tmp_path: Path) -> None:
-    """The 2020 data set's Oslo and Northern Norway cases, imported as an office lead would."""
-    lines = [line for line in dataset_2020.build().lines if line["home_region"] in {"helse-sor-ost", "helse-nord"}]
+    """The 2020 data set's applications and referrals received in 2020, imported with ``vegvis import cases``."""
+    lines = [line for line in dataset_2020.build().lines if line["received_date"].startswith("2020")]
     cases = tmp_path / "saker.jsonl"
-    cases.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines[:60]) + "\n", "utf-8")
+    cases.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", "utf-8")
     call_command("import", "cases", str(cases), stdout=StringIO())
+    assert Case.objects.filter(received_date__year=2020).count() == len(lines)
 
 
 def follow_up_with_money() -> Case:
