@@ -99,7 +99,7 @@ def follow_up_with_money() -> Case:
     rates(today, SEK="1.0385", EUR="11.6400")
     clinic = hospital(name="Universitätsklinikum Hamburg-Eppendorf, Klinik für Neurochirurgie", city="Hamburg")
     case = make_case(
-        "follow_up", applicant_name="Overlege Per Lunde, Nevrokirurgisk avdeling, Oslo universitetssykehus"
+        "follow_up", applicant_name="Overlege Per Lunde (per.lunde.nevrokirurgisk-avdeling@oslo-universitetssykehus.no)"
     )
     services.guarantee_issue(
         actor=OPERATOR,
