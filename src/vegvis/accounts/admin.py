@@ -1,8 +1,10 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +17,13 @@ from vegvis.audit.services import audited_atomic
 from vegvis.core.admin_site import AdministerOnly, admin_site
 
 
-class RoleAssignmentInline(admin.TabularInline):
+class RoleAssignmentInline(admin.StackedInline):
+    """Stacked, not tabular: each field keeps its own label (a tabular inline's fields have only column
+    headings, which leaves them unnamed for screen readers); a plain select, as select2's autocomplete box has
+    no accessible name."""
+
     model = RoleAssignment
     extra = 1
-    autocomplete_fields = ["organisation"]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return admin_site.has_permission(request)
@@ -103,7 +108,8 @@ class UserAdmin(AdministerOnly, DjangoUserAdmin):
 @admin.register(Role, site=admin_site)
 class RoleAdmin(AdministerOnly):
     list_display = ["code", "name_nb", "scope"]
-    filter_horizontal = ["permissions"]
+    # Check boxes in a fieldset, not the filter_horizontal widget (its icons carry aria-label without a role).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(ApiToken, site=admin_site)

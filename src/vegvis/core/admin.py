@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from vegvis.core.admin_site import AdministerOnly, admin_site
 from vegvis.core.models import ExchangeRate, Icd10Supplement, Office, Organisation, Region
@@ -12,7 +14,8 @@ class RegionAdmin(AdministerOnly):
 @admin.register(Office, site=admin_site)
 class OfficeAdmin(AdministerOnly):
     list_display = ["name", "code", "health_trust"]
-    filter_horizontal = ["regions"]
+    # Check boxes in a fieldset, not the filter_horizontal widget (its icons carry aria-label without a role).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
 @admin.register(Organisation, site=admin_site)
