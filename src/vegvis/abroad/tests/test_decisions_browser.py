@@ -110,7 +110,8 @@ def test_a_rejection_shows_its_letter_as_the_pdf_reads_and_is_saved_only_when_co
     letter = case.documents.get(kind=Document.Kind.DECISION)
     printed = words(pdf_text(letter))
     # Every line of the preview stands in the PDF, in the same words: the letter previewed is the letter sent.
-    lines = [words(line) for line in shown.splitlines() if line.strip()]
+    # (A table row of the letter's head is one line on the page and read column by column in the PDF: each cell.)
+    lines = [words(cell) for line in shown.splitlines() for cell in line.split("\t") if cell.strip()]
     missing = [line for line in lines if line not in printed]
     assert not missing, f"in the preview but not in the PDF: {missing}\nPDF: {printed}"
     assert len(lines) > 10
@@ -123,15 +124,16 @@ def test_an_appeal_received_in_the_future_is_refused_next_to_the_field_and_kept(
     log_in(page, "ingrid", PASSWORD)
     step(page, case, "register_appeal")
     field = page.locator("#id_received_date")
-    # The case handler typed 01.03.2027 in the date field (Chromium here shows the field as mm/dd/yyyy).
+    # The case handler typed 01.03.2027 in the date field, the Norwegian way.
     field.click()
-    page.keyboard.type("03012027")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("01.03.2027")
     page.fill("#id_grounds", "Pasienten er uenig.")
     page.get_by_role("button", name="Lagre").click()
     page.wait_for_load_state()
     error = page.locator("#id_received_date_error")
     expect(error).to_contain_text("Datoen kan ikke være fram i tid")
-    expect(page.locator("#id_received_date")).to_have_value("2027-03-01")  # what was typed is kept
+    expect(page.locator("#id_received_date")).to_have_value("01.03.2027")  # what was typed is kept
     expect(page.locator("#id_grounds")).to_have_value("Pasienten er uenig.")
     assert not case.appeals.exists()
     look(page, "appeal_future_date")
