@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,3 +303,12 @@ def test_the_api_corrects_the_language_audited(api, case_handler):
     assert response.json()["letter_language"] == "nn"
     entry = AuditEntry.objects.filter(action="update", object_id=str(created["id"])).latest("seq")
     assert entry.detail["changed"] == {"letter_language": ["nb", "nn"]} and entry.actor_id == case_handler.pk
+
+
+def test_an_imported_case_writes_in_bokmaal(tmp_path):
+    """The import contract has no language field: every imported case is bokmål."""
+    from vegvis.abroad.tests.test_import_cases import jsonl, line, write
+
+    content = jsonl(line(external_id="HSO-2020-0001"))
+    call_command("import", "cases", str(write(tmp_path, content)), stdout=StringIO())
+    assert Case.objects.get(external_id="HSO-2020-0001").letter_language == "nb"
