@@ -114,6 +114,8 @@ def make_form(case_handler):
             kwargs["case"] = cases["case"]
         if "actor" in parameters:
             kwargs["actor"] = principal_for(case_handler)
+        if "route_correctable" in parameters:
+            kwargs["route_correctable"] = True
         return form_class(data, **kwargs)
 
     return build
@@ -227,9 +229,14 @@ def test_every_step_and_follow_up_page_of_the_case_has_text_boxes_for_dates(logi
 
 def step(client, case: Case, event: str, data: dict[str, Any]):
     case.refresh_from_db()
-    response = client.post(
-        reverse("abroad:case_action", args=[case.pk, event]), {"version": case.version, **data}, follow=False
-    )
+    url = reverse("abroad:case_action", args=[case.pk, event])
+    data = {"version": case.version, **data}
+    if event in steps.LETTER_STEPS:
+        # The letter is shown first and sent only when confirmed.
+        preview = client.post(url, data)
+        assert preview.status_code == 200 and 'name="confirm"' in preview.content.decode(), event
+        data["confirm"] = "1"
+    response = client.post(url, data, follow=False)
     assert response.status_code == 302, (event, response.content.decode()[:3000])
     case.refresh_from_db()
     return response

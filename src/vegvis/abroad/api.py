@@ -69,6 +69,7 @@ class CaseOut(CaseRow):
     final_outcome: str
     decided_on: date | None
     handler_id: int | None = Field(None, description="The user who handles the case (see /reassignment)")
+    letter_language: str = Field(description="Written language of the case's letters: nb (bokmål) or nn (nynorsk)")
     allowed_events: list[str] = Field(description="Steps the caller may take now (POST them to /transitions).")
     documents: list[DocumentOut]
 
@@ -90,6 +91,9 @@ class ApplicationIn(Schema):
     applicant: Literal["hospital_doctor", "gp", "patient", "referring_body"] = "hospital_doctor"
     applicant_name: str = Field("", max_length=200)
     hospital: HospitalIn | None = None
+    letter_language: Literal["nb", "nn"] = Field(
+        "nb", description="Written language of the case's letters: nb (bokmål) or nn (nynorsk)"
+    )
     external_id: str | None = Field(
         None, min_length=1, max_length=64, description="Your system's id; submitting it again returns the same case"
     )
@@ -151,6 +155,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "home_region": region.code if (region := case.patient_display_region) else "",
         "diagnosis_icd10": case.diagnosis_icd10,
         "requested_treatment": case.requested_treatment,
+        "letter_language": case.letter_language,
         "hospital": str(case.hospital) if case.hospital else None,
         "outcome": case.outcome,
         "final_outcome": case.final_outcome,
@@ -236,6 +241,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
         "applicant": payload.applicant,
         "applicant_name": payload.applicant_name,
         "hospital": hospital,
+        "letter_language": payload.letter_language,
         "external_id": payload.external_id,
     }
     case = services.application_register(actor=who, values=values)
@@ -321,6 +327,7 @@ class CorrectionIn(Schema):
     hospital: int | None = Field(None, description="Id of a hospital abroad; 0 removes it")
     diagnosis_icd10: str | None = Field(None, max_length=8)
     requested_treatment: str | None = Field(None, max_length=4000)
+    letter_language: Literal["nb", "nn"] | None = Field(None, description="nb (bokmål) or nn (nynorsk)")
 
 
 def _invalid(form: Any) -> Status[dict[str, Any]]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vegvis.abroad.models import (
     DUE_REASONS,
+    LETTER_LANGUAGES,
     Assessment,
     Case,
     Expense,
@@ -68,6 +69,13 @@ class ApplicationForm(forms.Form):
 
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
     timing = forms.ChoiceField(label=_("Timing"), choices=Case.Timing.choices, initial=Case.Timing.PRIOR_APPROVAL)
+    letter_language = forms.ChoiceField(
+        label=_("Written language of letters"),
+        choices=LETTER_LANGUAGES,
+        initial="nb",
+        required=False,  # not sent (an older client): bokmål, the default
+        help_text=_("Bokmål or nynorsk: every letter of the case is written in it (målloven)."),
+    )
     applicant = forms.ChoiceField(label=_("Applicant"), choices=Case.Applicant.choices)
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=200, required=False)
     received_date = DateField(label=_("Received"), initial=today, not_in_future=True)
@@ -125,6 +133,9 @@ class ApplicationForm(forms.Form):
             return icd10.validate(self.cleaned_data["diagnosis_icd10"])
         except icd10.Icd10Error as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean_letter_language(self) -> str:
+        return str(self.cleaned_data.get("letter_language") or "nb")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -238,10 +249,18 @@ class DecisionForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    language = forms.ChoiceField(label=_("Letter language"), choices=LetterTemplate.Language.choices, initial="nb")
+    language = forms.ChoiceField(
+        label=_("Letter language"),
+        choices=LetterTemplate.Language.choices,
+        initial="nb",
+        help_text=_("The case's written language unless you choose another for this letter."),
+    )
 
-    def __init__(self, *args: Any, granting: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, granting: bool, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if case is not None:
+            # The case's written language (letters.letter_language); the field lets a single letter differ.
+            self.fields["language"].initial = case.letter_language
         self.granting = granting
         if granting:
             cast(forms.ChoiceField, self.fields["outcome"]).choices = [
@@ -521,6 +540,12 @@ class CaseCorrectForm(VersionedForm):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL).exclude(country="NO"),
         required=False,
     )
+    letter_language = forms.ChoiceField(
+        label=_("Written language of letters"),
+        choices=LETTER_LANGUAGES,
+        required=False,  # not sent: unchanged
+        help_text=_("The letters the case sends from now on; letters already sent are not changed."),
+    )
 
     def __init__(self, *args: Any, case: Case, route_correctable: bool, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -532,9 +557,11 @@ class CaseCorrectForm(VersionedForm):
                 "requested_treatment": case.requested_treatment,
                 "method": case.method_id,
                 "hospital": case.hospital_id,
+                "letter_language": case.letter_language,
             },
         )
         super().__init__(*args, **kwargs)
+        self.case = case
         if not route_correctable:
             route = self.fields["route"]
             route.disabled = True
@@ -545,6 +572,9 @@ class CaseCorrectForm(VersionedForm):
             return icd10.validate(self.cleaned_data["diagnosis_icd10"])
         except icd10.Icd10Error as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean_letter_language(self) -> str:
+        return str(self.cleaned_data.get("letter_language") or self.case.letter_language)
 
 
 ACTION_FORMS: dict[str, type[forms.Form]] = {

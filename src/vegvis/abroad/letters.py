@@ -230,9 +230,9 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language:
     return context
 
 
-def recipients_line(case: Case, language: str = "nb") -> str:
+def recipients_line(case: Case, language: str | None = None) -> str:
     """The patient, and the representative with power of attorney, who gets the letter too."""
-    texts = LETTER_TEXTS.get(language, LETTER_TEXTS["nb"])
+    texts = LETTER_TEXTS[letter_language(case, language)]
     if case.power_of_attorney:
         return f"{case.patient_display_name}; {texts['copy_to']} {case.power_of_attorney.representative_name}"
     return case.patient_display_name
@@ -285,9 +285,20 @@ def _template(kind: str, language: str) -> LetterTemplate:
     )
 
 
-def letter(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the letter shows, as plain strings: the PDF and the preview on the page both draw this."""
-    template = _template(kind, language)
+def letter_language(case: Case, chosen: str | None = None) -> str:
+    """The one rule for a letter's written language: the one chosen for this letter (the decision form may differ
+    for a single letter), otherwise the case's (``Case.letter_language``, set at registration; målloven)."""
+    language = chosen or case.letter_language
+    return language if language in LETTER_TEXTS else "nb"
+
+
+def letter(
+    kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything the letter shows, as plain strings: the PDF and the preview on the page both draw this.
+
+    Without a language the letter is in the case's (``letter_language``)."""
+    template = _template(kind, letter_language(case, language))
     language = template.language
     context = letter_context(case, extra, language=language)
     poa = case.power_of_attorney
@@ -306,7 +317,7 @@ def letter(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any]
     }
 
 
-def render_html(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> str:
+def render_html(kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None) -> str:
     """The letter as an HTML document for the PDF. Every value is escaped once, by the template."""
     return render_to_string(
         "abroad/letters/letter.html",
@@ -314,5 +325,5 @@ def render_html(kind: str, case: Case, *, language: str = "nb", extra: dict[str,
     )
 
 
-def render_pdf(kind: str, case: Case, *, language: str = "nb", extra: dict[str, Any] | None = None) -> bytes:
+def render_pdf(kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None) -> bytes:
     return write_pdf(render_html(kind, case, language=language, extra=extra))

@@ -134,6 +134,11 @@ class CaseCounter(models.Model):
         return f"{self.office.code} {self.year}: {self.last}"
 
 
+# Bokmål or nynorsk: the two written forms a letter can be sent in (the same codes as LetterTemplate.Language).
+LETTER_LANGUAGES = [("nb", _("Bokmål")), ("nn", _("Nynorsk"))]
+LETTER_LANGUAGE_CODES = frozenset({"nb", "nn"})
+
+
 class Case(models.Model):
     class Applicant(models.TextChoices):
         HOSPITAL_DOCTOR = "hospital_doctor", _("Hospital doctor")
@@ -190,6 +195,11 @@ class Case(models.Model):
         verbose_name=_("power of attorney"),
     )
     timing = models.CharField(_("timing"), max_length=20, choices=Timing.choices, default=Timing.PRIOR_APPROVAL)
+    # The written language (målform) of every letter the case sends (målloven: an answer in the person's own
+    # form). Set at registration, changed through case_correct; see letters.letter_language.
+    letter_language = models.CharField(
+        _("written language of letters"), max_length=2, choices=LETTER_LANGUAGES, default="nb"
+    )
     received_date = models.DateField(_("received"))
     diagnosis_icd10 = models.CharField(_("main diagnosis (ICD-10)"), max_length=8)
     diagnosis_chapter = models.CharField(max_length=8, editable=False)

@@ -30,6 +30,7 @@ from statemachine.exceptions import TransitionNotAllowed
 from vegvis.abroad import deadlines, screening
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
+    LETTER_LANGUAGE_CODES,
     UNDECIDED_STATUSES,
     Appeal,
     Assessment,
@@ -427,6 +428,7 @@ class ApplicationData:
     referring_organisation: Organisation | None = None
     power_of_attorney: PowerOfAttorney | None = None
     timing: str = Case.Timing.PRIOR_APPROVAL
+    letter_language: str = "nb"
     requested_treatment: str = ""
     method: Method | None = None
     hospital: Organisation | None = None
@@ -449,6 +451,8 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
         errors["diagnosis_icd10"] = str(error)
     if data.received_date > timezone.localdate():
         errors["received_date"] = _("The date received cannot be in the future.")
+    if data.letter_language not in LETTER_LANGUAGE_CODES:
+        errors["letter_language"] = _("Choose bokmål or nynorsk.")
     if data.applicant == Case.Applicant.REPRESENTATIVE:
         poa = data.power_of_attorney
         if poa is None:
@@ -483,6 +487,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             referring_organisation=data.referring_organisation,
             power_of_attorney=data.power_of_attorney,
             timing=data.timing,
+            letter_language=data.letter_language,
             received_date=data.received_date,
             diagnosis_icd10=diagnosis,
             diagnosis_chapter=icd10.chapter_for(diagnosis).key,  # type: ignore[union-attr]
@@ -588,6 +593,7 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
                 applicant_name=values.get("applicant_name", ""),
                 power_of_attorney=power,
                 timing=values.get("timing") or Case.Timing.PRIOR_APPROVAL,
+                letter_language=values.get("letter_language") or "nb",
                 requested_treatment=values.get("requested_treatment", ""),
                 method=values.get("method"),
                 hospital=values.get("hospital"),
@@ -662,7 +668,7 @@ def case_reassign(*, actor: Principal, case: Case, version: int, handler: Any) -
 
 # What "correct case data" may change. The route only before the decision: it decides who decides the case and
 # which steps it has, and every route has the steps up to the decision.
-CASE_CORRECTABLE = ("route", "method", "hospital", "diagnosis_icd10", "requested_treatment")
+CASE_CORRECTABLE = ("route", "method", "hospital", "diagnosis_icd10", "requested_treatment", "letter_language")
 # Health data: the audit trail, which outlives the case, says that these changed, never their values
 # (docs/security.md, retention). The other fields are recorded with their old and new value.
 CASE_HEALTH_FIELDS = frozenset({"diagnosis_icd10", "requested_treatment"})
@@ -673,7 +679,8 @@ def route_correctable(case: Case) -> bool:
 
 
 def case_correct(*, actor: Principal, case: Case, version: int, **values: Any) -> Case:
-    """Correct what was registered wrong: route (before the decision), method, hospital, diagnosis, treatment.
+    """Correct what was registered wrong: route (before the decision), method, hospital, diagnosis, treatment,
+    and the written language (bokmål/nynorsk) of the case's letters from now on.
 
     Only the fields given are changed; nothing at all is saved if one is refused. Audited field by field.
     """
@@ -695,6 +702,9 @@ def case_correct(*, actor: Principal, case: Case, version: int, **values: Any) -
                     raise ValidationError({"diagnosis_icd10": str(error)}) from error
             elif name == "requested_treatment":
                 value = (value or "").strip()
+            elif name == "letter_language":
+                if value not in LETTER_LANGUAGE_CODES:
+                    raise ValidationError({"letter_language": _("Choose bokmål or nynorsk.")})
             elif name == "route":
                 if value not in Route.values:
                     raise ValidationError({"route": _("Choose a route.")})
@@ -890,7 +900,8 @@ class DecisionData:
     legal_basis: str = "pasient- og brukerrettighetsloven § 2-4 a, prioriteringsforskriften § 3"
     coverage: dict[str, Any] | None = None
     method_override_reason: str = ""
-    language: str = LetterTemplate.Language.BOKMAAL
+    # The decision letter's language when it differs from the case's; None: the case's (letters.letter_language).
+    language: str | None = None
 
 
 def method_consequence(case: Case) -> str | None:

@@ -84,7 +84,7 @@ def action_form(event: str, case: Case, data: Any = None) -> forms.Form:
     if event == "request_info":
         initial["recipient"] = case.applicant_name or case.patient_display_name
     if form_class is DecisionForm:
-        return DecisionForm(data, initial=initial, granting=event == "grant")
+        return DecisionForm(data, initial=initial, granting=event == "grant", case=case)
     if form_class is AssessmentLetterForm:
         return AssessmentLetterForm(data, initial=initial, case=case)
     return form_class(data, initial=initial)
