@@ -1440,6 +1440,27 @@ def stay_note_resolve(*, actor: Principal, note: StayNote) -> StayNote:
     return note
 
 
+def _checked_invoice(*, currency: str, amount: Decimal, diagnosis_codes: str) -> tuple[str, str]:
+    """The checks an invoice passes when it is registered and when it is corrected: the currency code in capitals
+    and the ICD-10 codes normalised ("G40.2, Z31")."""
+    errors: dict[str, str] = {}
+    try:
+        validate_currency(currency)
+    except ValidationError as error:
+        errors["currency"] = error.messages[0]
+    if amount <= 0:
+        errors["amount"] = _("The amount must be above zero.")
+    codes = [c for c in diagnosis_codes.replace(";", ",").split(",") if c.strip()]
+    for code in codes:
+        try:
+            icd10.validate(code)
+        except icd10.Icd10Error as error:
+            errors["diagnosis_codes"] = str(error)
+    if errors:
+        raise ValidationError(errors)
+    return currency.upper(), ", ".join(icd10.normalise(c) for c in codes)
+
+
 def expense_add(
     *,
     actor: Principal | None,
@@ -1465,22 +1486,7 @@ def expense_add(
     :class:`ImplausibleAmount` unless the person confirmed it (``amount_confirmed``); see
     ``selectors.expense_amount_warnings``. Imports (no actor) bring their own checks.
     """
-    errors: dict[str, str] = {}
-    try:
-        validate_currency(currency)
-    except ValidationError as error:
-        errors["currency"] = error.messages[0]
-    if amount <= 0:
-        errors["amount"] = _("The amount must be above zero.")
-    codes = [c for c in diagnosis_codes.replace(";", ",").split(",") if c.strip()]
-    for code in codes:
-        try:
-            icd10.validate(code)
-        except icd10.Icd10Error as error:
-            errors["diagnosis_codes"] = str(error)
-    if errors:
-        raise ValidationError(errors)
-    currency = currency.upper()
+    currency, diagnosis_codes = _checked_invoice(currency=currency, amount=amount, diagnosis_codes=diagnosis_codes)
     if amount_nok is None:
         try:
             rate = rates.rate_on(currency, invoice_date)
@@ -1511,7 +1517,7 @@ def expense_add(
             currency=currency,
             exchange_rate=rate,
             amount_nok=amount_nok,
-            diagnosis_codes=", ".join(icd10.normalise(c) for c in codes),
+            diagnosis_codes=diagnosis_codes,
             procedure_codes=procedure_codes.upper(),
             drg=drg,
             registered_by=actor.user if actor is not None else None,
@@ -1710,22 +1716,7 @@ def expense_correct(
     A correction withdraws an attestation (the attester approved what was there before), and the person who
     corrects it may no more attest it than the one who registered it.
     """
-    errors: dict[str, str] = {}
-    try:
-        validate_currency(currency)
-    except ValidationError as error:
-        errors["currency"] = error.messages[0]
-    if amount <= 0:
-        errors["amount"] = _("The amount must be above zero.")
-    codes = [c for c in diagnosis_codes.replace(";", ",").split(",") if c.strip()]
-    for code in codes:
-        try:
-            icd10.validate(code)
-        except icd10.Icd10Error as error:
-            errors["diagnosis_codes"] = str(error)
-    if errors:
-        raise ValidationError(errors)
-    currency = currency.upper()
+    currency, diagnosis_codes = _checked_invoice(currency=currency, amount=amount, diagnosis_codes=diagnosis_codes)
     with _locked(expense.case, version, actor) as locked:
         current = Expense.objects.select_for_update().get(pk=expense.pk)
         if current.state == Expense.State.SETTLED:
@@ -1747,7 +1738,7 @@ def expense_correct(
             "booked_date": booked_date or invoice_date,
             "amount": amount,
             "currency": currency,
-            "diagnosis_codes": ", ".join(icd10.normalise(c) for c in codes),
+            "diagnosis_codes": diagnosis_codes,
             "procedure_codes": procedure_codes.upper(),
             "drg": drg,
             "exchange_rate": rate,
