@@ -26,6 +26,11 @@ def hidden_marker() -> str:
     return _("hidden")
 
 
+def hidden_in_text() -> str:
+    """A suppressed figure inside a sentence: marked as the term the footnote explains."""
+    return f"«{hidden_marker()}»"
+
+
 def hidden_note() -> str:
     return _(
         "«hidden»: hidden to protect privacy (fewer than 5 patients, or a figure from which such a number could "
@@ -40,7 +45,7 @@ def figure_text(value: int | None) -> str:
 
 def _percent_text(report: dict[str, Any], key: str) -> str:
     hidden = key in report.get("hidden", ())
-    return hidden_marker() if hidden else str(report[key] or 0)
+    return hidden_in_text() if hidden else str(report[key] or 0)
 
 
 def cost_total(report: dict[str, Any], year: str) -> int | None:

@@ -567,9 +567,10 @@ def publication_context(
 
 
 def said(report: dict[str, Any], path: str) -> str:
-    """A figure in a sentence: the number (0 when there is nothing to count), or «skjult» when suppressed."""
+    """A figure in a sentence: the number (0 when there is nothing to count), or «skjult» when suppressed, in the
+    guillemets of the footnote that explains it ("Omtrent «skjult» prosent …", not "Omtrent skjult prosent")."""
     if path in report.get("hidden", ()):
-        return labels.hidden_marker()
+        return labels.hidden_in_text()
     value: Any = report
     for part in path.split("."):
         value = value[part]

@@ -297,7 +297,7 @@ def test_a_small_country_and_a_small_pool_of_hospitals_are_hidden_with_their_com
     assert re.findall(r'<td class="num">([^<]*)</td>', countries) == ["skjult"] * 4  # count and share, twice
     hospitals = re.search(r'id="tabell-3.3b">(.*?)</table>', html).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', hospitals) == ["skjult", "skjult"]
-    assert "Omtrent skjult prosent" in html
+    assert "Omtrent «skjult» prosent" in html
 
 
 def test_the_office_charts_mark_hidden_bars_and_draw_no_hidden_number(small_numbers, lead):
@@ -313,3 +313,11 @@ def test_the_office_charts_mark_hidden_bars_and_draw_no_hidden_number(small_numb
                 assert amount not in normalise(svg), (name, amount)
     # The text alternative names the hidden figures as hidden, too.
     assert "Helse Nord skjult (skjult NOK)" in normalise(html)
+
+
+def test_a_hidden_figure_in_a_sentence_is_the_term_the_footnote_explains(small_numbers, lead):
+    html = normalise(lead.get(f"/rapporter/aarsrapport/{YEAR}/").content.decode())
+    sentences = [p for p in re.findall(r"<p[^>]*>([^<]*)</p>", html) if "skjult" in p]
+    assert any("Omtrent «skjult» prosent" in p for p in sentences), sentences
+    for sentence in sentences:  # never a bare "skjult" where a number would stand
+        assert not re.search(r"(?<!«)skjult(?!»)(?= prosent| søknader| barn)", sentence), sentence
