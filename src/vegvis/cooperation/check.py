@@ -7,7 +7,9 @@ by `rules.evaluate()`. Nothing here touches the database.
 Decisions the contract leaves open (docs/modules/cooperation.md): fields it does not name are accepted and ignored;
 a key given twice in one object is a problem; a UTF-8 byte-order mark is allowed; amounts may have any number of
 decimals but no sign, exponent or spaces, and are never negative; a period may not end before it starts; an
-agreement's `purpose` and a logo use's `purpose` and `manner` may be null or left out, which counts as blank.
+agreement's `purpose` and a logo use's `purpose` and `manner` may be null or left out, which counts as blank; the
+names and the role, which no rule reads, may be null or left out too (the contract describes an event by its
+country and covers alone).
 """
 
 from __future__ import annotations
@@ -345,7 +347,7 @@ class _Reader:
 
     def organisation(self, fields: _Fields) -> Organisation:
         organisation_id = self.identifier(fields, "organisations") or ""
-        name = fields.text("name") or ""
+        name = fields.text("name", nullable=True, absent_ok=True) or ""
         home_country = fields.country("home_country") or ""
         budgets: dict[str, Decimal] = {}
         given = fields.mapping("budgets") or {}
@@ -379,7 +381,7 @@ class _Reader:
                 rule_sets.add(name)
         return Supplier(
             id=self.identifier(fields, "suppliers") or "",
-            name=fields.text("name") or "",
+            name=fields.text("name", nullable=True, absent_ok=True) or "",
             rule_sets=frozenset(rule_sets),
         )
 
@@ -393,13 +395,13 @@ class _Reader:
                 fields.ok = False
                 continue
             organisation = self.reference(position, "organisation", "organisations")
-            role = position.text("role")
+            role = position.text("role", nullable=True, absent_ok=True) or ""
             starts_on = position.day("from")
             ends_on = position.day("to", nullable=True)
             self._ends_after_start(position, "to", starts_on, ends_on)
             if not position.ok:
                 fields.ok = False
-            elif organisation is not None and role is not None and starts_on is not None:
+            elif organisation is not None and starts_on is not None:
                 positions.append(PositionOfTrust(organisation, role, starts_on, ends_on))
         return Person(id=person_id, employer=employer, positions_of_trust=tuple(positions))
 
@@ -440,7 +442,7 @@ class _Reader:
         if given is None:
             return None
         fields = _Fields(self.problems, given, key_path(agreement.path, "event"))
-        name = fields.text("name") or ""
+        name = fields.text("name", nullable=True, absent_ok=True) or ""
         country = fields.country("country") or ""
         covers = []
         for path, item in fields.items("covers") or []:

@@ -86,11 +86,9 @@ def test_every_agreement_field_is_required(field):
     ("entry", "field", "path"),
     [
         (organisation(), "id", "organisations[0].id"),
-        (organisation(), "name", "organisations[0].name"),
         (organisation(), "home_country", "organisations[0].home_country"),
         (organisation(), "budgets", "organisations[0].budgets"),
         (supplier(), "id", "suppliers[0].id"),
-        (supplier(), "name", "suppliers[0].name"),
         (supplier(), "rule_sets", "suppliers[0].rule_sets"),
     ],
 )
@@ -109,7 +107,6 @@ def test_person_and_position_fields_are_required():
     assert found == {
         "people[0].positions_of_trust[0].to": "is missing",
         "people[0].positions_of_trust[1].organisation": "is missing",
-        "people[0].positions_of_trust[1].role": "is missing",
         "people[0].positions_of_trust[1].from": "is missing",
         "people[0].positions_of_trust[1].to": "is missing",
         "people[1].employer": "is missing",
@@ -120,11 +117,34 @@ def test_person_and_position_fields_are_required():
 def test_event_and_logo_use_fields():
     found = problems(one_agreement(event={"covers": "travel"}, logo_uses=[{}, 5]))
     assert found == {
-        "agreements[0].event.name": "is missing",
         "agreements[0].event.country": "is missing",
         "agreements[0].event.covers": "must be a list in square brackets",
         "agreements[0].logo_uses[0].approved_on": "is missing",
         "agreements[0].logo_uses[1]": "must be an object in curly brackets",
+    }
+
+
+def test_names_and_roles_no_rule_reads_may_be_left_out_or_null_but_are_text_when_given():
+    bare = document(
+        organisations=[{"id": "org-1", "home_country": "NO", "budgets": {}}],
+        suppliers=[{"id": "sup-1", "name": None, "rule_sets": ["medtek"]}],
+        people=[person(positions=({"organisation": "org-1", "from": "2030-01-01", "to": None},))],
+        agreements=[agreement(event={"country": "NO", "covers": []})],
+    )
+    assert check(bare) == {"agreements": {"a-1": []}, "organisations": {}}
+    found = problems(
+        document(
+            organisations=[organisation(name=1)],
+            suppliers=[supplier(name=["x"])],
+            people=[person(positions=({**position(), "role": 2},))],
+            agreements=[agreement(event=event(name=False))],
+        )
+    )
+    assert found == {
+        "organisations[0].name": "must be text in quotes",
+        "suppliers[0].name": "must be text in quotes",
+        "people[0].positions_of_trust[0].role": "must be text in quotes",
+        "agreements[0].event.name": "must be text in quotes",
     }
 
 
