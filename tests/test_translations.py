@@ -49,6 +49,9 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
             "DJANGO_SETTINGS_MODULE": "vegvis.test_settings",
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": str(PACKAGE.parent),
+            # `python -m` would put the working directory (the package) first on sys.path, where the app
+            # `vegvis/statistics` would hide the standard library's `statistics`.
+            "PYTHONSAFEPATH": "1",
         },
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale" / "nb" / "LC_MESSAGES" / "django.po"))}

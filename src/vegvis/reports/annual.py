@@ -2,8 +2,9 @@
 
 ``compute(year)`` returns the contract's JSON dict (more keys may be added; the fixed ones never change). Every
 figure is an aggregate computed in the database: six queries, whatever the number of cases, each bounded by
-an indexed date range (``Case.received_date``, ``Expense.booked_date``, the appeal dates). Python only folds the
-few aggregated rows (years × regions × routes) into the report's shape.
+an indexed date range. Treatment abroad's figures come from its selectors (``vegvis.abroad.report_data``: plain
+rows, never its tables); Python only folds the few aggregated rows (years × regions × routes) into the report's
+shape.
 
 Where a year has no case-level data, the imported historical aggregate (``HistoricalFigure``) is used; where a
 year has case-level data, the historical figure for that year is ignored. See docs/modules/reports.md.
@@ -13,24 +14,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
-from django.db.models.lookups import Exact, LessThan
-
-from vegvis.abroad.models import GRANT_OUTCOMES, Appeal, Case, Expense, Route
+from vegvis.abroad import report_data
+from vegvis.abroad.report_data import APPLICATION_ROUTES, NORDIC_PROTOCOL, PARTICLE_THERAPY
 from vegvis.core import icd10
 from vegvis.core.models import Region
 from vegvis.reports.models import HistoricalFigure
+from vegvis.statistics.numbers import percent
 
-APPLICATION_ROUTES = (Route.TREATMENT_ABROAD.value, Route.PGD.value)
-PARTICLE_THERAPY = Route.PARTICLE_THERAPY.value
-NORDIC_PROTOCOL = Route.NORDIC_DRUG_PROTOCOL.value
 NORDIC_COUNTRIES = ("SE", "DK", "FI", "IS", "NO")
-GRANTED = Q(final_outcome__in=sorted(GRANT_OUTCOMES))
 SERIES_YEARS = 10  # applications and average cost: the last ten years, as the 2020 report (2011–2020)
 COST_YEARS = 6  # costs per region: the last six years, as the 2020 report (2015–2020)
 HOSPITAL_POOL_BELOW = 5  # hospitals with fewer granted applications are pooled as "other"
@@ -38,27 +32,8 @@ CHAPTER_LEFT_OUT_AT_OR_BELOW = 5  # percent: smaller diagnosis chapters are left
 OTHER = "other"
 
 
-def percent(part: int | Decimal, whole: int | Decimal) -> int | None:
-    """A whole percentage, rounded half up (77.5 → 78); None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def whole_nok(amount: Decimal | int | None) -> int:
     return int(Decimal(amount or 0).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _year_range(first: int, last: int) -> tuple[date, date]:
-    return date(first, 1, 1), date(last, 12, 31)
-
-
-def _child_condition() -> Q:
-    """Under 18 on the day the case was received, computed in the database (no per-case Python)."""
-    years = ExtractYear("received_date") - ExtractYear("patient__birth_date")
-    received_day = ExtractMonth("received_date") * 100 + ExtractDay("received_date")
-    birthday = ExtractMonth("patient__birth_date") * 100 + ExtractDay("patient__birth_date")
-    return Q(LessThan(years, 18)) | (Q(Exact(years, 18)) & Q(LessThan(received_day, birthday)))
 
 
 def region_codes(regions: Sequence[str] | None = None) -> list[dict[str, str]]:
@@ -71,10 +46,6 @@ def region_codes(regions: Sequence[str] | None = None) -> list[dict[str, str]]:
     ]
 
 
-def _scoped(queryset: QuerySet[Any], path: str, regions: Sequence[str] | None) -> QuerySet[Any]:
-    return queryset if regions is None else queryset.filter(**{f"{path}__in": list(regions)})
-
-
 def compute(year: int, *, regions: Sequence[str] | None = None) -> dict[str, Any]:
     """The annual report for ``year``: all regions, or (for an office lead) the regions given."""
     region_rows = region_codes(regions)
@@ -83,11 +54,11 @@ def compute(year: int, *, regions: Sequence[str] | None = None) -> dict[str, Any
     first_year = year - SERIES_YEARS + 1
 
     history = _history(first_year, year, scope)
-    series, chapters = _application_series(first_year, year, scope)
-    by_route_region = _year_by_route_and_region(year, scope)
+    series, chapters = report_data.application_series(first_year, year, scope)
+    by_route_region = report_data.cases_received_in_year(year, scope)
     hospitals = _granted_per_hospital(by_route_region)
     costs = _costs(first_year, year, scope)
-    appeals = _appeals(year, scope)
+    appeals = report_data.appeal_events(year, scope)
 
     def zeros() -> dict[str, int]:
         return dict.fromkeys(codes, 0)
@@ -269,59 +240,6 @@ def _history(first_year: int, last_year: int, regions: Sequence[str] | None) -> 
     return history
 
 
-def _application_series(
-    first_year: int, last_year: int, regions: Sequence[str] | None
-) -> tuple[dict[int, tuple[int, int]], dict[tuple[int, str], int]]:
-    """One pass over the applications received in the window, per year and ICD-10 chapter: the series
-    ``{year: (received, granted)}`` and the granted ``{(year, chapter): count}``."""
-    queryset = Case.objects.filter(
-        route__in=APPLICATION_ROUTES, received_date__range=_year_range(first_year, last_year)
-    )
-    rows = (
-        _scoped(queryset, "patient__home_region__code", regions)
-        .annotate(y=ExtractYear("received_date"))
-        .values("y", "diagnosis_chapter")
-        .annotate(received=Count("pk"), granted=Count("pk", filter=GRANTED))
-        .order_by()
-    )
-    series: dict[int, tuple[int, int]] = {}
-    chapters: dict[tuple[int, str], int] = {}
-    for row in rows:
-        received, granted = series.get(row["y"], (0, 0))
-        series[row["y"]] = (received + row["received"], granted + row["granted"])
-        chapters[(row["y"], row["diagnosis_chapter"])] = row["granted"]
-    return series, chapters
-
-
-def _year_by_route_and_region(year: int, regions: Sequence[str] | None) -> list[dict[str, Any]]:
-    """One pass over the cases received in the year, per route, home region and hospital: received, granted,
-    pending at year end, children, children granted."""
-    year_start, year_end = _year_range(year, year)
-    child = _child_condition()
-    queryset = Case.objects.filter(
-        route__in=[*APPLICATION_ROUTES, PARTICLE_THERAPY, NORDIC_PROTOCOL], received_date__range=(year_start, year_end)
-    )
-    rows = (
-        _scoped(queryset, "patient__home_region__code", regions)
-        .values(
-            "route",
-            "hospital_id",
-            region=F("patient__home_region__code"),
-            name=F("hospital__name"),
-            country=F("hospital__country"),
-        )
-        .annotate(
-            received=Count("pk"),
-            granted=Count("pk", filter=GRANTED),
-            pending=Count("pk", filter=Q(decided_on__isnull=True) | Q(decided_on__gt=year_end)),
-            children=Count("pk", filter=child),
-            children_granted=Count("pk", filter=child & GRANTED),
-        )
-        .order_by()
-    )
-    return list(rows)
-
-
 def _granted_per_hospital(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Granted applications per hospital, folded from the year's rows."""
     found: dict[int, dict[str, Any]] = {}
@@ -344,19 +262,8 @@ class _Costs:
 
 def _costs(first_year: int, last_year: int, regions: Sequence[str] | None) -> _Costs:
     """Expenses booked per year and region: for applications, and for particle therapy (by booking year)."""
-    queryset = Expense.objects.filter(booked_date__range=_year_range(first_year, last_year))
-    rows = (
-        _scoped(queryset, "case__patient__home_region__code", regions)
-        .annotate(y=ExtractYear("booked_date"))
-        .values("y", region=F("case__patient__home_region__code"))
-        .annotate(
-            applications=Sum("amount_nok", filter=Q(case__route__in=APPLICATION_ROUTES)),
-            particle=Sum("amount_nok", filter=Q(case__route=PARTICLE_THERAPY)),
-        )
-        .order_by()
-    )
     costs = _Costs()
-    for row in rows:
+    for row in report_data.expenses_booked(first_year, last_year, regions):
         key = (row["y"], row["region"])
         if row["applications"] is not None:
             costs.applications[key] = row["applications"]
@@ -366,32 +273,9 @@ def _costs(first_year: int, last_year: int, regions: Sequence[str] | None) -> _C
     return costs
 
 
-def _appeals(year: int, regions: Sequence[str] | None) -> list[dict[str, Any]]:
-    """Appeal events dated in the year, per home region: each event counts in the year it happened."""
-    in_year = _year_range(year, year)
-    queryset = Appeal.objects.filter(case__route__in=APPLICATION_ROUTES).filter(
-        Q(received_date__range=in_year) | Q(office_date__range=in_year) | Q(board_date__range=in_year)
-    )
-    return list(
-        _scoped(queryset, "case__patient__home_region__code", regions)
-        .values(region=F("case__patient__home_region__code"))
-        .annotate(
-            received=Count("pk", filter=Q(received_date__range=in_year)),
-            reversed=Count("pk", filter=Q(office_outcome=Appeal.OfficeOutcome.REVERSED, office_date__range=in_year)),
-            forwarded=Count("pk", filter=Q(office_outcome=Appeal.OfficeOutcome.FORWARDED, office_date__range=in_year)),
-            upheld=Count("pk", filter=Q(board_outcome=Appeal.BoardOutcome.UPHELD, board_date__range=in_year)),
-            board_reversed=Count("pk", filter=Q(board_outcome=Appeal.BoardOutcome.REVERSED, board_date__range=in_year)),
-        )
-        .order_by()
-    )
-
-
 def years_with_data() -> list[int]:
     """Years a report can be made for: with applications received, or with imported history."""
-    span = Case.objects.filter(route__in=APPLICATION_ROUTES).aggregate(
-        first=Min("received_date"), last=Max("received_date")
-    )
-    case_years = set(range(span["first"].year, span["last"].year + 1)) if span["first"] else set()
+    case_years = report_data.application_years()
     history_years = set(HistoricalFigure.objects.values_list("year", flat=True).distinct())
     return sorted(case_years | history_years, reverse=True)
 

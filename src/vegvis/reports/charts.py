@@ -1,4 +1,5 @@
-"""The annual report's charts, drawn with matplotlib (Agg) as SVG, with Norwegian labels and numbers (22 623 000).
+"""The annual report's charts, drawn with the statistics kit (``vegvis.statistics.charts``: matplotlib, SVG,
+Norwegian numbers such as 22 623 000, «skjult» for a suppressed figure).
 
 Every chart is drawn from the report dict alone (never from the database), so the web page, the PDF and the
 figure URLs show the same numbers. ``describe`` gives each chart's text alternative.
@@ -6,126 +7,18 @@ figure URLs show the same numbers. ``describe`` gives each chart's text alternat
 
 from __future__ import annotations
 
-import io
-import threading
-from collections.abc import Callable, Sequence
-from typing import Any, cast
-
-import matplotlib
-
-matplotlib.use("Agg")
+from collections.abc import Callable
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from vegvis.reports import labels
-from vegvis.reports.labels import nb_number
-
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-DARK = "#1e2b3c"
-STYLE = {
-    "svg.fonttype": "none",  # text stays text: sharp, searchable, and read by screen readers of the PDF
-    "svg.hashsalt": "vegvis",  # the same SVG for the same data
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.edgecolor": "#888888",
-    "axes.labelcolor": DARK,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.color": DARK,
-    "ytick.color": DARK,
-    "legend.frameon": False,
-}
-_DRAWING = threading.Lock()
-WIDTH = 7.0  # inches: the text width of an A4 page with the report's margins
-
-
-def _thousands(value: float, _position: int = 0) -> str:
-    return nb_number(round(value))
-
-
-def _figure(height: float = 3.2) -> tuple[Figure, Any]:
-    figure = Figure(figsize=(WIDTH, height))  # not pyplot: no global figure registry shared between threads
-    axes = figure.add_subplot()
-    return figure, axes
-
-
-def _svg(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "Vegvis"})
-    return buffer.getvalue()
-
-
-def _label_bars(
-    axes: Any,
-    bars: Any,
-    *,
-    horizontal: bool = False,
-    fmt: Callable[[float], str] = _thousands,
-    hidden: Sequence[Any] = (),
-) -> None:
-    """Each bar's value at its end; a suppressed figure (``None`` in ``hidden``) is drawn as no bar, marked «skjult»."""
-    flags = [value is None for value in hidden] or [False] * len(bars)
-    for bar, is_hidden in zip(bars, flags, strict=True):
-        value = bar.get_width() if horizontal else bar.get_height()
-        if is_hidden:
-            fmt_hidden = labels.hidden_marker()
-            if horizontal:
-                axes.annotate(
-                    fmt_hidden,
-                    (0, bar.get_y() + bar.get_height() / 2),
-                    xytext=(3, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                    color=DARK,
-                    style="italic",
-                )
-            else:
-                axes.annotate(
-                    fmt_hidden,
-                    (bar.get_x() + bar.get_width() / 2, 0),
-                    xytext=(0, 2),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=7,
-                    color=DARK,
-                    style="italic",
-                    rotation=90,
-                )
-            continue
-        if not value:
-            continue
-        if horizontal:
-            axes.annotate(
-                fmt(value),
-                (bar.get_x() + value, bar.get_y() + bar.get_height() / 2),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color=DARK,
-            )
-        else:
-            axes.annotate(
-                fmt(value),
-                (bar.get_x() + bar.get_width() / 2, value),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7.5,
-                color=DARK,
-            )
-
-
-def _from_zero(axes: Any, heights: Sequence[float]) -> None:
-    """Bars grow from 0; when every bar is hidden or 0, no scale is drawn (there is nothing to read on it)."""
-    if any(heights):
-        axes.set_ylim(bottom=0)
-    else:
-        axes.set_ylim(0, 1)
-        axes.set_yticks([])
+from vegvis.statistics import charts as kit
+from vegvis.statistics import numbers
+from vegvis.statistics.charts import PALETTE, WIDTH, from_zero, label_bars, new_figure, thousands
+from vegvis.statistics.numbers import nb_number
+from vegvis.statistics.tables import HIDDEN, Column, Table, figure_text, hidden_marker
 
 
 def applications(report: dict[str, Any]) -> Figure:
@@ -134,15 +27,15 @@ def applications(report: dict[str, Any]) -> Figure:
     years = list(apps["received_per_year"])
     received = [apps["received_per_year"][y] or 0 for y in years]  # a hidden figure (None) draws no bar
     granted = [apps["granted_per_year"].get(y) or 0 for y in years]
-    figure, axes = _figure()
+    figure, axes = new_figure()
     positions = range(len(years))
     width = 0.4
     bars = axes.bar([p - width / 2 for p in positions], received, width, label=labels.RECEIVED(), color=PALETTE[0])
-    _label_bars(axes, bars, hidden=[apps["received_per_year"][y] for y in years])
+    label_bars(axes, bars, hidden=[apps["received_per_year"][y] for y in years])
     bars = axes.bar([p + width / 2 for p in positions], granted, width, label=labels.GRANTED(), color=PALETTE[1])
-    _label_bars(axes, bars, hidden=[apps["granted_per_year"].get(y, 0) for y in years])
+    label_bars(axes, bars, hidden=[apps["granted_per_year"].get(y, 0) for y in years])
     axes.set_xticks(list(positions), years)
-    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.yaxis.set_major_formatter(FuncFormatter(thousands))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     return figure
 
@@ -153,15 +46,15 @@ def regions(report: dict[str, Any]) -> Figure:
     values = {code: value or 0 for code, value in report["received_per_region"].items()}
     total = report["applications"]["received"]
     codes = list(values)[::-1]
-    figure, axes = _figure(2.4)
+    figure, axes = new_figure(2.4)
     bars = axes.barh([names[c] for c in codes], [values[c] for c in codes], color=PALETTE[0])
 
     def with_share(value: float) -> str:
-        share = labels.share(int(value), total) if not report.get("hidden") else None
+        share = numbers.share(int(value), total) if not report.get("hidden") else None
         return f"{nb_number(int(value))} ({share} %)" if share is not None else nb_number(int(value))
 
-    _label_bars(axes, bars, horizontal=True, fmt=with_share, hidden=[report["received_per_region"][c] for c in codes])
-    axes.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    label_bars(axes, bars, horizontal=True, fmt=with_share, hidden=[report["received_per_region"][c] for c in codes])
+    axes.xaxis.set_major_formatter(FuncFormatter(thousands))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*values.values(), 1]) * 1.25)
     return figure
@@ -171,10 +64,10 @@ def countries(report: dict[str, Any]) -> Figure:
     """3.3: granted applications per country of the hospital."""
     per_country = {code: n or 0 for code, n in report["granted_per_country"].items()}
     codes = list(per_country)[::-1]
-    figure, axes = _figure(max(2.0, 0.28 * len(codes) + 0.8))
+    figure, axes = new_figure(max(2.0, 0.28 * len(codes) + 0.8))
     colours = [PALETTE[0] if c in labels.NORDIC else PALETTE[4] for c in codes]
     bars = axes.barh([labels.country_name(c) for c in codes], [per_country[c] for c in codes], color=colours)
-    _label_bars(axes, bars, horizontal=True, hidden=[report["granted_per_country"][c] for c in codes])
+    label_bars(axes, bars, horizontal=True, hidden=[report["granted_per_country"][c] for c in codes])
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*per_country.values(), 1]) * 1.15)
     return figure
@@ -183,12 +76,12 @@ def countries(report: dict[str, Any]) -> Figure:
 def hospitals(report: dict[str, Any]) -> Figure:
     """3.3: granted applications per hospital; small ones pooled as "others"."""
     rows = report["granted_per_hospital"][::-1]
-    figure, axes = _figure(max(2.0, 0.3 * len(rows) + 0.8))
+    figure, axes = new_figure(max(2.0, 0.3 * len(rows) + 0.8))
     names = [labels.hospital_label(r) for r in rows]
     colours = [PALETTE[4] if r["hospital"] == "other" else PALETTE[0] for r in rows]
     counts = [r["count"] or 0 for r in rows]
     bars = axes.barh(names, counts, color=colours)
-    _label_bars(axes, bars, horizontal=True, hidden=[r["count"] for r in rows])
+    label_bars(axes, bars, horizontal=True, hidden=[r["count"] for r in rows])
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*counts, 1]) * 1.15)
     return figure
@@ -200,7 +93,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
     year = str(report["year"])
     last = str(report["year"] - 1)
     keys = list(chapters)[::-1]
-    figure, axes = _figure(max(2.2, 0.45 * len(keys) + 0.8))
+    figure, axes = new_figure(max(2.2, 0.45 * len(keys) + 0.8))
     height = 0.38
     positions = range(len(keys))
     has_last = any(last in chapters[k] for k in keys)
@@ -212,7 +105,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
             label=last,
             color=PALETTE[4],
         )
-        _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
+        label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
     bars = axes.barh(
         [p - height / 2 if has_last else p for p in positions],
         [chapters[k][year] or 0 for k in keys],
@@ -220,7 +113,7 @@ def diagnoses(report: dict[str, Any]) -> Figure:
         label=year,
         color=PALETTE[0],
     )
-    _label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
+    label_bars(axes, bars, horizontal=True, fmt=lambda v: f"{int(v)} %")
     axes.set_yticks(list(positions), [labels.chapter_short(k) for k in keys])
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(v)} %"))
     axes.set_xlim(0, max([v or 0 for k in keys for v in chapters[k].values()] + [1]) * 1.2)
@@ -234,7 +127,7 @@ def costs(report: dict[str, Any]) -> Figure:
     per_region = report["costs_nok_per_region_per_year"]
     names = labels.region_names(report)
     years = sorted({y for values in per_region.values() for y in values})
-    figure, axes = _figure(3.4)
+    figure, axes = new_figure(3.4)
     positions = list(range(len(years)))
     bottoms = [0] * len(years)
     for index, (code, values) in enumerate(per_region.items()):
@@ -250,19 +143,19 @@ def costs(report: dict[str, Any]) -> Figure:
     ]
     if any(hidden_part):
         # Cells hidden to protect privacy: their sum (the shown total less the shown cells) as one grey segment.
-        axes.bar(positions, hidden_part, 0.6, bottom=bottoms, label=labels.hidden_marker(), color="#bbbbbb", hatch="//")
+        axes.bar(positions, hidden_part, 0.6, bottom=bottoms, label=hidden_marker(), color="#bbbbbb", hatch="//")
         bottoms = [b + h for b, h in zip(bottoms, hidden_part, strict=True)]
     for position, (y, height) in enumerate(zip(years, bottoms, strict=True)):
         total = labels.cost_total(report, y)
         axes.annotate(
-            labels.figure_text(total),
+            figure_text(total),
             (position, height),
             xytext=(0, 2),
             textcoords="offset points",
             ha="center",
             fontsize=7.5,
         )
-    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.yaxis.set_major_formatter(FuncFormatter(thousands))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4)
     return figure
 
@@ -271,37 +164,31 @@ def average_cost(report: dict[str, Any]) -> Figure:
     """3.5: the average cost per granted application per year."""
     values = report["average_cost_per_granted_per_year"]
     years = list(values)
-    figure, axes = _figure(2.6)
+    figure, axes = new_figure(2.6)
     positions = list(range(len(years)))
     bars = axes.bar(positions, [values[y] or 0 for y in years], 0.6, color=PALETTE[2])
-    _label_bars(axes, bars, hidden=[values[y] for y in years])
+    label_bars(axes, bars, hidden=[values[y] for y in years])
     axes.set_xticks(positions, years)
     axes.set_xlim(-0.75, max(len(years), 6) - 0.25)
-    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    axes.yaxis.set_major_formatter(FuncFormatter(thousands))
     return figure
 
 
 def appeals(report: dict[str, Any]) -> Figure:
     """3.6: appeals per home region: received, reversed by the office, forwarded, and the board's decisions."""
-    tables = labels.appeal_rows(report)
     names = labels.region_names(report)
     codes = list(report["received_per_region"])
-    figure, axes = _figure(3.2)
-    width = 0.8 / len(tables)
-    for index, (label, values) in enumerate(tables):
-        offset = (index - (len(tables) - 1) / 2) * width
-        bars = axes.bar(
-            [p + offset for p in range(len(codes))],
-            [values[c] or 0 for c in codes],
-            width,
-            label=label,
-            color=PALETTE[index],
-        )
-        _label_bars(axes, bars, hidden=[values[c] for c in codes])
-    axes.set_xticks(list(range(len(codes))), [names[c] for c in codes])
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
-    return figure
+    table = Table(
+        "klager",
+        "",
+        "",
+        [Column("", "text"), *(Column(names[c]) for c in codes)],
+        [
+            [label, *(HIDDEN if values[c] is None else values[c] for c in codes)]
+            for label, values in labels.appeal_rows(report)
+        ],
+    )
+    return kit.grouped_bars(table, height=3.2, legend_columns=3, legend_size=8)
 
 
 def particle_therapy(report: dict[str, Any]) -> Figure:
@@ -313,16 +200,16 @@ def particle_therapy(report: dict[str, Any]) -> Figure:
     left, right = figure.subplots(1, 2)
     patients = [data["patients"][c] or 0 for c in codes]
     bars = left.bar([names[c] for c in codes], patients, color=PALETTE[0])
-    _label_bars(left, bars, hidden=[data["patients"][c] for c in codes])
+    label_bars(left, bars, hidden=[data["patients"][c] for c in codes])
     left.set_title(labels.PATIENTS(), fontsize=9)
     left.yaxis.set_major_locator(MaxNLocator(integer=True))
     amounts = [data["costs_nok"][c] or 0 for c in codes]
     bars = right.bar([names[c] for c in codes], amounts, color=PALETTE[1])
-    _label_bars(right, bars, hidden=[data["costs_nok"][c] for c in codes])
+    label_bars(right, bars, hidden=[data["costs_nok"][c] for c in codes])
     right.set_title(labels.TOTAL_COSTS(), fontsize=9)
-    right.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    _from_zero(left, patients)
-    _from_zero(right, amounts)
+    right.yaxis.set_major_formatter(FuncFormatter(thousands))
+    from_zero(left, patients)
+    from_zero(right, amounts)
     for axes in (left, right):
         axes.tick_params(axis="x", labelsize=7.5)
         for side in ("top", "right"):
@@ -346,11 +233,7 @@ CHARTS: dict[str, Callable[[dict[str, Any]], Figure]] = {
 
 def svg(name: str, report: dict[str, Any]) -> bytes:
     """One chart as SVG. Raises KeyError for an unknown name."""
-    draw = CHARTS[name]
-    # matplotlib's settings (rcParams) are global to the process: one chart at a time, so a browser loading the
-    # report's figures in parallel from a threaded server never mixes their styles or waits on each other's locks.
-    with _DRAWING, matplotlib.rc_context(cast(Any, STYLE)):
-        return _svg(draw(report))
+    return kit.svg(CHARTS[name], report)
 
 
 def describe(name: str, report: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Words and numbers of the annual report: Norwegian labels (through gettext), number formats, chart texts."""
+"""Words of the annual report: Norwegian labels (through gettext) and chart texts. Numbers and the «skjult»
+marker are the statistics kit's (``vegvis.statistics.numbers``, ``vegvis.statistics.tables``)."""
 
 from __future__ import annotations
 
@@ -9,38 +10,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from vegvis.core import icd10
+from vegvis.statistics.tables import figure_text, hidden_in_text
 
 NORDIC = ("SE", "DK", "FI", "IS", "NO")
-NBSP = "\u00a0"
-
-
-def nb_number(value: int | None, space: str = " ") -> str:
-    """22623000 → "22 623 000": the report's thousands separator is a space."""
-    if value is None:
-        return ""
-    return f"{int(value):,}".replace(",", space)
-
-
-def hidden_marker() -> str:
-    """What a suppressed figure shows instead of a number (never «under 5», never an amount)."""
-    return _("hidden")
-
-
-def hidden_in_text() -> str:
-    """A suppressed figure inside a sentence: marked as the term the footnote explains."""
-    return f"«{hidden_marker()}»"
-
-
-def hidden_note() -> str:
-    return _(
-        "«hidden»: hidden to protect privacy (fewer than 5 patients, or a figure from which such a number could "
-        "be worked out)."
-    )
-
-
-def figure_text(value: int | None) -> str:
-    """A number in a chart or a text alternative: 22 623 000, or «skjult» for a suppressed figure (None)."""
-    return hidden_marker() if value is None else nb_number(value)
 
 
 def _percent_text(report: dict[str, Any], key: str) -> str:
@@ -55,14 +27,6 @@ def cost_total(report: dict[str, Any], year: str) -> int | None:
     if key in totals:
         return totals[key]
     return sum(values.get(year) or 0 for values in report["costs_nok_per_region_per_year"].values())
-
-
-def share(part: int | None, whole: int | None) -> int | None:
-    from vegvis.reports.annual import percent
-
-    if part is None or whole is None:
-        return None
-    return percent(part, whole)
 
 
 def RECEIVED() -> str:

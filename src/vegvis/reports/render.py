@@ -1,12 +1,10 @@
-"""The annual report in every format: the tables (one definition for HTML, PDF and XLSX), the publication's
-HTML (the web page and the PDF share one template), the PDF (WeasyPrint), the workbook (openpyxl) and JSON.
+"""The annual report in every format: the tables (one definition for HTML, PDF and XLSX, as statistics kit
+tables), the publication's HTML (the web page and the PDF share one template), the PDF (WeasyPrint), the workbook
+and JSON (the kit's exports).
 """
 
 from __future__ import annotations
 
-import base64
-import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,71 +21,17 @@ from django.utils.translation import pgettext
 
 from vegvis.core.pdf import font_dir, write_pdf
 from vegvis.reports import charts, labels
-from vegvis.reports.labels import nb_number
 from vegvis.reports.models import ReportNarrative
+from vegvis.statistics import exports
+from vegvis.statistics.charts import data_uri
+from vegvis.statistics.exports import About
+from vegvis.statistics.numbers import NBSP, share
+from vegvis.statistics.tables import HIDDEN, Column, Table, hidden_in_text
 
 FONT_DIR = font_dir()
 
 
 # ---------------------------------------------------------------- tables
-
-
-@dataclass
-class Column:
-    label: str
-    kind: str = "int"  # text, int, nok or percent
-
-
-@dataclass
-class Table:
-    key: str
-    sheet: str  # the XLSX sheet's name (at most 31 characters)
-    caption: str
-    columns: list[Column]
-    rows: list[list[Any]]
-    total_last: bool = False
-    note: str = ""
-
-    @property
-    def header(self) -> list[str]:
-        return [c.label for c in self.columns]
-
-    @property
-    def numeric(self) -> list[bool]:
-        return [c.kind != "text" for c in self.columns]
-
-    def rendered_rows(self) -> list[list[tuple[str, bool]]]:
-        """Each row as (text, is_number) cells, numbers formatted as in the publication."""
-        return [
-            [
-                (format_cell(value, column.kind), column.kind != "text")
-                for value, column in zip(row, self.columns, strict=True)
-            ]
-            for row in self.rows
-        ]
-
-
-class Hidden:
-    """A figure suppressed to protect privacy: shown as «skjult», never as a number (JSON: null, listed in
-    ``hidden``)."""
-
-    def __repr__(self) -> str:
-        return "HIDDEN"
-
-
-HIDDEN = Hidden()
-
-
-def format_cell(value: Any, kind: str, space: str = labels.NBSP) -> str:
-    if value is HIDDEN:
-        return labels.hidden_marker()
-    if value is None:
-        return "–"
-    if kind == "percent":
-        return f"{value}{space}%"
-    if kind in {"int", "nok"}:
-        return nb_number(value, space)
-    return str(value)
 
 
 def tables(report: dict[str, Any]) -> dict[str, Table]:
@@ -106,7 +50,7 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         return HIDDEN if path in hidden else value
 
     def shown_share(path: str, part: Any, total_path: str, whole: Any) -> Any:
-        return HIDDEN if path in hidden or total_path in hidden else labels.share(part, whole)
+        return HIDDEN if path in hidden or total_path in hidden else share(part, whole)
 
     found["applications"] = Table(
         "3.1",
@@ -272,9 +216,6 @@ def tables(report: dict[str, Any]) -> dict[str, Table]:
         [Column("", "text"), Column(_("Number"))],
         [[_("Children referred"), shown("nordic_drug_protocol_children", report["nordic_drug_protocol_children"])]],
     )
-    for table in found.values():
-        if any(value is HIDDEN for row in table.rows for value in row):
-            table.note = f"{table.note} {labels.hidden_note()}".strip()
     return found
 
 
@@ -356,7 +297,7 @@ def publication_context(
     """What the publication template needs; the web page and the PDF differ only in ``chart_src``."""
     year = report["year"]
     table = tables(report)
-    percent_sign = labels.NBSP + "%"
+    percent_sign = NBSP + "%"
 
     def narrative(key: str) -> SafeString | None:
         text = narratives.get(key, "")
@@ -570,7 +511,7 @@ def said(report: dict[str, Any], path: str) -> str:
     """A figure in a sentence: the number (0 when there is nothing to count), or «skjult» when suppressed, in the
     guillemets of the footnote that explains it ("Omtrent «skjult» prosent …", not "Omtrent skjult prosent")."""
     if path in report.get("hidden", ()):
-        return labels.hidden_in_text()
+        return hidden_in_text()
     value: Any = report
     for part in path.split("."):
         value = value[part]
@@ -658,9 +599,7 @@ def html_document(report: dict[str, Any], narratives: dict[str, str], *, nationa
     context = publication_context(
         report,
         narratives,
-        chart_src=lambda name: (
-            "data:image/svg+xml;base64," + base64.b64encode(charts.svg(name, report)).decode("ascii")
-        ),
+        chart_src=lambda name: data_uri(charts.svg(name, report)),
         national=national,
     )
     css_path = finders.find("reports/publication.css")
@@ -678,74 +617,25 @@ def pdf(report: dict[str, Any], narratives: dict[str, str], *, national: bool = 
 
 
 def xlsx(report: dict[str, Any]) -> bytes:
-    """One sheet per table, Norwegian headers, thousands shown with a space (Excel's #,##0 in a Norwegian locale)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from vegvis.core.xlsx import neutralise, put
-
-    workbook = Workbook()
-    about = workbook.active
-    assert about is not None
-    about.title = _("About")
-    title = _("Annual report %(year)s – national network for treatment abroad") % {"year": report["year"]}
-    put(about, 1, 1, title).font = Font(bold=True, size=13)
-    put(about, 2, 1, _("Regions: %(regions)s") % {"regions": ", ".join(labels.region_names(report).values())})
-    put(about, 3, 1, _("Made by Vegvis %(when)s") % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")})
-    for index, note in enumerate(methods_note(report), start=5):
-        put(about, index, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
-    about.column_dimensions["A"].width = 110
-
-    for table in tables(report).values():
-        sheet = workbook.create_sheet(table.sheet[:31])
-        put(sheet, 1, 1, table.caption).font = Font(bold=True, size=12)
-        for column, label in enumerate(table.header, start=1):
-            cell = put(sheet, 2, column, label)
-            cell.font = Font(bold=True)
-            if table.columns[column - 1].kind != "text":
-                cell.alignment = Alignment(horizontal="right")
-        for row_index, row in enumerate(table.rows, start=3):
-            last = table.total_last and row_index == len(table.rows) + 2
-            for column, value in enumerate(row, start=1):
-                hidden = value is HIDDEN  # a suppressed figure: the marker as text, never a number
-                cell = put(sheet, row_index, column, labels.hidden_marker() if hidden else value)
-                kind = table.columns[column - 1].kind
-                if hidden:
-                    cell.alignment = Alignment(horizontal="right")
-                elif kind in {"int", "nok"}:
-                    cell.number_format = "#,##0"
-                elif kind == "percent":
-                    cell.number_format = '0" %"'
-                if last:
-                    cell.font = Font(bold=True)
-        if table.note:
-            put(sheet, len(table.rows) + 4, 1, table.note).font = Font(italic=True)
-        sheet.freeze_panes = "B3"
-        for column in range(1, len(table.columns) + 1):
-            width = max(len(str(sheet.cell(row=r, column=column).value or "")) for r in range(2, len(table.rows) + 3))
-            sheet.column_dimensions[get_column_letter(column)].width = min(max(12, width + 2), 70)
-    neutralise(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """A sheet «Om rapporten» with the methods note, then one sheet per table (the statistics kit's workbook)."""
+    about = About(
+        sheet=_("About"),
+        title=_("Annual report %(year)s – national network for treatment abroad") % {"year": report["year"]},
+        lines=[
+            _("Regions: %(regions)s") % {"regions": ", ".join(labels.region_names(report).values())},
+            _("Made by Vegvis %(when)s") % {"when": timezone.localtime().strftime("%d.%m.%Y %H:%M")},
+        ],
+        notes=methods_note(report),
+    )
+    return exports.xlsx(tables(report).values(), about=about)
 
 
-def json_bytes(report: dict[str, Any]) -> bytes:
-    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-CONTENT_TYPES = {
-    "json": "application/json",
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {kind: exports.CONTENT_TYPES[kind] for kind in ("json", "html", "pdf", "xlsx")}
 
 
 def export(kind: str, report: dict[str, Any], *, narratives: dict[str, str], national: bool = True) -> bytes:
     if kind == "json":
-        return json_bytes(report)
+        return exports.json_bytes(report)
     if kind == "html":
         return html_document(report, narratives, national=national).encode("utf-8")
     if kind == "pdf":

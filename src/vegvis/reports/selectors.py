@@ -21,6 +21,7 @@ from vegvis.access.principal import Principal
 from vegvis.core.models import Region
 from vegvis.reports import annual, suppression
 from vegvis.reports.models import ReportNarrative
+from vegvis.statistics.numbers import percent
 
 CACHE_SECONDS = 600
 
@@ -158,7 +159,7 @@ def statistics(principal: Principal, year: int) -> Statistics:
     rate_cells = []
     for code in codes:
         rate_hidden = f"received_per_region.{code}" in hidden or f"granted_per_region.{code}" in hidden
-        rate = None if rate_hidden else annual.percent(granted[code], received[code])
+        rate = None if rate_hidden else percent(granted[code], received[code])
         rate_cells.append(Cell(rate, "percent", rate_hidden))
     rate_total = Cell(apps["grant_rate_percent"], "percent", "applications.grant_rate_percent" in hidden)
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 
-from vegvis.reports.labels import NBSP, hidden_marker, nb_number
+from vegvis.statistics.numbers import NBSP, nb_number
+from vegvis.statistics.tables import HIDDEN, format_cell
 
 register = template.Library()
 
@@ -29,10 +30,4 @@ def stat_cell(cell: Any) -> str:
     """A statistics cell: the number, «skjult» when suppressed, «–» when there is no figure."""
     if cell is None:
         return "–"
-    if cell.hidden:
-        return hidden_marker()
-    if cell.value is None:
-        return "–"
-    if cell.kind == "percent":
-        return f"{cell.value}{NBSP}%"
-    return nb_number(int(cell.value), NBSP)
+    return format_cell(HIDDEN if cell.hidden else cell.value, cell.kind)

@@ -1,4 +1,4 @@
-"""Small-number suppression (reports/suppression.py): primary and secondary suppression over tables with totals.
+"""Small-number suppression (statistics/suppression.py): primary and secondary suppression over tables with totals.
 
 The property tests play the reader who wants a hidden cell back: from every shown total and shown cell they
 subtract (one line at a time), and they solve all the lines together; no hidden value may come out.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vegvis.reports.suppression import Key, Protected, suppress_line, suppress_table
+from vegvis.statistics.suppression import SMALL_BELOW, Figures, Key, Protected, suppress_line, suppress_table
 
 SMALLISH = st.one_of(st.integers(0, 6), st.integers(0, 40))
 
@@ -170,3 +170,55 @@ def test_amounts_rest_on_counts_of_the_same_shape():
         suppress_line([1, 2], resting_on=suppress_line([1, 2, 3]))
     with pytest.raises(ValueError):
         suppress_line([-1, 2])
+
+
+# ---------------------------------------------------------------- Figures: the rules applied to a nested dict
+
+
+def figures_example() -> dict:
+    return {
+        "year": 2025,
+        "per_region": {"a": 2, "b": 7, "c": 19},
+        "received": 28,
+        "costs": {"a": 100, "b": 700, "c": 1900},
+        "hospitals": [{"name": "A", "count": 13}, {"name": "B", "count": 2}],
+        "children": 3,
+        "adults": 0,
+    }
+
+
+def test_figures_hide_a_line_and_its_complement_and_record_the_total_as_shown():
+    data = figures_example()
+    figures = Figures(data)
+    counts = figures.line([f"per_region.{c}" for c in "abc"], total="received", name="per_region")
+    figures.line([f"costs.{c}" for c in "abc"], name="costs", resting_on=counts)
+    figures.line([f"hospitals.{i}.count" for i in range(2)])
+    assert figures.hide_small("children") and not figures.hide_small("adults")
+    out = figures.result(totals_key="totals")
+
+    assert out["per_region"] == {"a": None, "b": None, "c": 19}
+    assert out["received"] == 28  # a shown total is the true total
+    assert out["costs"] == {"a": None, "b": None, "c": 1900}  # amounts hidden where their counts are
+    assert out["hospitals"] == [{"name": "A", "count": None}, {"name": "B", "count": None}]
+    assert out["children"] is None and out["adults"] == 0
+    assert out["totals"] == {"per_region": 28, "costs": 2700}
+    assert out["hidden"] == sorted(
+        ["per_region.a", "per_region.b", "costs.a", "costs.b", "hospitals.0.count", "hospitals.1.count", "children"]
+    )
+    assert out["suppression"]["threshold"] == SMALL_BELOW
+    assert data == figures_example()  # the figures as computed are left as they were
+    assert figures.get("per_region.a") == 2 and figures.is_hidden("per_region.a")
+
+
+def test_a_hidden_line_total_is_listed_and_hides_the_figure_it_stands_for():
+    figures = Figures({"per_region": {"a": 3, "b": 0}, "received": 3})
+    figures.line(["per_region.a", "per_region.b"], total="received", name="per_region")
+    out = figures.result()
+    assert out["received"] is None and out["line_totals"] == {"per_region": None}
+    assert out["hidden"] == ["line_totals.per_region", "per_region.a", "received"]
+
+
+def test_the_threshold_of_figures_is_configurable():
+    figures = Figures({"n": {"a": 6, "b": 30}}, threshold=10)
+    figures.line(["n.a", "n.b"])
+    assert figures.result()["n"] == {"a": None, "b": None}
