@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from vegvis.abroad.guards import APPEAL_ROUTES, decision_letter_date
 from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
-from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.core.models import LegalDeadline
 
 UNDECIDED = UNDECIDED_STATUSES
@@ -30,11 +30,9 @@ def compute(case: Case) -> tuple[date | None, str]:
             if open_due:
                 candidates.append((open_due, "assessment"))
     elif case.status == Status.REJECTED and saved:
-        if "register_appeal" not in ROUTE_EVENTS[case.route]:
+        if case.route not in APPEAL_ROUTES:
             return None, ""  # no appeal on this route: nothing to wait for
-        from vegvis.abroad.services.appeals import _decision_letter_date
-
-        candidates.append((LegalDeadline.get("appeal").after(_decision_letter_date(case)), "appeal_deadline"))
+        candidates.append((LegalDeadline.get("appeal").after(decision_letter_date(case)), "appeal_deadline"))
     elif case.status == Status.APPEALED and saved:
         received = (
             case.appeals.filter(board_outcome="")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from django.utils.functional import Promise
@@ -28,7 +29,7 @@ from statemachine.transition_list import TransitionList
 
 from vegvis.access import policies
 from vegvis.access.principal import Principal
-from vegvis.api.errors import Conflict
+from vegvis.core.errors import Conflict
 
 Label = str | Promise
 # A guard looks at the case's data and gives the reason the step is refused (shown to the user), or None.
@@ -197,12 +198,12 @@ class StepTable:
     def applies_to(self, event: str, kind: str) -> bool:
         return event in self.kind_events.get(kind, frozenset())
 
-    @property
+    @cached_property
     def forms(self) -> dict[str, type]:
         """The form of each step the pages and the API offer."""
         return {e: _resolve(s.form) for e, s in self._steps.items() if s.offered != NOT_OFFERED}
 
-    @property
+    @cached_property
     def actions(self) -> dict[str, tuple[Callable[..., Any], Mapping[str, Any]]]:
         """The service of each step the pages and the API offer, with its fixed arguments."""
         return {e: (_resolve(s.service), s.fixed) for e, s in self._steps.items() if s.offered != NOT_OFFERED}
