@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from vegvis.abroad import steps
-from vegvis.abroad.forms import ACTION_FORMS, FOLLOW_UP_FORMS, ApplicationForm, AssessmentLetterForm
+from vegvis.abroad.forms import FOLLOW_UP_FORMS, ApplicationForm, AssessmentLetterForm
 from vegvis.abroad.models import Appeal, Assessment, Case, Expense, PaymentGuarantee, Status, TravelBooking
 from vegvis.access.principal import principal_for
 from vegvis.core.forms import AmountField, DateField
@@ -89,7 +89,7 @@ FORM_CLASSES = sorted(view_form_classes(), key=lambda c: f"{c.__module__}.{c.__q
 
 def test_the_discovery_finds_every_pages_forms():
     names = {c.__name__ for c in FORM_CLASSES}
-    assert set(ACTION_FORMS.values()) | set(FOLLOW_UP_FORMS.values()) <= set(FORM_CLASSES)
+    assert set(steps.TABLE.forms.values()) | set(FOLLOW_UP_FORMS.values()) <= set(FORM_CLASSES)
     assert {"ApplicationForm", "SettleForm", "NarrativeForm", "ApiTokenForm", "EmergencyReviewForm"} <= names
     assert len(FORM_CLASSES) > 30
 
@@ -216,8 +216,8 @@ def test_every_step_and_follow_up_page_of_the_case_has_text_boxes_for_dates(logi
     for what in FOLLOW_UP_FORMS:
         html = client.get(reverse("abroad:case_follow_up", args=[case.pk, what])).content.decode()
         assert 'type="number"' not in html and 'type="date"' not in html, what
-    for event in ACTION_FORMS:
-        html = str(steps.action_form(event, case))
+    for event in steps.TABLE.forms:
+        html = str(steps.TABLE.form(event, case))
         assert 'type="number"' not in html and 'type="date"' not in html, event
     html = client.get(reverse("abroad:case_new")).content.decode()
     assert f'value="{nb(TODAY)}"' in html  # today, shown the Norwegian way
@@ -231,7 +231,7 @@ def step(client, case: Case, event: str, data: dict[str, Any]):
     case.refresh_from_db()
     url = reverse("abroad:case_action", args=[case.pk, event])
     data = {"version": case.version, **data}
-    if event in steps.LETTER_STEPS:
+    if event in steps.TABLE.letter_steps:
         # The letter is shown first and sent only when confirmed.
         preview = client.post(url, data)
         assert preview.status_code == 200 and 'name="confirm"' in preview.content.decode(), event

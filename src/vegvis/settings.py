@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vegvis.audit",
     "vegvis.access",
     "vegvis.statistics",
+    "vegvis.casework",
     "vegvis.abroad",
     "vegvis.reports",
     "django.contrib.admin",

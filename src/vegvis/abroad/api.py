@@ -15,10 +15,10 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema, Status
 
 from vegvis.abroad import selectors
-from vegvis.abroad.forms import ACTION_FORMS, CaseCorrectForm, CaseReassignForm
+from vegvis.abroad.forms import CaseCorrectForm, CaseReassignForm
 from vegvis.abroad.models import DUE_REASONS, Case, Route
 from vegvis.abroad.services import base, cases
-from vegvis.abroad.steps import ACTIONS, action_form, run_action
+from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
@@ -279,16 +279,16 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
         Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital", "method"),
         pk=case_id,
     )
-    if payload.event not in ACTIONS:
+    if payload.event not in TABLE.actions:
         return Status(
             422,
             {
                 "detail": "Unknown step",
                 "code": "unknown_event",
-                "errors": {"event": [f"Choose one of {sorted(ACTION_FORMS)}"]},
+                "errors": {"event": [f"Choose one of {sorted(TABLE.forms)}"]},
             },
         )
-    form = action_form(payload.event, case, {**payload.data, "version": payload.version})
+    form = TABLE.form(payload.event, case, {**payload.data, "version": payload.version})
     if not form.is_valid():
         return Status(
             422,
@@ -299,7 +299,7 @@ def transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any
             },
         )
     try:
-        run_action(payload.event, who, case, form)
+        TABLE.take(payload.event, who, case, form)
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         return Status(422, {"detail": "The data is not valid", "code": "invalid", "errors": errors})

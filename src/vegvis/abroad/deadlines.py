@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Document, Expense, Status
-from vegvis.abroad.workflow import ROUTE_EVENTS
+from vegvis.abroad.guards import APPEAL_ROUTES, decision_letter_date
+from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
 from vegvis.core.models import LegalDeadline
-
-
-def decision_letter_date(case: Case) -> date:
-    """The date of the letter an appeal runs from: the case's last decision letter (the office's, or the deciding
-    body's), or the decision's date, or the day received."""
-    letter = (
-        case.documents.filter(kind__in=[Document.Kind.DECISION, Document.Kind.EXTERNAL_DECISION])
-        .order_by("-sequence")
-        .first()
-    )
-    if letter is not None:
-        return letter.document_date
-    return case.decided_on or case.received_date
 
 
 def compute(case: Case) -> tuple[date | None, str]:
@@ -41,7 +28,7 @@ def compute(case: Case) -> tuple[date | None, str]:
             if open_due:
                 candidates.append((open_due, "assessment"))
     elif case.status == Status.REJECTED and saved:
-        if "register_appeal" not in ROUTE_EVENTS[case.route]:
+        if case.route not in APPEAL_ROUTES:
             return None, ""  # no appeal on this route: nothing to wait for
         candidates.append((LegalDeadline.get("appeal").after(decision_letter_date(case)), "appeal_deadline"))
     elif case.status == Status.APPEALED and saved:

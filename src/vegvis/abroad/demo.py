@@ -11,6 +11,7 @@ from django.utils import timezone
 from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import Case, Method, Outcome, Route, Status
 from vegvis.abroad.services import appeals, cases, decisions, followup
+from vegvis.access.principal import principal_for
 from vegvis.core.demo import DemoContext, synthetic_person
 from vegvis.core.models import ExchangeRate, Organisation, Region
 
@@ -178,9 +179,10 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
     assessment = case.assessments.get()
     supports = "vektbærende" not in case.requested_treatment and rng.random() < 0.8
     cases.assessment_answer(
-        actor=actor,
+        # An assigned medical adviser answers in Vegvis; otherwise the expert community's letter is registered.
+        actor=actor if adviser is None else principal_for(adviser),
         assessment=assessment,
-        by_letter=True,
+        by_letter=adviser is None,
         answered_on=case.received_date + timedelta(days=21 + waited),
         recommendation="supports" if supports else "does_not_support",
         conclusion="Tilbudet finnes ikke i Norge med tilsvarende kvalitet."

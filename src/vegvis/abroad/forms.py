@@ -23,8 +23,10 @@ from vegvis.abroad.models import (
     Route,
     TravelBooking,
 )
+from vegvis.abroad.services.decisions import DecisionData
 from vegvis.access.principal import Principal
 from vegvis.accounts.models import RoleAssignment, User
+from vegvis.casework.steps import Step, StepFormMixin
 from vegvis.core import currency, icd10
 from vegvis.core.forms import AmountField, DateField, Select, WholeNumberInput
 from vegvis.core.models import Office, Organisation, Region
@@ -38,8 +40,10 @@ def today() -> date:
     return timezone.localdate()
 
 
-class VersionedForm(forms.Form):
-    """Carries the case version the user saw, so a change made meanwhile by someone else is not overwritten."""
+class VersionedForm(StepFormMixin, forms.Form):
+    """Carries the case version the user saw, so a change made meanwhile by someone else is not overwritten.
+
+    The workflow steps' forms are these (``steps.TABLE`` builds them for a case and passes them to the services)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -153,6 +157,12 @@ class RequestInfoForm(VersionedForm):
     recipient = forms.CharField(label=_("To"), max_length=200)
     text = forms.CharField(label=_("What is missing"), widget=TEXT)
 
+    @classmethod
+    def for_step(cls, step: Step, case: Case, data: Any = None) -> RequestInfoForm:
+        return cls(
+            data, initial={"version": case.version, "recipient": case.applicant_name or case.patient_display_name}
+        )
+
 
 class RegisterInfoForm(VersionedForm):
     received_on = DateField(label=_("Received"), initial=today, not_in_future=True)
@@ -220,7 +230,17 @@ class AssessmentLetterForm(VersionedForm, AssessmentAnswerForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["assessment"])
-        field.queryset = case.assessments.filter(answered_on__isnull=True).select_related("expert_community")
+        # The open requests answered by letter: an assigned medical adviser answers in Vegvis (guards).
+        field.queryset = case.assessments.filter(answered_on__isnull=True, adviser__isnull=True).select_related(
+            "expert_community"
+        )
+
+    @classmethod
+    def for_step(cls, step: Step, case: Case, data: Any = None) -> AssessmentLetterForm:
+        return cls(data, initial={"version": case.version}, case=case)
+
+    def step_arguments(self, case: Any) -> dict[str, Any]:
+        return dict(self.cleaned_data)  # the assessment names its case
 
 
 class DecisionForm(VersionedForm):
@@ -279,9 +299,28 @@ class DecisionForm(VersionedForm):
                 }:
                     del self.fields[name]
 
+    @classmethod
+    def for_step(cls, step: Step, case: Case, data: Any = None) -> DecisionForm:
+        return cls(data, initial={"version": case.version}, granting=step.event == "grant", case=case)
+
     @property
     def chosen_outcome(self) -> str:
         return str(self.cleaned_data["outcome"]) if self.granting else Outcome.REJECTED
+
+    def decision(self) -> DecisionData:
+        data = self.cleaned_data
+        return DecisionData(
+            outcome=self.chosen_outcome,
+            decided_on=data["decided_on"],
+            grounds=data["grounds"],
+            legal_basis=data["legal_basis"],
+            coverage=self.coverage() if "cover_treatment" in self.fields else {},
+            method_override_reason=data.get("method_override_reason", ""),
+            language=data["language"],
+        )
+
+    def step_arguments(self, case: Any) -> dict[str, Any]:
+        return {"case": case, "version": self.cleaned_data["version"], "decision": self.decision()}
 
     def coverage(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -334,6 +373,9 @@ class ReverseForm(VersionedForm):
 class ForwardForm(VersionedForm):
     forwarded_on = DateField(label=_("Forwarded on"), initial=today, not_in_future=True)
     comments = forms.CharField(label=_("The office's comments to the appeals body"), widget=LONG_TEXT, required=False)
+
+    def preview_arguments(self, case: Any) -> dict[str, Any]:
+        return {"case": case}  # the letter names the appeals body only
 
 
 class BoardDecisionForm(VersionedForm):
@@ -576,25 +618,6 @@ class CaseCorrectForm(VersionedForm):
     def clean_letter_language(self) -> str:
         return str(self.cleaned_data.get("letter_language") or self.case.letter_language)
 
-
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "request_info": RequestInfoForm,
-    "register_info": RegisterInfoForm,
-    "request_assessment": RequestAssessmentForm,
-    "register_assessment": AssessmentLetterForm,
-    "grant": DecisionForm,
-    "reject": DecisionForm,
-    "withdraw": WithdrawForm,
-    "record_external_grant": ExternalDecisionForm,
-    "record_external_rejection": ExternalDecisionForm,
-    "give_advice": AdviceForm,
-    "register_appeal": AppealForm,
-    "reverse_on_appeal": ReverseForm,
-    "forward_appeal": ForwardForm,
-    "record_appeal_upheld": BoardDecisionForm,
-    "record_appeal_reversed": BoardDecisionForm,
-    "close": CloseForm,
-}
 
 FOLLOW_UP_FORMS: dict[str, type[forms.Form]] = {
     "provisional_reply": ProvisionalReplyForm,

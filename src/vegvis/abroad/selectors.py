@@ -18,7 +18,7 @@ from django.db.models import Expression, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad.deadlines import decision_letter_date
+from vegvis.abroad.guards import APPEAL_ROUTES, appealable, decision_letter_date
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Assessment,
@@ -32,8 +32,6 @@ from vegvis.abroad.models import (
 )
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.screening import names_someone
-from vegvis.abroad.services.base import _appealable
-from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.core import rates
@@ -345,13 +343,13 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
 
     from vegvis.core.models import LegalDeadline
 
-    if "register_appeal" not in ROUTE_EVENTS[case.route] or case.status not in {
+    if case.route not in APPEAL_ROUTES or case.status not in {
         Status.REJECTED,
         Status.FOLLOW_UP,
         Status.CLOSED,
     }:
         return None
-    if case.final_outcome not in {Outcome.REJECTED, Outcome.PARTLY_GRANTED} or _appealable(case) is not None:
+    if case.final_outcome not in {Outcome.REJECTED, Outcome.PARTLY_GRANTED} or appealable(case) is not None:
         return None
     if case.appeals.exists():
         return None

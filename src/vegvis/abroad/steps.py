@@ -1,90 +1,235 @@
-"""Workflow steps shared by the pages and the API: the form that validates a step and the service that takes it.
+"""The treatment-abroad case workflow as one table: each step once, with everything the pages, the API and the
+services need to know about it (``vegvis.casework.steps`` derives the state machine, permissions, labels, buttons,
+forms and the API's allowed steps from it). A test walks every allowed and every forbidden edge.
 
-Each step's form has exactly the fields its service takes, so a step is its service plus any fixed arguments.
+A rejection under appeal leaves follow-up's states: nothing is granted, so nothing is followed up. A partly granted
+case stays in follow-up while its appeal runs: the granted part is the patient's whatever the appeal's outcome (it
+can only widen the grant), so its treatment, travel and invoices go on. The appeal's own progress is then kept on
+the appeal (Appeal.office_outcome, board_outcome), and the guards offer each follow-up appeal step only when the
+appeal is at that step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from django.utils.translation import gettext_lazy as _
 
-from django import forms
+from vegvis.abroad import guards
+from vegvis.abroad.models import UNDECIDED_STATUSES, Appeal, Route, Status
+from vegvis.casework.steps import APART, NOT_OFFERED, Step, StepTable
 
-from vegvis.abroad.forms import ACTION_FORMS, AssessmentLetterForm, DecisionForm
-from vegvis.abroad.models import Case
-from vegvis.abroad.services import appeals, cases, decisions, followup
+RECEIVED, INFO_REQUESTED, INFO_RECEIVED = Status.RECEIVED, Status.INFO_REQUESTED, Status.INFO_RECEIVED
+ASSESSMENT_REQUESTED, ASSESSMENT_RECEIVED = Status.ASSESSMENT_REQUESTED, Status.ASSESSMENT_RECEIVED
+REJECTED, APPEALED, AT_APPEALS_BODY = Status.REJECTED, Status.APPEALED, Status.AT_APPEALS_BODY
+FOLLOW_UP, CLOSED = Status.FOLLOW_UP, Status.CLOSED
 
+# The states a case is decided from, and the same with information still awaited (another body decides anyway).
+DECIDABLE = (RECEIVED, INFO_RECEIVED, ASSESSMENT_RECEIVED)
+DECIDED_ELSEWHERE_FROM = (RECEIVED, INFO_REQUESTED, INFO_RECEIVED, ASSESSMENT_RECEIVED)
 
-def _decision(form: DecisionForm) -> decisions.DecisionData:
-    data = form.cleaned_data
-    return decisions.DecisionData(
-        outcome=form.chosen_outcome,
-        decided_on=data["decided_on"],
-        grounds=data["grounds"],
-        legal_basis=data["legal_basis"],
-        coverage=form.coverage() if "cover_treatment" in form.fields else {},
-        method_override_reason=data.get("method_override_reason", ""),
-        language=data["language"],
-    )
+HANDLE = ("abroad.handle_case",)
+DECIDE = ("abroad.decide_case",)
+# The office decides applications; other bodies decide PGD, particle therapy and Nordic protocols (the office
+# records it); HELFO gets advice, not a decision.
+OFFICE_DECIDES = frozenset({Route.TREATMENT_ABROAD})
+DECIDED_ELSEWHERE = frozenset({Route.PGD, Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL})
+ADVICE = frozenset({Route.HELFO_ADVICE})
 
-
-# Each step's form has the fields its service takes, so a step is its service plus any fixed arguments.
-ACTIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
-    "request_info": (cases.case_request_info, {}),
-    "register_info": (cases.case_register_info, {}),
-    "request_assessment": (cases.case_request_assessment, {}),
-    "withdraw": (decisions.case_withdraw, {}),
-    "record_external_grant": (decisions.case_record_external_decision, {"granted": True}),
-    "record_external_rejection": (decisions.case_record_external_decision, {"granted": False}),
-    "give_advice": (decisions.case_give_advice, {}),
-    "register_appeal": (appeals.case_register_appeal, {}),
-    "reverse_on_appeal": (appeals.case_reverse_on_appeal, {}),
-    "forward_appeal": (appeals.case_forward_appeal, {}),
-    "record_appeal_upheld": (appeals.case_record_appeal_decision, {"reversed_": False}),
-    "record_appeal_reversed": (appeals.case_record_appeal_decision, {"reversed_": True}),
-    "close": (followup.case_close, {}),
-    "grant": (decisions.case_decide, {}),
-    "reject": (decisions.case_decide, {}),
-    "register_assessment": (cases.assessment_answer, {"by_letter": True}),
-}
+SERVICES = "vegvis.abroad.services"
+FORMS = "vegvis.abroad.forms"
 
 
-def run_action(event: str, who: Any, case: Case, form: forms.Form) -> Any:
-    """Take a workflow step with a validated form (the pages and the API both come here)."""
-    service, fixed = ACTIONS[event]
-    data = dict(form.cleaned_data)
-    if isinstance(form, DecisionForm):
-        return service(actor=who, case=case, version=data["version"], decision=_decision(form))
-    if isinstance(form, AssessmentLetterForm):
-        return service(actor=who, **data, **fixed)  # the assessment names its case
-    return service(actor=who, case=case, **data, **fixed)
+def _from(sources: tuple[str, ...], target: str) -> dict[str, str]:
+    return dict.fromkeys(sources, target)
 
 
-# The steps that send an irreversible letter: the page shows the letter before the case handler confirms.
-LETTER_STEPS = frozenset({"grant", "reject", "reverse_on_appeal", "forward_appeal"})
-
-
-def preview_letter(event: str, who: Any, case: Case, form: forms.Form) -> dict[str, Any]:
-    """The letter the step will send, as the same data its PDF is drawn from (``letters.letter``); nothing saved."""
-    data = form.cleaned_data
-    if isinstance(form, DecisionForm):
-        return decisions.decision_letter_preview(actor=who, case=case, decision=_decision(form))
-    if event == "reverse_on_appeal":
-        return decisions.reversal_letter_preview(
-            actor=who, case=case, decided_on=data["decided_on"], grounds=data["grounds"]
-        )
-    if event == "forward_appeal":
-        return decisions.forward_letter_preview(actor=who, case=case)
-    raise ValueError(f"{event} sends no letter")
-
-
-def action_form(event: str, case: Case, data: Any = None) -> forms.Form:
-    form_class = ACTION_FORMS[event]
-    initial: dict[str, Any] = {"version": case.version}
-    if event == "request_info":
-        initial["recipient"] = case.applicant_name or case.patient_display_name
-    if form_class is DecisionForm:
-        return DecisionForm(data, initial=initial, granting=event == "grant", case=case)
-    if form_class is AssessmentLetterForm:
-        return AssessmentLetterForm(data, initial=initial, case=case)
-    return form_class(data, initial=initial)
+TABLE = StepTable(
+    "CaseWorkflow",
+    states={status.value: status.label for status in Status},
+    initial=RECEIVED,
+    kind_field="route",
+    kinds=Route.values,
+    steps=[
+        Step(
+            event="request_info",
+            label=_("Request information"),
+            edges=_from(DECIDABLE, INFO_REQUESTED),
+            permissions=HANDLE,
+            form=f"{FORMS}.RequestInfoForm",
+            service=f"{SERVICES}.cases.case_request_info",
+        ),
+        Step(
+            event="register_info",
+            label=_("Register received information"),
+            edges={INFO_REQUESTED: INFO_RECEIVED},
+            permissions=HANDLE,
+            form=f"{FORMS}.RegisterInfoForm",
+            service=f"{SERVICES}.cases.case_register_info",
+        ),
+        Step(
+            event="request_assessment",
+            label=_("Request medical assessment"),
+            edges=_from(DECIDABLE, ASSESSMENT_REQUESTED),
+            permissions=HANDLE,
+            form=f"{FORMS}.RequestAssessmentForm",
+            service=f"{SERVICES}.cases.case_request_assessment",
+        ),
+        Step(
+            event="register_assessment",
+            label=_("Register medical assessment"),
+            button_label=_("Register assessment received by letter"),
+            edges={ASSESSMENT_REQUESTED: ASSESSMENT_RECEIVED},
+            permissions=HANDLE,
+            guards=(guards.assessment_by_letter_open,),
+            form=f"{FORMS}.AssessmentLetterForm",
+            service=f"{SERVICES}.cases.assessment_answer",
+            fixed={"by_letter": True},
+        ),
+        # The assigned medical adviser answers on the adviser's own page (views.assessment_answer), never from the
+        # case page or the API; the same edge as the answer registered from a letter.
+        Step(
+            event="answer_assessment",
+            label=_("Register medical assessment"),
+            edges={ASSESSMENT_REQUESTED: ASSESSMENT_RECEIVED},
+            permissions=("abroad.assess_case",),
+            policy_action="assess",
+            offered=NOT_OFFERED,
+        ),
+        Step(
+            event="grant",
+            label=_("Grant"),
+            edges=_from(DECIDABLE, FOLLOW_UP),
+            permissions=DECIDE,
+            policy_action="decide",
+            kinds=OFFICE_DECIDES,
+            form=f"{FORMS}.DecisionForm",
+            service=f"{SERVICES}.decisions.case_decide",
+            preview=f"{SERVICES}.decisions.decision_letter_preview",
+        ),
+        Step(
+            event="reject",
+            label=_("Reject"),
+            edges=_from(DECIDABLE, REJECTED),
+            permissions=DECIDE,
+            policy_action="decide",
+            kinds=OFFICE_DECIDES,
+            form=f"{FORMS}.DecisionForm",
+            service=f"{SERVICES}.decisions.case_decide",
+            preview=f"{SERVICES}.decisions.decision_letter_preview",
+        ),
+        Step(
+            event="withdraw",
+            label=_("Register withdrawal"),
+            edges=_from(tuple(UNDECIDED_STATUSES), CLOSED),
+            permissions=HANDLE,
+            form=f"{FORMS}.WithdrawForm",
+            service=f"{SERVICES}.decisions.case_withdraw",
+        ),
+        Step(
+            event="record_external_grant",
+            label=_("Record approval by the deciding body"),
+            edges=_from(DECIDED_ELSEWHERE_FROM, FOLLOW_UP),
+            permissions=HANDLE,
+            kinds=DECIDED_ELSEWHERE,
+            form=f"{FORMS}.ExternalDecisionForm",
+            service=f"{SERVICES}.decisions.case_record_external_decision",
+            fixed={"granted": True},
+        ),
+        Step(
+            event="record_external_rejection",
+            label=_("Record rejection by the deciding body"),
+            edges=_from(DECIDED_ELSEWHERE_FROM, REJECTED),
+            permissions=HANDLE,
+            kinds=DECIDED_ELSEWHERE,
+            form=f"{FORMS}.ExternalDecisionForm",
+            service=f"{SERVICES}.decisions.case_record_external_decision",
+            fixed={"granted": False},
+        ),
+        Step(
+            event="give_advice",
+            label=_("Give advice to HELFO"),
+            edges=_from(DECIDABLE, CLOSED),
+            permissions=DECIDE,
+            policy_action="decide",
+            kinds=ADVICE,
+            form=f"{FORMS}.AdviceForm",
+            service=f"{SERVICES}.decisions.case_give_advice",
+        ),
+        Step(
+            event="register_appeal",
+            label=_("Register appeal"),
+            edges={REJECTED: APPEALED, CLOSED: APPEALED, FOLLOW_UP: FOLLOW_UP},
+            permissions=HANDLE,
+            kinds=guards.APPEAL_ROUTES,
+            guards=(guards.appealable,),
+            form=f"{FORMS}.AppealForm",
+            service=f"{SERVICES}.appeals.case_register_appeal",
+        ),
+        Step(
+            event="reverse_on_appeal",
+            label=_("Reverse the decision (appeal upheld by the office)"),
+            edges={APPEALED: FOLLOW_UP, FOLLOW_UP: FOLLOW_UP},
+            permissions=DECIDE,
+            policy_action="decide",
+            kinds=OFFICE_DECIDES,  # PGD's appeals go to the appeals body; the office does not reconsider them
+            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),),
+            form=f"{FORMS}.ReverseForm",
+            service=f"{SERVICES}.appeals.case_reverse_on_appeal",
+            preview=f"{SERVICES}.decisions.reversal_letter_preview",
+        ),
+        Step(
+            event="forward_appeal",
+            label=_("Keep the decision and forward the appeal"),
+            edges={APPEALED: AT_APPEALS_BODY, FOLLOW_UP: FOLLOW_UP},
+            permissions=DECIDE,
+            policy_action="decide",
+            kinds=guards.APPEAL_ROUTES,
+            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),),
+            form=f"{FORMS}.ForwardForm",
+            service=f"{SERVICES}.appeals.case_forward_appeal",
+            preview=f"{SERVICES}.decisions.forward_letter_preview",
+        ),
+        Step(
+            event="record_appeal_upheld",
+            label=_("Record: the appeals body upheld the decision"),
+            edges={AT_APPEALS_BODY: CLOSED, FOLLOW_UP: FOLLOW_UP},
+            permissions=HANDLE,
+            kinds=guards.APPEAL_ROUTES,
+            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),),
+            form=f"{FORMS}.BoardDecisionForm",
+            service=f"{SERVICES}.appeals.case_record_appeal_decision",
+            fixed={"reversed_": False},
+        ),
+        Step(
+            event="record_appeal_reversed",
+            label=_("Record: the appeals body reversed the decision"),
+            edges={AT_APPEALS_BODY: FOLLOW_UP, FOLLOW_UP: FOLLOW_UP},
+            permissions=HANDLE,
+            kinds=guards.APPEAL_ROUTES,
+            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),),
+            form=f"{FORMS}.BoardDecisionForm",
+            service=f"{SERVICES}.appeals.case_record_appeal_decision",
+            fixed={"reversed_": True},
+        ),
+        Step(
+            event="close",
+            label=_("Close the case"),
+            edges={FOLLOW_UP: CLOSED, REJECTED: CLOSED},
+            permissions=HANDLE,
+            guards=(guards.closable,),
+            form=f"{FORMS}.CloseForm",
+            service=f"{SERVICES}.followup.case_close",
+        ),
+        # Due when no decision can be made within a month (forvaltningsloven § 11 a); the case page offers it in a
+        # panel of its own. It changes no state.
+        Step(
+            event="send_provisional_reply",
+            label=_("Send provisional reply"),
+            edges={status: status for status in UNDECIDED_STATUSES},
+            permissions=HANDLE,
+            guards=(guards.no_provisional_reply_yet,),
+            form=f"{FORMS}.ProvisionalReplyForm",
+            service=f"{SERVICES}.cases.case_send_provisional_reply",
+            offered=APART,
+        ),
+    ],
+)

@@ -33,7 +33,6 @@ from vegvis.abroad.forms import (
 )
 from vegvis.abroad.letters import PLACEHOLDERS
 from vegvis.abroad.models import (
-    UNDECIDED_STATUSES,
     Assessment,
     Case,
     Document,
@@ -43,11 +42,11 @@ from vegvis.abroad.models import (
     StayNote,
 )
 from vegvis.abroad.services import base, cases, decisions, followup, registers
-from vegvis.abroad.workflow import EVENT_LABELS
 from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404, open_emergency_access
 from vegvis.access.rules import principal, public, requires
 from vegvis.audit.services import Action, audit_denied, audit_read, audit_record
+from vegvis.casework.steps import NEXT_STEPS
 from vegvis.core import rates
 from vegvis.core.errors import DomainError
 from vegvis.core.uploads import UploadRefused, check_upload
@@ -177,14 +176,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     emergency = selectors.is_emergency_view(who, case)
     show_full_id = who.has("core.view_full_national_id")
     can_handle = policies.policy_for(Case).can(who, "handle", case)
-    events: list[tuple[str, Any]] = []
-    if can_handle:
-        for event in base.available_events(who, case):
-            if event == "register_assessment":
-                if case.assessments.filter(answered_on__isnull=True, adviser__isnull=True).exists():
-                    events.append((event, _("Register assessment received by letter")))
-            else:
-                events.append((event, EVENT_LABELS[event]))
+    available = base.available_events(who, case)  # the API's allowed_events are the same (abroad.steps)
+    events = [(e, steps.TABLE.button_label(e)) for e in available if steps.TABLE.step(e).offered == NEXT_STEPS]
     documents = list(selectors.case_documents(case))
     expenses = list(selectors.case_expenses(case))
     attestable = {e.pk for e in expenses if followup.may_attest(who, e)} if can_handle else set()
@@ -219,9 +212,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stay_notes": case.stay_notes.all(),
             # A withheld patient's log is not this office's to read (it would name the register's person).
             "show_access_log": who.has("core.view_access_log") and not case.patient_withheld,
-            "can_provisional_reply": can_handle
-            and case.status in UNDECIDED_STATUSES
-            and not case.provisional_reply_sent_on,
+            "can_provisional_reply": "send_provisional_reply" in available,
             **_case_handling_context(case, can_handle=can_handle, emergency=emergency),
         },
     )
@@ -299,18 +290,18 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     """One step of the workflow: the form for it, and the change when it is sent."""
     who = principal(request)
-    if event not in steps.ACTIONS:
+    if event not in steps.TABLE.actions:
         raise Http404
     case = selectors.case_for_page(who, pk)
-    form = steps.action_form(event, case, request.POST or None)
-    sends_letter = event in steps.LETTER_STEPS
+    form = steps.TABLE.form(event, case, request.POST or None)
+    sends_letter = event in steps.TABLE.letter_steps
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         try:
             if sends_letter and "confirm" not in request.POST:
                 # An irreversible letter: first the letter as it will be sent, then the explicit confirmation.
-                letter = steps.preview_letter(event, who, case, form)
+                letter = steps.TABLE.preview(event, who, case, form)
             else:
-                steps.run_action(event, who, case, form)
+                steps.TABLE.take(event, who, case, form)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
@@ -324,13 +315,13 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
                     {
                         "case": case,
                         "form": form,
-                        "title": EVENT_LABELS[event],
+                        "title": steps.TABLE.labels[event],
                         "event": event,
                         "letter": letter,
                         "confirm_label": LETTER_CONFIRM.get(event, LETTER_CONFIRM["decide"]),
                     },
                 )
-            messages.success(request, _("Done: %(step)s.") % {"step": EVENT_LABELS[event]})
+            messages.success(request, _("Done: %(step)s.") % {"step": steps.TABLE.labels[event]})
             return redirect("abroad:case", pk=case.pk)
     audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
     return render(
@@ -339,7 +330,7 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
         {
             "case": case,
             "form": form,
-            "title": EVENT_LABELS[event],
+            "title": steps.TABLE.labels[event],
             "method_consequence": decisions.method_consequence(case),
             "event": event,
             "sends_letter": sends_letter,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import deadlines, letters
+from vegvis.abroad import guards, letters
 from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Outcome, Route, Status
 from vegvis.abroad.services.base import TransitionRefused, _register_document, _transition, stored
 from vegvis.abroad.services.decisions import _appeals_body, _check_reversal, _record_decision
@@ -25,7 +25,7 @@ def case_register_appeal(
 ) -> Case:
     """Register an appeal against a rejection or a partial grant. A late appeal is flagged, not refused (fvl § 31).
 
-    A partly granted case stays in follow-up while the appeal runs (see workflow.py)."""
+    A partly granted case stays in follow-up while the appeal runs (see abroad/steps.py)."""
     if received_date > timezone.localdate():
         raise ValidationError({"received_date": _("The date received cannot be in the future.")})
 
@@ -34,7 +34,7 @@ def case_register_appeal(
             board_outcome="", office_outcome__in=[Appeal.OfficeOutcome.PENDING, Appeal.OfficeOutcome.FORWARDED]
         ).exists():
             raise TransitionRefused(_("The case already has an appeal under way."))
-        deadline = LegalDeadline.get("appeal").after(deadlines.decision_letter_date(c))
+        deadline = LegalDeadline.get("appeal").after(guards.decision_letter_date(c))
         late = received_date > deadline
         if late and not late_reason.strip():
             raise ValidationError(
@@ -107,7 +107,7 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
         _record_decision(c, actor, Decision.Kind.OFFICE_REVERSAL, decided_on, letter, grounds=grounds, appeal=appeal)
         return {"appeal": appeal.pk}
 
-    return _transition(actor, case, "reverse_on_appeal", version, apply, action="decide")
+    return _transition(actor, case, "reverse_on_appeal", version, apply)
 
 
 def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded_on: date, comments: str = "") -> Case:
@@ -137,7 +137,7 @@ def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded
         )
         return {"appeal": appeal.pk, "appeals_body": appeal.appeals_body}
 
-    return _transition(actor, case, "forward_appeal", version, apply, action="decide")
+    return _transition(actor, case, "forward_appeal", version, apply)
 
 
 def case_record_appeal_decision(

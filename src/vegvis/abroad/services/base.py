@@ -1,5 +1,5 @@
-"""What every treatment-abroad write shares: offices, case numbering, the permission and edge checks, the row lock,
-the workflow guards and the transition, and the registration of documents in the case file.
+"""What every treatment-abroad write shares: offices, case numbering, the permission check, the row lock, the
+transition (checked against the step table, ``abroad.steps``), and the registration of documents in the case file.
 """
 
 from __future__ import annotations
@@ -19,28 +19,24 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from statemachine.exceptions import TransitionNotAllowed
 
 from vegvis.abroad import deadlines, screening
-from vegvis.abroad.models import Appeal, Case, CaseCounter, Document, Expense, Outcome, Route, Status
+from vegvis.abroad.models import Case, CaseCounter, Document, Route
 from vegvis.abroad.policies import CasePolicy
-from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
+from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
+from vegvis.casework.steps import TransitionRefused as TransitionRefused  # every refusal of a step (409)
 from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
-from vegvis.core.models import LegalDeadline, Office, Person, Region
+from vegvis.core.models import Office, Person, Region
 
 logger = logging.getLogger(__name__)
 
 
 class CaseChanged(Conflict):
     code = "case_changed"
-
-
-class TransitionRefused(Conflict):
-    code = "transition_refused"
 
 
 # ---------------------------------------------------------------- helpers
@@ -183,95 +179,9 @@ def _locked(case: Case, expected_version: int | None, principal: Principal, acti
         _files_written.reset(written)
 
 
-def _appeal_at(case: Case, office_outcome: str) -> bool:
-    """Whether the case's appeal under way is at this step of the office's handling (and not yet decided)."""
-    return case.appeals.filter(board_outcome="", office_outcome=office_outcome).exists()
-
-
-def _appealable(case: Case) -> str | None:
-    if case.final_outcome == Outcome.PARTLY_GRANTED:
-        # A partial grant can be appealed once: the appeal's outcome (reversed, or upheld by the appeals body)
-        # is final for the office.
-        if case.appeals.exists():
-            return _("The partial grant has already been appealed.")
-        return None
-    if case.final_outcome != Outcome.REJECTED or case.status == Status.FOLLOW_UP:
-        return _("Only a rejection or a partial grant can be appealed.")
-    return None
-
-
-def _in_follow_up_appeal(office_outcome: str) -> Callable[[Case], str | None]:
-    def guard(case: Case) -> str | None:
-        if case.status == Status.FOLLOW_UP and not _appeal_at(case, office_outcome):
-            return _("The case has no appeal at this step.")
-        return None
-
-    return guard
-
-
-def _appeal_deadline_running(case: Case, on: date) -> str | None:
-    if case.status != Status.REJECTED or "register_appeal" not in ROUTE_EVENTS[case.route]:
-        return None
-    deadline = LegalDeadline.get("appeal").after(deadlines.decision_letter_date(case))
-    if on <= deadline:
-        return _("The appeal deadline runs until %(deadline)s; close the case after that.") % {
-            "deadline": deadline.strftime("%d.%m.%Y")
-        }
-    return None
-
-
-def _closable(case: Case) -> str | None:
-    if case.status == Status.REJECTED:
-        return _appeal_deadline_running(case, timezone.localdate())
-    if case.status != Status.FOLLOW_UP:
-        return None
-    if case.appeals.filter(board_outcome="").exclude(office_outcome=Appeal.OfficeOutcome.REVERSED).exists():
-        return _("The case has an appeal under way; close it when the appeal is decided.")
-    unsettled = case.expenses.exclude(state=Expense.State.SETTLED).count()
-    if unsettled:
-        return _("%(count)s invoice(s) are not settled yet. A case is closed when every invoice is settled.") % {
-            "count": unsettled
-        }
-    return None
-
-
-# Guards on the case's data that the state alone does not express: each gives the reason an event is refused,
-# or None. They decide which steps the pages and the API offer, and the services refuse the others.
-EVENT_GUARDS: dict[str, Callable[[Case], str | None]] = {
-    "register_appeal": _appealable,
-    "reverse_on_appeal": _in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),
-    "forward_appeal": _in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),
-    "record_appeal_upheld": _in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),
-    "record_appeal_reversed": _in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),
-    "close": _closable,
-}
-
-
 def available_events(principal: Principal, case: Case) -> list[str]:
-    """The steps this principal can take on the case now: route, state, data and permission all allow them."""
-    return [
-        event
-        for event in allowed_events(case)
-        if principal.has_any(*EVENT_PERMISSIONS[event])
-        and (event not in EVENT_GUARDS or EVENT_GUARDS[event](case) is None)
-    ]
-
-
-def _check_edge(case: Case, event: str) -> None:
-    """Refuse, with a message for the user, an event the route or the case's state does not allow."""
-    if event not in ROUTE_EVENTS[case.route]:
-        raise TransitionRefused(
-            _("“%(event)s” is not possible for %(route)s.")
-            % {"event": EVENT_LABELS[event], "route": case.get_route_display()}
-        )
-    if event not in {e.id for e in machine_for(case).allowed_events}:
-        raise TransitionRefused(
-            _("“%(event)s” is not possible while the case is “%(status)s”.")
-            % {"event": EVENT_LABELS[event], "status": Status(case.status).label}
-        )
-    refusal = EVENT_GUARDS[event](case) if event in EVENT_GUARDS else None
-    if refusal is not None:
-        raise TransitionRefused(refusal)
+    """The steps this principal can take on the case now (the case page's buttons and the API's allowed_events)."""
+    return TABLE.available_steps(principal, case)
 
 
 @retry_on_conflict
@@ -281,20 +191,16 @@ def _transition(
     event: str,
     expected_version: int | None,
     apply: Callable[[Case], dict[str, Any]] | None = None,
-    action: str = "handle",
 ) -> Case:
-    """The one path every status change takes: lock, check the edge, apply (guards and data), move, audit —
-    in one transaction. Guards run before the move, so they see the state the user saw."""
-    if not principal.has_any(*EVENT_PERMISSIONS[event]):
+    """The one path every status change takes: lock, check the step (``steps.TABLE``: kind, state, guards), apply
+    (data), move, audit — in one transaction. Guards run before the move, so they see the state the user saw."""
+    if not principal.has_any(*TABLE.permissions[event]):
         _deny(principal, case, event)
-    with _locked(case, expected_version, principal, action) as locked:
+    with _locked(case, expected_version, principal, TABLE.step(event).policy_action) as locked:
         before = locked.status
-        _check_edge(locked, event)
+        TABLE.check_step(locked, event)
         detail = apply(locked) if apply else {}
-        try:
-            machine_for(locked).send(event)
-        except TransitionNotAllowed:  # the edge was checked above; this would be a bug in the table
-            raise TransitionRefused(_("The step is not possible now.")) from None
+        TABLE.move(locked, event)
         _audit_case(principal, locked, Action.TRANSITION, event=event, status=[before, locked.status], **(detail or {}))
     return case
 

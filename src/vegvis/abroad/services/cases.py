@@ -38,6 +38,7 @@ from vegvis.abroad.services.base import (
     registering_office,
     stored,
 )
+from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
@@ -461,7 +462,6 @@ def assessment_answer(
     if recommendation not in Assessment.Recommendation.values:
         raise ValidationError({"recommendation": _("Choose a recommendation.")})
     case = assessment.case
-    action = "handle" if by_letter else "assess"
 
     def apply(c: Case) -> dict[str, Any]:
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -488,7 +488,8 @@ def assessment_answer(
         )
         return {"assessment": locked.pk, "recommendation": recommendation, "by_letter": by_letter}
 
-    _transition(actor, case, "register_assessment", version, apply, action=action)
+    # Two steps of the table on one edge: the office registers a letter, the assigned adviser answers in Vegvis.
+    _transition(actor, case, "register_assessment" if by_letter else "answer_assessment", version, apply)
     return assessment
 
 
@@ -497,6 +498,7 @@ def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, e
     with _locked(case, version, actor) as locked:
         if locked.status not in {s.value for s in UNDECIDED_STATUSES}:
             raise TransitionRefused(_("A provisional reply is only sent before the decision."))
+        TABLE.check_step(locked, "send_provisional_reply")  # one per case
         pdf = letters.render_pdf(
             LetterTemplate.Kind.PROVISIONAL_REPLY, locked, extra={"expected_by": expected_by, "reason": reason}
         )

@@ -26,14 +26,13 @@ from vegvis.abroad.models import (
 )
 from vegvis.abroad.services.base import (
     _check,
-    _check_edge,
     _deny,
     _register_document,
     _search_text,
     _transition,
     stored,
 )
-from vegvis.abroad.workflow import EVENT_PERMISSIONS
+from vegvis.abroad.steps import TABLE
 from vegvis.access.principal import Principal
 
 # ---------------------------------------------------------------- decisions
@@ -125,10 +124,10 @@ def _preview_copy(case: Case) -> Case:
 
 def _check_preview(actor: Principal, case: Case, event: str) -> None:
     """A letter is previewed only by someone who may take the step, on a case where the step is possible now."""
-    if not actor.has_any(*EVENT_PERMISSIONS[event]):
+    if not actor.has_any(*TABLE.permissions[event]):
         _deny(actor, case, event)
-    _check(actor, "decide", case)
-    _check_edge(case, event)
+    _check(actor, TABLE.step(event).policy_action, case)
+    TABLE.check_step(case, event)
 
 
 def _check_decision(c: Case, decision: DecisionData) -> None:
@@ -218,7 +217,7 @@ def case_decide(*, actor: Principal, case: Case, version: int, decision: Decisio
         _record_decision(c, actor, Decision.Kind.ORIGINAL, decision.decided_on, letter, grounds=decision.grounds)
         return {"outcome": decision.outcome, "letter": letter.number, "override": bool(c.method_override_reason)}
 
-    return _transition(actor, case, event, version, apply, action="decide")
+    return _transition(actor, case, event, version, apply)
 
 
 def case_withdraw(*, actor: Principal, case: Case, version: int, withdrawn_on: date, note: str = "") -> Case:
@@ -293,4 +292,4 @@ def case_give_advice(*, actor: Principal, case: Case, version: int, advice: str,
         )
         return {}
 
-    return _transition(actor, case, "give_advice", version, apply, action="decide")
+    return _transition(actor, case, "give_advice", version, apply)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from vegvis.abroad import guards
 from vegvis.abroad.models import Case, Document, Expense, PaymentGuarantee, Status, StayNote, TravelBooking
 from vegvis.abroad.selectors import expense_amount_warnings
 from vegvis.abroad.services.base import (
     TransitionRefused,
-    _appeal_deadline_running,
     _audit_case,
     _deny,
     _locked,
@@ -270,7 +270,7 @@ def case_close(*, actor: Principal, case: Case, version: int, closed_on: date) -
     """Close a case: after follow-up when every invoice is settled, or a rejection nobody appealed in time."""
 
     def apply(c: Case) -> dict[str, Any]:
-        running = _appeal_deadline_running(c, closed_on)
+        running = guards.appeal_deadline_running(c, closed_on)
         if running:
             raise TransitionRefused(running)
         c.closed_on = closed_on

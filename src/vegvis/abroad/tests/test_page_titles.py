@@ -27,7 +27,7 @@ def test_case_pages_have_no_patient_in_their_title(login, case_handler, office_l
     patient = case.patient
     secrets = [patient.name, *patient.name.split(), patient.national_id, patient.national_id[:6]]
     pages = [reverse("abroad:case", args=[case.pk]), reverse("audit:person_log", args=[patient.pk])]
-    pages += [reverse("abroad:case_action", args=[case.pk, event]) for event in steps.ACTIONS]
+    pages += [reverse("abroad:case_action", args=[case.pk, event]) for event in steps.TABLE.actions]
     pages += [reverse("abroad:case_follow_up", args=[case.pk, what]) for what in FOLLOW_UP_FORMS]
     titles = []
     client = login(office_lead)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Appeal, Case, Decision, Outcome, Route, Status
 from vegvis.abroad.services import appeals, base, decisions, followup
-from vegvis.abroad.workflow import ROUTE_EVENTS
+from vegvis.abroad.steps import TABLE
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.testing.abroad import OPERATOR, make_case
@@ -195,7 +195,7 @@ def test_page_buttons_the_api_and_the_services_agree_at_every_step(client, login
 
 def test_routes_without_appeal_offer_none():
     for route in (Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL):
-        assert not set(APPEAL_EVENTS) & ROUTE_EVENTS[route]
+        assert not set(APPEAL_EVENTS) & TABLE.kind_events[route]
         case = make_case("rejected", route=route)
         assert not offered(case) & set(APPEAL_EVENTS)
         with pytest.raises(base.TransitionRefused):
