@@ -22,9 +22,7 @@ def _locked(office_id: int, year: int, kind: str) -> CaseCounter:
     Two transactions making the same new counter at once: PostgreSQL holds the second insert on the unique
     constraint until the first commits, then ``get_or_create`` finds the row and locks it (SQLite runs one write
     transaction at a time, ``transaction_mode`` IMMEDIATE)."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        office_id=office_id, year=year, kind=kind
-    )
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office_id=office_id, year=year, kind=kind)
     return counter
 
 

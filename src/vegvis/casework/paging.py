@@ -71,10 +71,11 @@ class Keyset(Generic[M]):
     # ------------------------------------------------------------ queries
 
     def order(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        last_id = "-id" if self.descending else "id"
         if not self._nullable(queryset):
-            return queryset.order_by(f"-{self.field}" if self.descending else self.field, "-id" if self.descending else "id")
+            return queryset.order_by(f"-{self.field}" if self.descending else self.field, last_id)
         column = F(self.field).desc(nulls_last=True) if self.descending else F(self.field).asc(nulls_last=True)
-        return queryset.order_by(column, "-id" if self.descending else "id")
+        return queryset.order_by(column, last_id)
 
     def after(self, queryset: QuerySet[M], position: Position | None) -> QuerySet[M]:
         """The rows after ``position`` in this order (all of them for None); not yet ordered."""

@@ -253,10 +253,6 @@ class LegalDeadline(models.Model):
     def __str__(self) -> str:
         return f"{self.name}: {self.period}"
 
-    @property
-    def period(self) -> str:
-        return f"{self.amount} {self.get_unit_display()}"
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         _forget_deadlines()
@@ -265,6 +261,10 @@ class LegalDeadline(models.Model):
         deleted = super().delete(*args, **kwargs)
         _forget_deadlines()
         return deleted
+
+    @property
+    def period(self) -> str:
+        return f"{self.amount} {self.get_unit_display()}"
 
     def after(self, start: date, *, month_by_month: bool = False) -> date:
         """The day the deadline ends when it starts on ``start``. Months and years end on the same day of the

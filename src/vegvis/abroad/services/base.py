@@ -14,18 +14,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from statemachine.exceptions import TransitionNotAllowed
 
 from vegvis.abroad import deadlines, screening
-from vegvis.abroad.models import Appeal, Case, CaseCounter, Document, Expense, Outcome, Route, Status
+from vegvis.abroad.models import CASE_NUMBER_KIND, Appeal, Case, Document, Expense, Outcome, Route, Status
 from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
+from vegvis.casework import numbering
 from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import LegalDeadline, Office, Person, Region
@@ -107,10 +108,7 @@ def _check_office(actor: Principal | None, office: Office) -> None:
 
 def _next_case_serial(office: Office, year: int) -> int:
     """Gap-free per office and year: the counter row is locked until the case is saved."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, year=year)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
+    return numbering.next_number(office, year, CASE_NUMBER_KIND)
 
 
 def _search_text(case: Case) -> str:

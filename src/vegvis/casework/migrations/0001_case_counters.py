@@ -5,25 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0008_worker_heartbeat_sent_notice'),
+        ("core", "0008_worker_heartbeat_sent_notice"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCounter',
+            name="CaseCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('kind', models.SlugField(max_length=40)),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.office')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("kind", models.SlugField(max_length=40)),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "office",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.office"),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('office', 'year', 'kind'), name='casework_case_counter_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("office", "year", "kind"), name="casework_case_counter_unique")
+                ],
             },
         ),
     ]
