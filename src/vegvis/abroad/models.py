@@ -266,6 +266,15 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # How the audit trail names a read of the case (audit.services.read_for): by number, and whose data it is.
+    @property
+    def audit_label(self) -> str:
+        return self.number
+
+    @property
+    def audit_person_id(self) -> int | None:
+        return self.patient_id
+
     @property
     def patient_display_name(self) -> str:
         """The patient's name as this case may show it (see ``patient_withheld``)."""

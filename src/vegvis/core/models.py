@@ -130,6 +130,10 @@ class Person(models.Model):
         return f"person {self.pk}"
 
     @property
+    def audit_person_id(self) -> int:
+        return self.pk
+
+    @property
     def masked_national_id(self) -> str:
         return mask(self.national_id)
 
