@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegvis.abroad import deadlines
+from vegvis.abroad.deadlines import decision_letter_date
 from vegvis.abroad.models import Case, Document, Status
-from vegvis.abroad.services.appeals import _decision_letter_date
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import LegalDeadline
@@ -34,7 +34,7 @@ def test_the_next_appeal_follows_the_appeal_deadline_an_administrator_sets(sysad
     """Four weeks from the decision letter, changed to six: an appeal received five and a half weeks after the
     letter was late, and is now in time; a case rejected after the change is due for it six weeks on."""
     before = make_case("rejected")  # its letter is dated 40 days ago
-    letter = _decision_letter_date(before)
+    letter = decision_letter_date(before)
     assert (before.due_on, before.due_reason) == (letter + timedelta(weeks=4), "appeal_deadline")
 
     change_appeal_deadline(log_in_verified(Client(), sysadmin), amount=6)
@@ -53,7 +53,7 @@ def test_the_next_appeal_follows_the_appeal_deadline_an_administrator_sets(sysad
     assert f"frist {appeal.deadline:%d.%m.%Y}" in page
 
     after = make_case("rejected")
-    assert (after.due_on, after.due_reason) == (_decision_letter_date(after) + timedelta(weeks=6), "appeal_deadline")
+    assert (after.due_on, after.due_reason) == (decision_letter_date(after) + timedelta(weeks=6), "appeal_deadline")
 
     entry = AuditEntry.objects.get(object_type="core.legaldeadline", action=AuditEntry.Action.UPDATE)
     assert entry.actor_username == sysadmin.username
@@ -71,7 +71,7 @@ def test_an_appeal_after_the_shortened_deadline_must_say_why_it_is_taken_up(sysa
         {"version": case.version, "received_date": timezone.localdate().strftime("%d.%m.%Y")},
     )
 
-    deadline = _decision_letter_date(case) + timedelta(days=20)
+    deadline = decision_letter_date(case) + timedelta(days=20)
     assert response.status_code == 200
     assert f"Klagen kom etter fristen ({deadline:%d.%m.%Y})" in response.content.decode()
     assert not case.appeals.exists()

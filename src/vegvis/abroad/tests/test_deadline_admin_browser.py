@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from vegvis.abroad.services.appeals import _decision_letter_date
+from vegvis.abroad.deadlines import decision_letter_date
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import LegalDeadline
 from vegvis.testing.abroad import make_case
@@ -37,6 +37,6 @@ def test_the_administrator_changes_the_appeal_deadline_in_the_administration(pag
 
     assert LegalDeadline.objects.get(key="appeal").amount == 6
     case = make_case("rejected")
-    assert (case.due_on, case.due_reason) == (_decision_letter_date(case) + timedelta(weeks=6), "appeal_deadline")
+    assert (case.due_on, case.due_reason) == (decision_letter_date(case) + timedelta(weeks=6), "appeal_deadline")
     entry = AuditEntry.objects.get(object_type="core.legaldeadline", action=AuditEntry.Action.UPDATE)
     assert entry.detail["changes"] == {"amount": [4, 6], "period": ["4 weeks", "6 weeks"]}

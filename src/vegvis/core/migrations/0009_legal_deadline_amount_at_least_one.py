@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_worker_heartbeat_sent_notice'),
+        ("core", "0008_worker_heartbeat_sent_notice"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='legaldeadline',
-            name='amount',
-            field=models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='length'),
+            model_name="legaldeadline",
+            name="amount",
+            field=models.PositiveSmallIntegerField(
+                validators=[django.core.validators.MinValueValidator(1)], verbose_name="length"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legaldeadline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 1)), name='legal_deadline_amount_positive'),
+            model_name="legaldeadline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gte", 1)), name="legal_deadline_amount_positive"
+            ),
         ),
     ]
