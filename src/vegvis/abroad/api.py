@@ -22,7 +22,7 @@ from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
-from vegvis.audit.services import audit_read
+from vegvis.audit.services import read_for, read_rows
 from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation, Region
 from vegvis.core.services import organisation_get_or_create
@@ -142,11 +142,9 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         }
         for d in selectors.case_documents(case)
     ]
-    audit_read(
+    read_for(
         who,
-        obj=case,
-        label=case.number,
-        person_id=case.patient_id,
+        case,
         shown=["name", "birth_date", "diagnosis", "documents"],
         emergency=selectors.is_emergency_view(who, case),
     )
@@ -193,10 +191,7 @@ def list_cases(
             scope=scope, category=category, route=route, region=region, after=selectors.parse_cursor(cursor)
         ),
     )
-    if rows:
-        audit_read(
-            who, label="API worklist", person_ids=[c.patient_id for c in rows], shown=["name", "case_number", "status"]
-        )
+    read_rows(who, rows, label="API worklist", shown=["name", "case_number", "status"])
     return {"items": [_row(c) for c in rows], "next_cursor": selectors.next_cursor(rows)}
 
 

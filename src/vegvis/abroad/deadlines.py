@@ -16,8 +16,10 @@ def compute(case: Case) -> tuple[date | None, str]:
         if case.provisional_reply_sent_on is None:
             candidates.append((LegalDeadline.get("provisional_reply").after(case.received_date), "provisional_reply"))
         else:
-            months = LegalDeadline.get("provisional_reply")
-            candidates.append((months.after(months.after(months.after(case.received_date))), "decision"))
+            # Month by month from receipt, as when this was the provisional-reply month taken three times: 31
+            # January is due 28 April (migration 0013), so no due date moved when the period became its own row.
+            decision = LegalDeadline.get("decision").after(case.received_date, month_by_month=True)
+            candidates.append((decision, "decision"))
         if saved:
             open_due = (
                 case.assessments.filter(answered_on__isnull=True)

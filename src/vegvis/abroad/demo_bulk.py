@@ -4,7 +4,7 @@ The service path (``abroad.demo``) makes a few hundred cases through the real se
 one letter PDF per step. That is far too slow for a million, so this module writes the same kinds of cases in
 bulk: the distributions of ``abroad.demo`` (routes, diagnoses, hospitals, regions, grant and appeal rates), a
 history spread over many years in which old cases are closed and recent ones wait at every step, and every
-derived field the application keeps in step (case numbers from ``CaseCounter``, ``final_outcome``,
+derived field the application keeps in step (case numbers from ``casework.CaseCounter``, ``final_outcome``,
 ``due_on``/``due_reason`` by the rules of ``abroad.deadlines``, ``search_text``, document numbers).
 
 On PostgreSQL rows go in with COPY, in one transaction. When a run at least doubles the number of cases, the
@@ -31,10 +31,10 @@ from django.utils.translation import gettext
 
 from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import (
+    CASE_NUMBER_KIND,
     Appeal,
     Assessment,
     Case,
-    CaseCounter,
     Document,
     Expense,
     Method,
@@ -46,6 +46,7 @@ from vegvis.abroad.models import (
 )
 from vegvis.abroad.services.base import public_title
 from vegvis.audit.services import Action, audit_record, audited_atomic
+from vegvis.casework.models import CaseCounter
 from vegvis.core import crypto, icd10
 from vegvis.core.demo import DemoContext
 from vegvis.core.icd10_notation import normalise
@@ -615,7 +616,8 @@ def populate(context: DemoContext) -> None:
     with audited_atomic():
         generator = Generator(context, today=today)
         counters = {
-            (c.office_id, c.year): c for c in CaseCounter.objects.select_for_update().order_by("office_id", "year")
+            (c.office_id, c.year): c
+            for c in CaseCounter.objects.select_for_update().filter(kind=CASE_NUMBER_KIND).order_by("office_id", "year")
         }
         serials = {key: c.last for key, c in counters.items()}
         counts = {"patients": 0, "documents": 0}
@@ -644,7 +646,7 @@ def populate(context: DemoContext) -> None:
         for (office_id, year), last in serials.items():
             counter = counters.get((office_id, year))
             if counter is None:
-                CaseCounter.objects.create(office_id=office_id, year=year, last=last)
+                CaseCounter.objects.create(office_id=office_id, year=year, kind=CASE_NUMBER_KIND, last=last)
             elif counter.last != last:
                 CaseCounter.objects.filter(pk=counter.pk).update(last=last)
         audit_record(

@@ -39,9 +39,9 @@ from django_countries import countries
 
 from vegvis.abroad import deadlines, policies
 from vegvis.abroad.models import (
+    CASE_NUMBER_KIND,
     Appeal,
     Case,
-    CaseCounter,
     Expense,
     Method,
     Outcome,
@@ -51,6 +51,7 @@ from vegvis.abroad.models import (
 from vegvis.abroad.services import base
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record, audit_record_many, audited_atomic
+from vegvis.casework import numbering
 from vegvis.core import crypto, icd10
 from vegvis.core.currency import NOK, codes
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
@@ -1169,13 +1170,7 @@ class CaseImport:
         needed: dict[tuple[int, int], int] = defaultdict(int)
         for row in self.new_rows:
             needed[(offices[row.home_region].pk, row.received_date.year)] += 1
-        serials: dict[tuple[int, int], Iterator[int]] = {}
-        for (office_id, year), count in sorted(needed.items()):
-            counter, _created = CaseCounter.objects.select_for_update().get_or_create(office_id=office_id, year=year)
-            serials[(office_id, year)] = iter(range(counter.last + 1, counter.last + count + 1))
-            counter.last += count
-            counter.save(update_fields=["last"])
-        return serials
+        return {key: iter(numbers) for key, numbers in numbering.reserve(needed, kind=CASE_NUMBER_KIND).items()}
 
     def _write_children(self, new_cases: list[tuple[Case, CaseRow]], updated: list[tuple[Case, CaseRow]]) -> None:
         """Appeals and expenses: created for new cases; replaced by the line's where they differ."""

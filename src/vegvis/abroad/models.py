@@ -120,18 +120,8 @@ class Method(models.Model):
         return self.name
 
 
-class CaseCounter(models.Model):
-    """The last case number used by an office in a year; taken under a row lock, so numbers have no gaps."""
-
-    office = models.ForeignKey(Office, on_delete=models.PROTECT)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["office", "year"], name="case_counter_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.office.code} {self.year}: {self.last}"
+# The series treatment abroad's case numbers are counted in (casework.numbering): YYYY/NNNN per office and year.
+CASE_NUMBER_KIND = "abroad"
 
 
 # Bokmål or nynorsk: the two written forms a letter can be sent in (the same codes as LetterTemplate.Language).
@@ -275,6 +265,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    # How the audit trail names a read of the case (audit.services.read_for): by number, and whose data it is.
+    @property
+    def audit_label(self) -> str:
+        return self.number
+
+    @property
+    def audit_person_id(self) -> int | None:
+        return self.patient_id
 
     @property
     def patient_display_name(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Expression, F, Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,8 @@ from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.screening import names_someone
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
+from vegvis.casework import worklists
+from vegvis.casework.paging import Keyset, Position
 from vegvis.core import rates
 from vegvis.core.amounts import format_amount
 from vegvis.core.selectors import national_id_hash_or_none
@@ -101,7 +103,7 @@ class WorklistFilter:
     hospital: int | None = None
     country: str = ""
     include_closed: bool = False
-    after: tuple[date | None, int] | None = None  # keyset cursor: (due_on, id) of the last row shown
+    after: Position | None = None  # keyset cursor: (due_on, id) of the last row shown
     offices: list[int] = field(default_factory=list)
 
 
@@ -154,30 +156,16 @@ def worklist(principal: Principal, flt: WorklistFilter, *, limit: int = PAGE_SIZ
         queryset = queryset.filter(hospital_id=flt.hospital)
     if flt.country:
         queryset = queryset.filter(hospital__country=flt.country.upper())
-    if flt.after is not None:
-        due, last_id = flt.after
-        if due is None:
-            queryset = queryset.filter(due_on__isnull=True, id__gt=last_id)
-        else:
-            queryset = queryset.filter(Q(due_on__gt=due) | Q(due_on=due, id__gt=last_id) | Q(due_on__isnull=True))
-    return list(_rows(queryset).order_by(F("due_on").asc(nulls_last=True), "id")[:limit])
+    return worklists.due_first(_rows(queryset), after=flt.after, limit=limit)
 
 
 def next_cursor(rows: list[Case], limit: int = PAGE_SIZE) -> str | None:
-    if len(rows) < limit:
-        return None
-    last = rows[-1]
-    return f"{last.due_on.isoformat() if last.due_on else '-'}_{last.pk}"
+    """The worklist's cursor after ``rows`` (casework.worklists: earliest due first)."""
+    return worklists.DUE_FIRST.next_cursor(rows, limit)
 
 
-def parse_cursor(text: str | None) -> tuple[date | None, int] | None:
-    if not text or "_" not in text:
-        return None
-    due_text, _sep, id_text = text.partition("_")
-    try:
-        return (None if due_text == "-" else date.fromisoformat(due_text)), int(id_text)
-    except ValueError:
-        return None
+def parse_cursor(text: str | None) -> Position | None:
+    return worklists.DUE_FIRST.parse(text)
 
 
 def search(principal: Principal, text: str, *, limit: int = PAGE_SIZE) -> list[Case]:
@@ -391,6 +379,9 @@ def _screened_names(case: Case) -> list[str]:
     return names
 
 
+JOURNAL_ORDER: Keyset[Document] = Keyset("registered_on", descending=True)
+
+
 def journal_page(
     *, office_code: str = "", after: str | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[Document], str | None]:
@@ -416,19 +407,10 @@ def journal_page(
     )
     if office_code:
         documents = documents.filter(case__office__code=office_code)
-    if after and "_" in after:
-        day_text, _sep, id_text = after.partition("_")
-        try:
-            day, last_id = date.fromisoformat(day_text), int(id_text)
-        except ValueError:
-            day, last_id = None, 0
-        if day is not None:
-            documents = documents.filter(Q(registered_on__lt=day) | Q(registered_on=day, id__lt=last_id))
-    rows = list(documents.order_by("-registered_on", "-id")[:limit])
+    rows, cursor = JOURNAL_ORDER.page(documents, after=after, limit=limit)
     for row in rows:
         if not row.correspondent_is_private and names_someone(row.correspondent, _screened_names(row.case)):
             row.correspondent_is_private = True  # for this page only; never saved
-    cursor = f"{rows[-1].registered_on.isoformat()}_{rows[-1].pk}" if len(rows) == limit else None
     return rows, cursor
 
 

@@ -3,20 +3,16 @@ nightly deletion of cases whose retention time has run out (abroad/retention.py)
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from vegvis.abroad.models import Case, Status
-from vegvis.core.models import SentNotice
+from vegvis.casework import reminders
 from vegvis.core.tasks import queue_next, register_daily
 
 REMINDER_DAYS = 7
@@ -25,7 +21,7 @@ RETENTION_TIME = time(2, 15)
 
 
 def reminder_key(day: date, handler_id: int | None) -> str:
-    """What a day's reminder to one handler is recorded as once sent (core.SentNotice)."""
+    """What a day's reminder to one handler is recorded as once sent (core.SentNotice, by casework.reminders)."""
     return f"deadline-reminder:{day.isoformat()}:{handler_id}"
 
 
@@ -35,41 +31,37 @@ def send_deadline_reminders() -> int:
 
     The mail carries case numbers, what is due and links only: no names or health information leave Vegvis
     by e-mail. Returns the number of mails sent, and queues tomorrow's run. Run again the same day (its
-    worker died, core/tasks.py), it sends only the mails not sent yet.
+    worker died, core/tasks.py), it sends only the mails not sent yet (casework.reminders).
     """
     today = timezone.localdate()
-    due = (
+    open_cases = (
         Case.objects.exclude(status=Status.CLOSED)
-        .filter(handler__isnull=False, handler__is_active=True, due_on__lte=today + timedelta(days=REMINDER_DAYS))
-        .exclude(Q(handler__email=""))
         .select_related("handler")
-        .order_by("handler_id", "due_on", "id")
         .only("number", "due_on", "due_reason", "handler__email", "handler__first_name", "handler__username")
     )
-    per_handler: dict[tuple[int | None, str], list[Case]] = defaultdict(list)
-    for case in due.iterator(chunk_size=2000):
-        per_handler[(case.handler_id, case.handler.email)].append(case)  # type: ignore[union-attr]
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE), get_connection() as mailer:
-        for (handler_id, email), cases in per_handler.items():
-            lines = [
-                f"{c.number}  {c.due_label}  {c.due_on:%d.%m.%Y}"
-                + ("  " + _("(overdue)") if c.due_on and c.due_on < today else "")
-                + f"\n    {settings.VEGVIS_BASE_URL}{reverse('abroad:case', args=[c.pk])}"
-                for c in cases
-            ]
-            body = _("These cases are due within a week or overdue:") + "\n\n" + "\n".join(lines)
-            subject = _("Vegvis: %(count)s cases need action") % {"count": len(cases)}
-            # Once per handler and day, also when the run is repeated after its worker died: the record and the
-            # mail go together (a mail that fails takes its record back; only a worker dying between the mail
-            # server's acceptance and the commit can send one twice).
-            with transaction.atomic():
-                _notice, new = SentNotice.objects.get_or_create(key=reminder_key(today, handler_id))
-                if new:
-                    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email], connection=mailer).send()
-                    sent += 1
+    with translation.override(settings.LANGUAGE_CODE):
+        mails = [
+            _reminder(today, handler, cases)
+            for handler, cases in reminders.due_per_handler(open_cases, today=today, days=REMINDER_DAYS)
+        ]
+    sent = reminders.send_once(mails)
     queue_next(send_deadline_reminders, REMINDER_TIME)
     return sent
+
+
+def _reminder(today: date, handler: reminders.Handler, cases: list[Case]) -> reminders.Reminder:
+    lines = [
+        f"{c.number}  {c.due_label}  {c.due_on:%d.%m.%Y}"
+        + ("  " + _("(overdue)") if c.due_on and c.due_on < today else "")
+        + f"\n    {settings.VEGVIS_BASE_URL}{reverse('abroad:case', args=[c.pk])}"
+        for c in cases
+    ]
+    return reminders.Reminder(
+        key=reminder_key(today, handler.pk),
+        to=handler.email,
+        subject=_("Vegvis: %(count)s cases need action") % {"count": len(cases)},
+        body=_("These cases are due within a week or overdue:") + "\n\n" + "\n".join(lines),
+    )
 
 
 register_daily(send_deadline_reminders, REMINDER_TIME)

@@ -45,7 +45,7 @@ from vegvis.abroad.services import base, cases, decisions, followup, registers
 from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404, open_emergency_access
 from vegvis.access.rules import principal, public, requires
-from vegvis.audit.services import Action, audit_denied, audit_read, audit_record
+from vegvis.audit.services import Action, audit_denied, audit_record, read_for, read_rows
 from vegvis.casework.steps import NEXT_STEPS
 from vegvis.core import rates
 from vegvis.core.errors import DomainError
@@ -91,13 +91,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         flt.country = data["country"]
         flt.hospital = data["hospital"].pk if data["hospital"] else None
     rows = selectors.worklist(who, flt)
-    if rows:
-        audit_read(
-            who,
-            label=_("Worklist"),
-            person_ids=[c.patient_id for c in rows],
-            shown=["name", "case_number", "route", "status"],
-        )
+    read_rows(who, rows, label=_("Worklist"), shown=["name", "case_number", "route", "status"])
     query = request.GET.copy()
     query.pop("etter", None)
     cursor = selectors.next_cursor(rows)
@@ -181,11 +175,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     documents = list(selectors.case_documents(case))
     expenses = list(selectors.case_expenses(case))
     attestable = {e.pk for e in expenses if followup.may_attest(who, e)} if can_handle else set()
-    audit_read(
+    read_for(
         who,
-        obj=case,
-        label=case.number,
-        person_id=case.patient_id,
+        case,
         emergency=emergency,
         shown=CASE_FIELDS_SHOWN if show_full_id else [f for f in CASE_FIELDS_SHOWN if f != "national_id"],
     )
@@ -257,7 +249,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"number": case.number, "name": form.cleaned_data["handler"].get_full_name()},
             )
             return redirect("abroad:case", pk=case.pk)
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    read_for(who, case, shown=["name", "case_number"])
     return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Reassign the case")})
 
 
@@ -276,13 +268,7 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case data is corrected."))
             return redirect("abroad:case", pk=case.pk)
-    audit_read(
-        who,
-        obj=case,
-        label=case.number,
-        person_id=case.patient_id,
-        shown=["name", "case_number", "diagnosis", "requested_treatment"],
-    )
+    read_for(who, case, shown=["name", "case_number", "diagnosis", "requested_treatment"])
     return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Correct case data")})
 
 
@@ -306,9 +292,7 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             _apply_errors(form, error)
         else:
             if sends_letter and "confirm" not in request.POST:
-                audit_read(
-                    who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "address", "letter"]
-                )
+                read_for(who, case, shown=["name", "address", "letter"])
                 return render(
                     request,
                     "abroad/case_letter_preview.html",
@@ -323,7 +307,7 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
                 )
             messages.success(request, _("Done: %(step)s.") % {"step": steps.TABLE.labels[event]})
             return redirect("abroad:case", pk=case.pk)
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    read_for(who, case, shown=["name", "case_number"])
     return render(
         request,
         "abroad/case_form.html",
@@ -406,7 +390,7 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved: %(what)s.") % {"what": FOLLOW_UP_TITLES[what]})
             return redirect("abroad:case", pk=case.pk)
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number"])
+    read_for(who, case, shown=["name", "case_number"])
     return render(
         request,
         "abroad/case_form.html",
@@ -432,7 +416,7 @@ def expense_settle(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespon
             messages.success(request, _("The invoice is marked as paid."))
         return redirect("abroad:case", pk=pk)
     case = expense.case
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number", "expenses"])
+    read_for(who, case, shown=["name", "case_number", "expenses"])
     return render(
         request,
         "abroad/expense_settle.html",
@@ -475,7 +459,7 @@ def expense_correct(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
         else:
             messages.success(request, _("The invoice is corrected."))
             return redirect("abroad:case", pk=pk)
-    audit_read(who, obj=case, label=case.number, person_id=case.patient_id, shown=["name", "case_number", "expenses"])
+    read_for(who, case, shown=["name", "case_number", "expenses"])
     return render(request, "abroad/case_form.html", {"case": case, "form": form, "title": _("Correct invoice")})
 
 
@@ -495,7 +479,7 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
     document = get_visible_or_404(who, Document.objects.select_related("case"), pk=document_pk, case_id=pk)
     if not document.file:
         raise Http404
-    audit_read(who, obj=document.case, label=document.number, person_id=document.case.patient_id, shown=["document"])
+    read_for(who, document.case, label=document.number, shown=["document"])
     response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
     response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -509,13 +493,13 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
 def adviser_assessments(request: HttpRequest) -> HttpResponse:
     who = principal(request)
     rows = list(selectors.adviser_assessments(who))
-    if rows:
-        audit_read(
-            who,
-            label=_("Assessments to give"),
-            person_ids=[a.case.patient_id for a in rows],
-            shown=["name", "case_number"],
-        )
+    read_rows(
+        who,
+        rows,
+        label=_("Assessments to give"),
+        shown=["name", "case_number"],
+        person_ids=[a.case.patient_id for a in rows],
+    )
     return render(request, "abroad/adviser_assessments.html", {"rows": rows})
 
 
@@ -544,13 +528,7 @@ def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your assessment is registered in case %(number)s.") % {"number": case.number})
             return redirect("abroad:adviser_assessments")
-    audit_read(
-        who,
-        obj=case,
-        label=case.number,
-        person_id=case.patient_id,
-        shown=["name", "diagnosis", "requested_treatment", "documents"],
-    )
+    read_for(who, case, shown=["name", "diagnosis", "requested_treatment", "documents"])
     return render(
         request,
         "abroad/assessment_answer.html",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -275,6 +275,56 @@ def audit_read(
         detail={"shown": list(shown)} if shown else None,
         emergency=emergency,
     )
+
+
+class AuditSubject(Protocol):
+    """A model whose reads are audited by ``read_for``: how the trail names it, and whose data it holds."""
+
+    @property
+    def audit_label(self) -> str: ...
+
+    @property
+    def audit_person_id(self) -> int | None: ...
+
+
+def read_for(
+    principal: Principal,
+    obj: models.Model,
+    *,
+    shown: Iterable[str],
+    emergency: bool = False,
+    label: str | None = None,
+) -> AuditEntry:
+    """Record that ``obj``'s personal data was shown to ``principal``: the object, named by its ``audit_label``
+    (or ``label``: a document of the case, say), its person (``audit_person_id``) and the fields shown.
+
+    Call it where the page or the API answer is made, after the permission layer let the principal load ``obj``;
+    ``obj`` must be an ``AuditSubject`` (a case, a person)."""
+    subject = cast(AuditSubject, obj)
+    return audit_read(
+        principal,
+        obj=obj,
+        label=subject.audit_label if label is None else label,
+        person_id=subject.audit_person_id,
+        shown=shown,
+        emergency=emergency,
+    )
+
+
+def read_rows(
+    principal: Principal,
+    rows: Sequence[Any],
+    *,
+    label: str,
+    shown: Iterable[str],
+    person_ids: Iterable[int] | None = None,
+) -> AuditEntry | None:
+    """Record that a list showed ``rows`` (their persons: each row's ``audit_person_id`` unless ``person_ids``
+    says); nothing when the list is empty."""
+    if not rows:
+        return None
+    persons = [row.audit_person_id for row in rows] if person_ids is None else list(person_ids)
+    return audit_read(principal, label=label, person_ids=persons, shown=shown)
 
 
 def audit_denied(

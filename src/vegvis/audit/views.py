@@ -17,7 +17,7 @@ from vegvis.access.policies import get_visible_or_404
 from vegvis.access.review import emergency_access_review, emergency_reviews
 from vegvis.access.rules import principal, requires
 from vegvis.audit.selectors import person_access_log
-from vegvis.audit.services import audit_read
+from vegvis.audit.services import audit_read, read_for
 from vegvis.core.models import Person
 
 
@@ -27,7 +27,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     who = principal(request)
     person = get_visible_or_404(who, Person.objects.all(), pk=person_id)
     page = Paginator(person_access_log(person.pk), 100).get_page(request.GET.get("side"))
-    audit_read(who, obj=person, label=person.audit_label, person_id=person.pk, shown=["access_log"])
+    read_for(who, person, shown=["access_log"])
     page.object_list = _name_actors(page.object_list)
     return render(request, "audit/person_log.html", {"person": person, "page": page})
 

@@ -7,6 +7,8 @@ where every read is audited.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -92,9 +94,25 @@ class AdministerOnly(admin.ModelAdmin):
         _audit_admin(request, "create", obj, message)
         return entry
 
+    # Fields whose old and new values the audit entry of a change holds (reference data, never a secret).
+    audited_values: tuple[str, ...] = ()
+
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool = False) -> Any:
+        if not add:
+            setattr(request, _CHANGED_VALUES, self.changed_values(form))
+        return super().construct_change_message(request, form, formsets, add)
+
+    def changed_values(self, form: Any) -> dict[str, list[Any]]:
+        """{field: [old, new]} of the ``audited_values`` the form changed."""
+        return {
+            name: [_plain_value(form.initial.get(name)), _plain_value(form.cleaned_data.get(name))]
+            for name in form.changed_data
+            if name in self.audited_values
+        }
+
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         entry = super().log_change(request, obj, message)
-        _audit_admin(request, "update", obj, message)
+        _audit_admin(request, "update", obj, message, changes=getattr(request, _CHANGED_VALUES, None))
         return entry
 
     def response_action(self, request: HttpRequest, queryset: Any, *args: Any, **kwargs: Any) -> Any:
@@ -111,13 +129,19 @@ class AdministerOnly(admin.ModelAdmin):
         return entries
 
 
-def _audit_admin(request: HttpRequest, action: str, obj: Any, message: Any) -> None:
+_CHANGED_VALUES = "_vegvis_admin_changed_values"
+
+
+def _plain_value(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | float | bool | date | Decimal) else str(value)
+
+
+def _audit_admin(
+    request: HttpRequest, action: str, obj: Any, message: Any, *, changes: dict[str, Any] | None = None
+) -> None:
     from vegvis.audit.services import audit_record
 
-    audit_record(
-        principal=principal(request),
-        action=action,
-        obj=obj,
-        label=str(obj),
-        detail={"admin": message if isinstance(message, list) else str(message)},
-    )
+    detail: dict[str, Any] = {"admin": message if isinstance(message, list) else str(message)}
+    if changes:
+        detail["changes"] = changes
+    audit_record(principal=principal(request), action=action, obj=obj, label=str(obj), detail=detail)

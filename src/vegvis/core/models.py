@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db import models
+from django.core.validators import MinValueValidator
+from django.db import connection, models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -130,6 +131,10 @@ class Person(models.Model):
         return f"person {self.pk}"
 
     @property
+    def audit_person_id(self) -> int:
+        return self.pk
+
+    @property
     def masked_national_id(self) -> str:
         return mask(self.national_id)
 
@@ -226,7 +231,9 @@ class PowerOfAttorney(models.Model):
 
 
 class LegalDeadline(models.Model):
-    """A deadline from law or practice, kept as data an administrator can edit when the law changes."""
+    """A deadline from law or practice, kept as data an administrator edits when the law changes (the
+    administration pages: length, unit and reference; the key the code reads it by stays). Each system seeds its
+    own rows in its migrations."""
 
     class Unit(models.TextChoices):
         DAYS = "days", _("days")
@@ -236,7 +243,7 @@ class LegalDeadline(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    amount = models.PositiveSmallIntegerField(_("length"))
+    amount = models.PositiveSmallIntegerField(_("length"), validators=[MinValueValidator(1)])
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
 
@@ -244,27 +251,74 @@ class LegalDeadline(models.Model):
         ordering = ["key"]
         verbose_name = _("legal deadline")
         verbose_name_plural = _("legal deadlines")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=1), name="legal_deadline_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount} {self.get_unit_display()}"
+        return f"{self.name}: {self.period}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        cache.delete(f"legal-deadline:{self.key}")
+        _forget_deadlines()
 
-    def after(self, start: date) -> date:
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        deleted = super().delete(*args, **kwargs)
+        _forget_deadlines()
+        return deleted
+
+    @property
+    def period(self) -> str:
+        return f"{self.amount} {self.get_unit_display()}"
+
+    def after(self, start: date, *, month_by_month: bool = False) -> date:
+        """The day the deadline ends when it starts on ``start``. Months and years end on the same day of the
+        month (or the last month's last day when it is shorter: 31 January + 3 months is 30 April).
+
+        ``month_by_month`` counts one unit at a time instead, each step ending on a shorter month's last day
+        when it must (31 January + 3 months: 28 February, 28 March, 28 April) — the reading treatment abroad's
+        decision deadline has always had, kept so no due date moves (abroad/deadlines.py)."""
         from dateutil.relativedelta import relativedelta
 
-        return start + relativedelta(**{self.unit: self.amount})
+        if not month_by_month:
+            return start + relativedelta(**{self.unit: self.amount})
+        end = start
+        for _step in range(self.amount):
+            end += relativedelta(**{self.unit: 1})
+        return end
 
     @classmethod
     def get(cls, key: str) -> LegalDeadline:
-        """Cached for a minute: read on every case change, edited a few times a year."""
-        found = cache.get(f"legal-deadline:{key}")
+        """The deadline as the database has it. Read once per transaction (an import computes thousands of due
+        dates in one) and again in the next; no cache outlives a transaction, so an administrator's edit counts
+        from the next transaction in every process, and an edit's own transaction reads the new value."""
+        memo = _deadlines_of_this_transaction()
+        found = memo.get(key) if memo is not None else None
         if found is None:
             found = cls.objects.get(key=key)
-            cache.set(f"legal-deadline:{key}", found, 60)
+            if memo is not None:
+                memo[key] = found
         return found
+
+
+_DEADLINES_READ = "_vegvis_legal_deadlines"
+
+
+def _deadlines_of_this_transaction() -> dict[str, LegalDeadline] | None:
+    """The deadlines read so far in the connection's current transaction (None outside one).
+
+    Django gives the transaction a new list of commit callbacks when it commits or rolls back (and when a
+    savepoint rolls back), so the list names the transaction: what was read under another is read again."""
+    if not connection.in_atomic_block:
+        return None
+    transaction_marker = connection.run_on_commit
+    held = getattr(connection, _DEADLINES_READ, None)
+    if held is None or held[0] is not transaction_marker:
+        held = (transaction_marker, {})
+        setattr(connection, _DEADLINES_READ, held)
+    return held[1]
+
+
+def _forget_deadlines() -> None:
+    setattr(connection, _DEADLINES_READ, None)
 
 
 class WorkerHeartbeat(models.Model):

@@ -15,18 +15,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from vegvis.abroad import deadlines, screening
-from vegvis.abroad.models import Case, CaseCounter, Document, Route
+from vegvis.abroad.models import CASE_NUMBER_KIND, Case, Document, Route
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
+from vegvis.casework import numbering
 from vegvis.casework.steps import TransitionRefused as TransitionRefused  # every refusal of a step (409)
 from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
@@ -97,10 +98,7 @@ def _check_office(actor: Principal, office: Office) -> None:
 
 def _next_case_serial(office: Office, year: int) -> int:
     """Gap-free per office and year: the counter row is locked until the case is saved."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, year=year)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
+    return numbering.next_number(office, year, CASE_NUMBER_KIND)
 
 
 def _search_text(case: Case) -> str:

@@ -21,11 +21,12 @@ from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
 from vegvis.abroad import import_cases, letters
-from vegvis.abroad.models import Case, CaseCounter, Document, Outcome
+from vegvis.abroad.models import Case, Document, Outcome
 from vegvis.abroad.services import base, decisions
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import Action
 from vegvis.audit.verify import verify_chain
+from vegvis.casework.models import CaseCounter
 from vegvis.core.backup import pg_connect
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
@@ -156,7 +157,7 @@ def _import_state() -> dict[str, Any]:
         "cases": Case.objects.count(),
         "persons": Person.objects.count(),
         "organisations": Organisation.objects.count(),
-        "counters": list(CaseCounter.objects.order_by("pk").values_list("office_id", "year", "last")),
+        "counters": list(CaseCounter.objects.order_by("pk").values_list("office_id", "year", "kind", "last")),
         "audit": AuditEntry.objects.count(),
     }
 

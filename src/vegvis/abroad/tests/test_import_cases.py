@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from vegvis.abroad.import_cases import CaseImport, ImportRefused, cases_import, parse_file
-from vegvis.abroad.models import Appeal, Case, CaseCounter, Expense, Outcome, Status
+from vegvis.abroad.models import Appeal, Case, Expense, Outcome, Status
 from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
+from vegvis.casework.models import CaseCounter
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
@@ -109,10 +110,10 @@ def test_the_contracts_example_line_is_imported(tmp_path):
 def test_case_numbers_continue_the_offices_counter(tmp_path):
     from vegvis.core.models import Office
 
-    CaseCounter.objects.create(office=Office.objects.get(code="helse-bergen"), year=2020, last=41)
+    CaseCounter.objects.create(office=Office.objects.get(code="helse-bergen"), year=2020, kind="abroad", last=41)
     call_command("import", "cases", str(write(tmp_path, jsonl(line(), line()))), stdout=StringIO())
     assert sorted(Case.objects.values_list("number", flat=True)) == ["2020/0042", "2020/0043"]
-    assert CaseCounter.objects.get(office__code="helse-bergen", year=2020).last == 43
+    assert CaseCounter.objects.get(office__code="helse-bergen", year=2020, kind="abroad").last == 43
 
 
 def test_status_and_final_outcome_follow_decision_and_appeal(tmp_path):

@@ -18,12 +18,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
-from vegvis.abroad.models import Case, CaseCounter
+from vegvis.abroad.models import Case
 from vegvis.abroad.services import cases
 from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import retry_on_conflict
 from vegvis.audit.verify import verify_chain
+from vegvis.casework.models import CaseCounter
 from vegvis.core.models import Office
 from vegvis.core.services import person_get_or_create
 from vegvis.testing.abroad import OPERATOR
@@ -88,7 +89,7 @@ def test_a_transaction_chosen_as_deadlock_victim_is_run_again_whole(caplog):
     caplog.set_level(logging.WARNING, logger="vegvis.audit.services")
     offices = list(Office.objects.order_by("pk")[:2])
     for office in offices:
-        CaseCounter.objects.create(office=office, year=1999)
+        CaseCounter.objects.create(office=office, year=1999, kind="abroad")
     both_hold_their_first = threading.Barrier(2)
     tries: list[str] = []
 
