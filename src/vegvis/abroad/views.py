@@ -25,7 +25,6 @@ from vegvis.abroad.forms import (
     CaseReassignForm,
     EmergencyAccessForm,
     ExpenseForm,
-    LetterTemplateForm,
     MethodForm,
     RatesForm,
     SettleForm,
@@ -49,6 +48,8 @@ from vegvis.api.errors import DomainError
 from vegvis.audit.services import Action, audit_denied, audit_read, audit_record
 from vegvis.core import rates
 from vegvis.core.uploads import UploadRefused, check_upload
+from vegvis.records.files import serve_document_file
+from vegvis.records.forms import LetterTemplateForm
 
 CASE_FIELDS_SHOWN = [
     "name",
@@ -498,15 +499,13 @@ def stay_note_resolve(request: HttpRequest, pk: int, note_pk: int) -> HttpRespon
 
 @requires("abroad.view_case", "abroad.assess_case")
 def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    who = principal(request)
-    document = get_visible_or_404(who, Document.objects.select_related("case"), pk=document_pk, case_id=pk)
-    if not document.file:
-        raise Http404
-    audit_read(who, obj=document.case, label=document.number, person_id=document.case.patient_id, shown=["document"])
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return serve_document_file(
+        principal(request),
+        Document.objects.select_related("case"),
+        person_id=lambda document: document.case.patient_id,
+        pk=document_pk,
+        case_id=pk,
+    )
 
 
 # ---------------------------------------------------------------- medical advisers
