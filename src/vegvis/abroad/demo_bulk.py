@@ -44,7 +44,7 @@ from vegvis.abroad.models import (
     Status,
     TravelBooking,
 )
-from vegvis.abroad.services import public_title
+from vegvis.abroad.services.base import public_title
 from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.demo import DemoContext

@@ -5,7 +5,7 @@ records/tests/test_screening.py)."""
 import pytest
 from django.urls import reverse
 
-from vegvis.abroad import services
+from vegvis.abroad.services import cases
 from vegvis.testing.abroad import OPERATOR, make_case
 
 
@@ -15,7 +15,7 @@ def test_the_public_journal_screens_the_name_however_it_is_written(client):
     case.patient.name = "Sigrid Sandvik"
     case.patient.save()
     for correspondent in ("SANDVIK, SIGRID", "sigrid sandvik", "Sandvik", "Advokat Sandviks kontor"):
-        services.document_register_incoming(
+        cases.document_register_incoming(
             actor=OPERATOR,
             case=case,
             version=None,
@@ -27,7 +27,7 @@ def test_the_public_journal_screens_the_name_however_it_is_written(client):
             filename="",
             content_type="",
         )
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -60,7 +60,7 @@ def test_the_representatives_name_is_screened_too(client):
     from vegvis.testing.factories import region, synthetic_id
 
     today = timezone.localdate()
-    case = services.application_register(
+    case = cases.application_register(
         actor=OPERATOR,
         values={
             "national_id": synthetic_id(),
@@ -75,7 +75,7 @@ def test_the_representatives_name_is_screened_too(client):
             "representative_signed_on": today,
         },
     )
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,
