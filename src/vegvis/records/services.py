@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from vegvis.access.principal import Principal
@@ -34,8 +35,10 @@ def public_title(*parts: Any) -> str:
 
 def _next_sequence(model: type[CaseDocument], case: models.Model) -> int:
     """The case's next document number, taken under the case's row lock, so numbers have no gaps and no twins."""
-    type(case)._default_manager.select_for_update().filter(pk=case.pk).values_list("pk").get()  # type: ignore[attr-defined]
-    last = model._default_manager.filter(case=case).order_by("-sequence").values_list("sequence", flat=True).first()
+    type(case)._default_manager.select_for_update().filter(pk=case.pk).values_list("pk").get()
+    # Q: the abstract model has no ``case``; every subclass does.
+    of_case = model._default_manager.filter(Q(case=case))
+    last = of_case.order_by("-sequence").values_list("sequence", flat=True).first()
     return (last or 0) + 1
 
 
