@@ -1,14 +1,11 @@
 """A minimal system built on the records kit, for the kit's own tests: a case with a number and its documents.
 
-The models live in an isolated app registry (no migration, not in ``apps.get_models()``); ``dossier_tables``
-creates their tables inside the test's transaction, which takes them away again when it rolls back.
+The models live in an isolated app registry (no migration, not in ``apps.get_models()``); the fixture
+``dossier_tables`` (conftest.py) creates their tables inside the test's transaction, whose rollback drops them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.test.utils import isolate_apps
@@ -67,9 +64,3 @@ def create_tables() -> None:
         for model in MODELS:
             sql, params = editor.table_sql(model)
             cursor.execute(sql, params)
-
-
-@pytest.fixture
-def dossier_tables(db: None) -> Iterator[None]:
-    create_tables()
-    yield

@@ -17,9 +17,7 @@ from vegvis.access.commands import OperatorPrincipal
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import audited_atomic
 from vegvis.records import files, services
-from vegvis.records.tests.dossier import Dossier, DossierDocument, dossier_tables
-
-__all__ = ["dossier_tables"]
+from vegvis.records.tests.dossier import Dossier, DossierDocument
 
 pytestmark = pytest.mark.usefixtures("dossier_tables")
 

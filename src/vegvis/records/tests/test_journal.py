@@ -7,9 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from vegvis.records import journal
-from vegvis.records.tests.dossier import Dossier, DossierDocument, dossier_tables
-
-__all__ = ["dossier_tables"]
+from vegvis.records.tests.dossier import Dossier, DossierDocument
 
 pytestmark = pytest.mark.usefixtures("dossier_tables")
 

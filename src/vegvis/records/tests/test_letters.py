@@ -7,10 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from vegvis.records import letters
-from vegvis.records.tests.dossier import DossierLetterTemplate, dossier_tables
+from vegvis.records.tests.dossier import DossierLetterTemplate
 from vegvis.testing import pdf
-
-__all__ = ["dossier_tables"]
 
 PLACEHOLDERS = {"name": "Navn", "answer": "Svaret"}
 

@@ -17,9 +17,7 @@ from vegvis.audit.services import audited_atomic
 from vegvis.records import services
 from vegvis.records.files import files_kept_on_commit
 from vegvis.records.models import DocumentSealed
-from vegvis.records.tests.dossier import Dossier, DossierDocument, dossier_tables
-
-__all__ = ["dossier_tables"]
+from vegvis.records.tests.dossier import Dossier, DossierDocument
 
 pytestmark = pytest.mark.usefixtures("dossier_tables")
 

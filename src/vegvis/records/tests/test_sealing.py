@@ -12,9 +12,7 @@ from django.utils import timezone
 
 from vegvis.records.migration_operations import sealing_trigger, trigger_name
 from vegvis.records.models import DocumentSealed
-from vegvis.records.tests.dossier import TABLE, Dossier, DossierDocument, dossier_tables
-
-__all__ = ["dossier_tables"]
+from vegvis.records.tests.dossier import TABLE, Dossier, DossierDocument
 
 pytestmark = pytest.mark.usefixtures("dossier_tables")
 
