@@ -46,7 +46,7 @@ def document_register(
     *,
     model: type[D],
     case: models.Model,
-    principal: Principal | None,
+    principal: Principal,
     kind: str,
     direction: str,
     title: str,
@@ -86,7 +86,7 @@ def document_register(
         correspondent=correspondent,
         correspondent_is_private=correspondent_is_private,
         body=body,
-        created_by=principal.user if principal else None,
+        created_by=principal.user,
         sent_at=timezone.now() if sent else None,
     )
     if content is not None:

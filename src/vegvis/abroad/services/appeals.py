@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from vegvis.abroad import deadlines, letters
 from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Outcome, Route, Status
 from vegvis.abroad.services.base import TransitionRefused, _register_document, _transition, stored
 from vegvis.abroad.services.decisions import _appeals_body, _check_reversal, _record_decision
@@ -17,17 +18,6 @@ from vegvis.access.principal import Principal
 from vegvis.core.models import LegalDeadline
 
 # ---------------------------------------------------------------- appeals
-
-
-def _decision_letter_date(case: Case) -> date:
-    letter = (
-        case.documents.filter(kind__in=[Document.Kind.DECISION, Document.Kind.EXTERNAL_DECISION])
-        .order_by("-sequence")
-        .first()
-    )
-    if letter is not None:
-        return letter.document_date
-    return case.decided_on or case.received_date
 
 
 def case_register_appeal(
@@ -44,7 +34,7 @@ def case_register_appeal(
             board_outcome="", office_outcome__in=[Appeal.OfficeOutcome.PENDING, Appeal.OfficeOutcome.FORWARDED]
         ).exists():
             raise TransitionRefused(_("The case already has an appeal under way."))
-        deadline = LegalDeadline.get("appeal").after(_decision_letter_date(c))
+        deadline = LegalDeadline.get("appeal").after(deadlines.decision_letter_date(c))
         late = received_date > deadline
         if late and not late_reason.strip():
             raise ValidationError(
@@ -93,8 +83,6 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
     """The office reconsiders and reverses its decision: the case becomes (fully) granted.
 
     The original decision and its grounds stay in the history; the reversal is added with its own grounds."""
-    from vegvis.abroad import letters
-
     _check_reversal(grounds)
 
     def apply(c: Case) -> dict[str, Any]:
@@ -124,7 +112,6 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
 
 def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded_on: date, comments: str = "") -> Case:
     """The office keeps its decision and sends the appeal to the appeals body."""
-    from vegvis.abroad import letters
 
     def apply(c: Case) -> dict[str, Any]:
         appeal = _open_appeal(c)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -18,10 +19,11 @@ from statemachine.exceptions import TransitionNotAllowed
 
 from vegvis.abroad import deadlines
 from vegvis.abroad.models import Appeal, Case, CaseCounter, Document, Expense, Outcome, Route, Status
+from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
 from vegvis.access import policies
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
+from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
 from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import LegalDeadline, Office, Person, Region
@@ -52,18 +54,16 @@ def office_for_region(region_id: int) -> Office:
     return office
 
 
-def offices_registering_for(actor: Principal | None) -> QuerySet[Office]:
-    """The offices whose cases ``actor`` may register: every office for the command line and a national grant,
-    otherwise the offices of the user's own ``abroad.handle_case`` roles."""
-    if actor is None or actor.user is None:
-        return Office.objects.all()
+def offices_registering_for(actor: Principal) -> QuerySet[Office]:
+    """The offices whose cases ``actor`` may register: every office for the system, the command line and a national
+    grant, otherwise the offices of the user's own ``abroad.handle_case`` roles."""
     grant = actor.grant("abroad.handle_case")
     if grant.everywhere:
         return Office.objects.all()
     return Office.objects.filter(pk__in=sorted(grant.office_ids))
 
 
-def registering_office(actor: Principal | None, home_region: Region) -> Office:
+def registering_office(actor: Principal, home_region: Region) -> Office:
     """The office that registers a new application when the user names none (issue 11).
 
     The office for the patient's home region when the user registers for it; otherwise the user's own office: an
@@ -74,7 +74,7 @@ def registering_office(actor: Principal | None, home_region: Region) -> Office:
     """
     home = office_for_region(home_region.pk)
     allowed = offices_registering_for(actor)
-    if actor is None or actor.user is None or allowed.filter(pk=home.pk).exists():
+    if allowed.filter(pk=home.pk).exists():
         return home
     own = list(allowed.order_by("id")[:2])
     if len(own) == 1:
@@ -87,16 +87,10 @@ def registering_office(actor: Principal | None, home_region: Region) -> Office:
     )
 
 
-def _check_office(actor: Principal | None, office: Office) -> None:
+def _check_office(actor: Principal, office: Office) -> None:
     """Only staff of the office may register its cases; a refusal is audited (call outside transactions)."""
-    if actor is None or actor.user is None:
-        return
     grant = actor.grant("abroad.handle_case")
     if not (grant.everywhere or office.pk in grant.office_ids):
-        from django.core.exceptions import PermissionDenied
-
-        from vegvis.audit.services import audit_denied
-
         audit_denied(actor, obj=office, label=office.name, detail={"action": "register case"})
         raise PermissionDenied
 
@@ -118,7 +112,7 @@ def _search_text(case: Case) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _audit_case(principal: Principal | None, case: Case, action: str, **detail: Any) -> None:
+def _audit_case(principal: Principal, case: Case, action: str, **detail: Any) -> None:
     audit_record(
         principal=principal,
         action=action,
@@ -130,32 +124,23 @@ def _audit_case(principal: Principal | None, case: Case, action: str, **detail: 
     )
 
 
-def _is_emergency(principal: Principal | None, case: Case) -> bool:
-    if principal is None or principal.user is None:
+def _is_emergency(principal: Principal, case: Case) -> bool:
+    if principal.user is None:  # the system and the operator act on every case, never by emergency access
         return False
-    from vegvis.abroad.policies import CasePolicy
-
     return not CasePolicy().normally_visible(principal, Case.objects.filter(pk=case.pk)).exists()
 
 
 def _deny(principal: Principal, case: Case, what: str) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from vegvis.audit.services import audit_denied
-
     audit_denied(principal, obj=case, label=case.number, detail={"action": what})
     raise PermissionDenied
 
 
-def _check(principal: Principal | None, action: str, case: Case) -> None:
-    if principal is not None:
-        policies.require(principal, action, case)
+def _check(principal: Principal, action: str, case: Case) -> None:
+    policies.require(principal, action, case)
 
 
 @contextmanager
-def _locked(
-    case: Case, expected_version: int | None, principal: Principal | None = None, action: str = "handle"
-) -> Iterator[Case]:
+def _locked(case: Case, expected_version: int | None, principal: Principal, action: str = "handle") -> Iterator[Case]:
     """Check access, lock the case row and refuse if someone changed it since the caller read it.
 
     Access is checked before the transaction opens, so a refusal's audit entry is kept when the change is not.
@@ -208,9 +193,7 @@ def _in_follow_up_appeal(office_outcome: str) -> Callable[[Case], str | None]:
 def _appeal_deadline_running(case: Case, on: date) -> str | None:
     if case.status != Status.REJECTED or "register_appeal" not in ROUTE_EVENTS[case.route]:
         return None
-    from vegvis.abroad.services.appeals import _decision_letter_date
-
-    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    deadline = LegalDeadline.get("appeal").after(deadlines.decision_letter_date(case))
     if on <= deadline:
         return _("The appeal deadline runs until %(deadline)s; close the case after that.") % {
             "deadline": deadline.strftime("%d.%m.%Y")
@@ -274,7 +257,7 @@ def _check_edge(case: Case, event: str) -> None:
 
 @retry_on_conflict
 def _transition(
-    principal: Principal | None,
+    principal: Principal,
     case: Case,
     event: str,
     expected_version: int | None,
@@ -283,7 +266,7 @@ def _transition(
 ) -> Case:
     """The one path every status change takes: lock, check the edge, apply (guards and data), move, audit —
     in one transaction. Guards run before the move, so they see the state the user saw."""
-    if principal is not None and not principal.has_any(*EVENT_PERMISSIONS[event]):
+    if not principal.has_any(*EVENT_PERMISSIONS[event]):
         _deny(principal, case, event)
     with _locked(case, expected_version, principal, action) as locked:
         before = locked.status
@@ -300,7 +283,7 @@ def _transition(
 def _register_document(
     case: Case,
     *,
-    principal: Principal | None,
+    principal: Principal,
     kind: str,
     direction: str,
     title: str,
