@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "vegvis.access",
     "vegvis.statistics",
     "vegvis.casework",
+    "vegvis.records",
     "vegvis.abroad",
     "vegvis.reports",
     "django.contrib.admin",

@@ -488,19 +488,6 @@ class MethodForm(forms.ModelForm):
         widgets = {"note": TEXT}
 
 
-class LetterTemplateForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=300)
-    body = forms.CharField(
-        label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 24, "class": "vv-textarea-tall"}),
-        help_text=_(
-            "Plain text. A blank line starts a new paragraph. A short line with text right below it becomes a "
-            "heading; a part whose placeholders are empty for the case (no assessment yet) is left out, heading "
-            "and all."
-        ),
-    )
-
-
 class RatesForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file from Norges Bank"), help_text=_("The daily series B.<currency>.NOK.SP, as CSV.")

@@ -1,26 +1,18 @@
-"""Decision letters and other letters as PDF (WeasyPrint), from templates an office lead edits.
+"""Treatment abroad's letters (decisions, provisional replies, appeals): what they say about the case.
 
-Templates are plain text with placeholders in double braces. Only the placeholders listed in PLACEHOLDERS
-may be used and no template tags, so an edited template can neither break the letter nor reach data it
-should not; the values are plain strings, escaped before they reach the PDF.
+The templates an office lead edits may use only the placeholders in PLACEHOLDERS; the checks, the filling and
+the letter's frame (sender, "Vår ref.", signature, pages, in bokmål or nynorsk) are records.letters'.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from vegvis.abroad.models import Appeal, Case, LetterTemplate, Route
 from vegvis.core.icd10 import chapter_for
 from vegvis.core.models import LegalDeadline
-from vegvis.core.pdf import font_dir, write_pdf
+from vegvis.records import letters as records_letters
 
 PLACEHOLDERS = {
     "patient_name": "Pasientens navn",
@@ -47,49 +39,13 @@ PLACEHOLDERS = {
     "handler": "Saksbehandlers navn",
 }
 
-_VARIABLE = re.compile(r"{{\s*([a-z_]+)\s*}}")
-# Anything that looks like template syntax once the known placeholders are taken out: filters ({{ x|safe }}),
-# tags ({% ... %}), comments ({# ... #}), stray braces.
-_LEFTOVER_SYNTAX = re.compile(r"{{|}}|{%|%}|{#|#}")
-
-
-def _check_field(text: str) -> list[str]:
-    problems = []
-    if "<" in text or ">" in text or _LEFTOVER_SYNTAX.search(_VARIABLE.sub("", text)):
-        problems.append(_("Use only text and placeholders such as {{ patient_name }}; no HTML or template tags."))
-    unknown = sorted({name for name in _VARIABLE.findall(text) if name not in PLACEHOLDERS})
-    if unknown:
-        problems.append(_("Unknown placeholders: %(names)s.") % {"names": ", ".join(unknown)})
-    if any(ord(char) < 32 and char not in "\n\r\t" for char in text):
-        problems.append(_("The text contains control characters."))
-    return problems
-
 
 def validate_template(body: str, *, subject: str = "") -> None:
-    """Refuse HTML, template tags, filters and unknown placeholders in the subject and the text, with a message
-    next to the field that has the problem. The subject is one line."""
-    errors: dict[str, list[str]] = {}
-    subject_problems = _check_field(subject)
-    if "\n" in subject or "\r" in subject:
-        subject_problems.append(_("The subject is one line."))
-    if subject_problems:
-        errors["subject"] = subject_problems
-    if body_problems := _check_field(body):
-        errors["body"] = body_problems
-    if errors:
-        raise ValidationError(errors)
+    """Refuse HTML, template tags, filters and placeholders other than PLACEHOLDERS (records.letters)."""
+    records_letters.validate_template(body, subject=subject, placeholders=PLACEHOLDERS)
 
 
-def _fill(text: str, context: dict[str, str]) -> str:
-    """The placeholders replaced by the case's values, as plain text (escaped once, by the letter's template)."""
-    return _VARIABLE.sub(lambda match: context.get(match.group(1), ""), text)
-
-
-def _date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
-# Letters are always Norwegian (bokmål or nynorsk), whatever language the case handler's screen is in.
+# What the treatment-abroad letters say about the case, in bokmål and nynorsk (the frame's words: records.letters).
 LETTER_TEXTS = {
     "nb": {
         "treatment": "Behandling ved sykehuset i utlandet",
@@ -99,7 +55,6 @@ LETTER_TEXTS = {
         "guarantee": "Betalingsgaranti til sykehuset",
         "period": "Periode: {start}–{end}",
         "see_grounds": "Se begrunnelsen.",
-        "copy_to": "kopi til",
         "no_method": "Behandlingen er ikke vurdert i Nye metoder.",
         "not_introduced": (
             "Beslutningsforum for nye metoder besluttet {date} at «{method}» ikke skal innføres. Pasienten har da ikke "
@@ -112,19 +67,6 @@ LETTER_TEXTS = {
         "supports": "støtter behandling i utlandet",
         "does_not_support": "støtter ikke behandling i utlandet",
         "unclear": "uklart, trenger mer informasjon",
-        # The letter's frame
-        "our_ref": "Vår ref.",
-        "date": "Dato",
-        "handler": "Saksbehandler",
-        "exempt": "Unntatt offentlighet",
-        "exempt_basis": "offl. § 13, jf. fvl. § 13 første ledd nr. 1",
-        "regards": "Med vennlig hilsen",
-        "e_signed": "Brevet er godkjent elektronisk og har derfor ingen håndskrevet signatur.",
-        "copy": "Kopi",
-        "representative": "fullmektig",
-        "case_no": "Saksnr.",
-        "page": "Side",
-        "page_of": "av",
     },
     "nn": {
         "treatment": "Behandling ved sjukehuset i utlandet",
@@ -134,7 +76,6 @@ LETTER_TEXTS = {
         "guarantee": "Betalingsgaranti til sjukehuset",
         "period": "Periode: {start}–{end}",
         "see_grounds": "Sjå grunngivinga.",
-        "copy_to": "kopi til",
         "no_method": "Behandlinga er ikkje vurdert i Nye metodar.",
         "not_introduced": (
             "Beslutningsforum for nye metodar vedtok {date} at «{method}» ikkje skal innførast. Pasienten har då ikkje "
@@ -147,19 +88,6 @@ LETTER_TEXTS = {
         "supports": "støttar behandling i utlandet",
         "does_not_support": "støttar ikkje behandling i utlandet",
         "unclear": "uklart, treng meir informasjon",
-        # The letter's frame
-        "our_ref": "Vår ref.",
-        "date": "Dato",
-        "handler": "Sakshandsamar",
-        "exempt": "Unnateke offentlegheit",
-        "exempt_basis": "offl. § 13, jf. fvl. § 13 første ledd nr. 1",
-        "regards": "Med venleg helsing",
-        "e_signed": "Brevet er godkjent elektronisk og har difor inga handskriven underskrift.",
-        "copy": "Kopi",
-        "representative": "fullmektig",
-        "case_no": "Saksnr.",
-        "page": "Side",
-        "page_of": "av",
     },
 }
 OUTCOME_TEXTS = {
@@ -174,7 +102,7 @@ def _method_text(case: Case, texts: dict[str, str]) -> str:
     if method is None:
         return texts["no_method"]
     key = {"not_introduced": "not_introduced", "introduced": "introduced"}.get(method.decision, "under_assessment")
-    text = texts[key].format(method=method.name, date=_date(method.decided_on))
+    text = texts[key].format(method=method.name, date=records_letters.format_date(method.decided_on))
     if case.method_override_reason:
         text += " " + texts["override"].format(reason=case.method_override_reason)
     return text
@@ -198,12 +126,12 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language:
     context = {
         "patient_name": case.patient_display_name,
         "case_number": case.number,
-        "received_date": _date(case.received_date),
+        "received_date": records_letters.format_date(case.received_date),
         "requested_treatment": case.requested_treatment,
         "hospital": str(case.hospital) if case.hospital else "",
         "diagnosis": f"{case.diagnosis_icd10} ({chapter.title_nb})" if chapter else case.diagnosis_icd10,
         "outcome": OUTCOME_TEXTS.get(language, OUTCOME_TEXTS["nb"]).get(outcome, ""),
-        "decided_on": _date(case.decided_on),
+        "decided_on": records_letters.format_date(case.decided_on),
         "legal_basis": case.legal_basis,
         "grounds": case.grounds,
         "assessment": texts["assessment"].format(
@@ -226,70 +154,22 @@ def letter_context(case: Case, extra: dict[str, Any] | None = None, *, language:
         "handler": case.handler.get_full_name() if case.handler else "",
     }
     for key, value in (extra or {}).items():
-        context[key] = _date(value) if isinstance(value, date) else str(value)
+        context[key] = records_letters.format_date(value) if isinstance(value, date) else str(value)
     return context
 
 
 def recipients_line(case: Case, language: str | None = None) -> str:
     """The patient, and the representative with power of attorney, who gets the letter too."""
-    texts = LETTER_TEXTS[letter_language(case, language)]
+    texts = records_letters.FRAME_TEXTS[letter_language(case, language)]
     if case.power_of_attorney:
         return f"{case.patient_display_name}; {texts['copy_to']} {case.power_of_attorney.representative_name}"
     return case.patient_display_name
 
 
-@dataclass
-class Section:
-    """A part of the letter's text: an optional heading and its paragraphs (each a list of lines)."""
-
-    heading: str
-    paragraphs: list[list[str]]
-
-
-_HEADING_MAX = 60
-
-
-def _is_heading(line: str) -> bool:
-    """A short line of the template's own words ("Vedtak", "Begrunnelse"): no placeholder (so "Kjære
-    {{ patient_name }}" stays a line of text), not ending like a sentence."""
-    line = line.strip()
-    return bool(line) and len(line) <= _HEADING_MAX and line[-1] not in ".,:;!?–-" and "{{" not in line
-
-
-def sections(body: str, context: dict[str, str]) -> list[Section]:
-    """The template text as sections. Blocks are separated by a blank line; a block's first line is its heading
-    when more lines follow and it is short, has no placeholder and does not end like a sentence ("Vedtak",
-    "Begrunnelse"). What is a heading is decided on the template, before the case's values go in, so no value can
-    make one. A section whose text is empty once the values are in (no assessment yet) is left out, heading and
-    all."""
-    result = []
-    for block in re.split(r"\n[ \t]*\n", body.replace("\r\n", "\n").strip()):
-        lines = block.strip("\n").split("\n")
-        heading = ""
-        if len(lines) > 1 and _is_heading(lines[0]):
-            heading, lines = lines[0].strip(), lines[1:]
-        text = _fill("\n".join(lines), context).replace("\r\n", "\n").strip()
-        paragraphs = [
-            [line.strip() for line in paragraph.split("\n") if line.strip()]
-            for paragraph in re.split(r"\n[ \t]*\n", text)
-        ]
-        paragraphs = [p for p in paragraphs if p]
-        if paragraphs:
-            result.append(Section(heading, paragraphs))
-    return result
-
-
-def _template(kind: str, language: str) -> LetterTemplate:
-    return LetterTemplate.objects.filter(kind=kind, language=language).first() or LetterTemplate.objects.get(
-        kind=kind, language="nb"
-    )
-
-
 def letter_language(case: Case, chosen: str | None = None) -> str:
     """The one rule for a letter's written language: the one chosen for this letter (the decision form may differ
     for a single letter), otherwise the case's (``Case.letter_language``, set at registration; målloven)."""
-    language = chosen or case.letter_language
-    return language if language in LETTER_TEXTS else "nb"
+    return records_letters.language_or_default(chosen or case.letter_language)
 
 
 def letter(
@@ -298,32 +178,29 @@ def letter(
     """Everything the letter shows, as plain strings: the PDF and the preview on the page both draw this.
 
     Without a language the letter is in the case's (``letter_language``)."""
-    template = _template(kind, letter_language(case, language))
+    template = records_letters.template_for(LetterTemplate, kind, letter_language(case, language))
     language = template.language
-    context = letter_context(case, extra, language=language)
     poa = case.power_of_attorney
-    return {
-        "language": language,
-        "texts": LETTER_TEXTS[language],
-        "subject": _fill(template.subject, context).strip(),
-        "sections": sections(template.body, context),
-        "case_number": case.number,
-        "office_name": case.office.name,
-        "office_address_lines": case.office.postal_address.splitlines(),
-        "recipient_lines": [case.patient_display_name, *case.patient_display_address],
-        "today": timezone.localdate(),
-        "handler": case.handler.get_full_name() if case.handler else "",
-        "representative": {"name": poa.representative_name, "address": poa.representative_address} if poa else None,
-    }
-
-
-def render_html(kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None) -> str:
-    """The letter as an HTML document for the PDF. Every value is escaped once, by the template."""
-    return render_to_string(
-        "abroad/letters/letter.html",
-        {"letter": letter(kind, case, language=language, extra=extra), "font_dir": font_dir().as_uri()},
+    texts = records_letters.FRAME_TEXTS[language]
+    return records_letters.frame(
+        language=language,
+        template=template,
+        context=letter_context(case, extra, language=language),
+        case_number=case.number,
+        office_name=case.office.name,
+        office_address=case.office.postal_address,
+        recipient_lines=[case.patient_display_name, *case.patient_display_address],
+        handler=case.handler.get_full_name() if case.handler else "",
+        copies=[records_letters.Copy(poa.representative_name, poa.representative_address, texts["representative"])]
+        if poa
+        else [],
     )
 
 
+def render_html(kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None) -> str:
+    """The letter as an HTML document for the PDF (records.letters draws the frame)."""
+    return records_letters.render_html(letter(kind, case, language=language, extra=extra))
+
+
 def render_pdf(kind: str, case: Case, *, language: str | None = None, extra: dict[str, Any] | None = None) -> bytes:
-    return write_pdf(render_html(kind, case, language=language, extra=extra))
+    return records_letters.render_pdf(letter(kind, case, language=language, extra=extra))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
+from vegvis.records.models import CaseDocument, LetterTemplateBase
 
 
 class Route(models.TextChoices):
@@ -382,13 +383,8 @@ class Assessment(models.Model):
         return self.RECOMMENDATION_COLOR.get(self.recommendation, "neutral")
 
 
-class Document(models.Model):
+class Document(CaseDocument):
     """A registration in the case file: a letter or incoming document, with its public-journal entry."""
-
-    class Direction(models.TextChoices):
-        INCOMING = "I", _("Incoming")
-        OUTGOING = "U", _("Outgoing")
-        INTERNAL = "N", _("Internal note")
 
     class Kind(models.TextChoices):
         APPLICATION = "application", _("Application")
@@ -409,62 +405,17 @@ class Document(models.Model):
         OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
-    sequence = models.PositiveIntegerField(editable=False)
-    number = models.CharField(_("document number"), max_length=20, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    direction = models.CharField(_("direction"), max_length=1, choices=Direction.choices)
-    title = models.CharField(_("title"), max_length=300)
-    public_title = models.CharField(_("title in the public journal"), max_length=300)
-    document_date = models.DateField(_("document date"))
-    registered_on = models.DateField(_("registered"))
-    correspondent = models.CharField(_("sender or recipient"), max_length=300, blank=True)
-    correspondent_is_private = models.BooleanField(_("sender or recipient is a private person"), default=True)
-    body = models.TextField(_("text"), blank=True)
     file = models.FileField(_("file"), upload_to="abroad/%Y/", blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["case", "sequence"]
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
+    class Meta(CaseDocument.Meta):
+        # The names the constraint and the index had before the records kit; the PostgreSQL trigger is
+        # abroad_document_sealed (migration 0005).
         constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="document_number_unique_per_case")]
         indexes = [models.Index(fields=["registered_on", "id"], name="document_journal")]
 
-    def __str__(self) -> str:
-        return f"{self.number} {self.title}"
 
-    SEALED_FIELDS = (
-        "number",
-        "kind",
-        "direction",
-        "title",
-        "document_date",
-        "correspondent",
-        "body",
-        "file",
-        "sha256",
-        "sent_at",
-    )
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """A sent letter is part of the record: its content can never change (PostgreSQL enforces it too)."""
-        if self.pk is not None:
-            stored = Document.objects.filter(pk=self.pk, sent_at__isnull=False).values(*self.SEALED_FIELDS).first()
-            if stored is not None and any(
-                str(stored[f] or "") != str(getattr(self, f) or "") for f in self.SEALED_FIELDS
-            ):
-                raise ValueError(f"Document {self.number} has been sent and cannot be changed")
-        super().save(*args, **kwargs)
-
-    @property
-    def is_sent(self) -> bool:
-        return self.sent_at is not None
-
-
-class LetterTemplate(models.Model):
+class LetterTemplate(LetterTemplateBase):
     """Letter texts an office lead edits; rendered with the case's facts into the decision PDF."""
 
     class Kind(models.TextChoices):
@@ -475,30 +426,10 @@ class LetterTemplate(models.Model):
         APPEAL_REVERSED = "appeal_reversed", _("Appeal: decision reversed")
         APPEAL_FORWARDED = "appeal_forwarded", _("Appeal: forwarded to the appeals body")
 
-    class Language(models.TextChoices):
-        BOKMAAL = "nb", _("Norwegian Bokmål")
-        NYNORSK = "nn", _("Norwegian Nynorsk")
-
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(
-        _("text"),
-        help_text=_("Placeholders in double braces, e.g. {{ patient_name }}; see the list beside the editor."),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
-        ordering = ["kind", "language"]
-        verbose_name = _("letter template")
-        verbose_name_plural = _("letter templates")
+    class Meta(LetterTemplateBase.Meta):
         constraints = [models.UniqueConstraint(fields=["kind", "language"], name="letter_template_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.language})"
 
 
 class Appeal(models.Model):

@@ -31,7 +31,6 @@ from vegvis.abroad.models import (
     Status,
 )
 from vegvis.abroad.policies import CasePolicy
-from vegvis.abroad.screening import names_someone
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.casework import worklists
@@ -39,6 +38,7 @@ from vegvis.casework.paging import Keyset, Position
 from vegvis.core import rates
 from vegvis.core.amounts import format_amount
 from vegvis.core.selectors import national_id_hash_or_none
+from vegvis.records import journal
 
 CASE_NUMBER = re.compile(r"^\s*(\d{4})\s*/\s*(\d{1,6})\s*$")
 PAGE_SIZE = 50
@@ -385,10 +385,9 @@ JOURNAL_ORDER: Keyset[Document] = Keyset("registered_on", descending=True)
 def journal_page(
     *, office_code: str = "", after: str | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[Document], str | None]:
-    """Public journal rows, newest first. Only the fields that may be public are shown.
-
-    The patient's and the representative's names are loaded (never shown) to screen the correspondent: a row that
-    names either, in any case or word order, is shown as private whatever was stored (see abroad/screening.py).
+    """Public journal rows, newest first (records.journal pages and screens them). Only the fields that may be
+    public are loaded, and the patient's and the representative's names (never shown) to screen the correspondent
+    with: a row that names either, in any case or word order, is shown as private whatever was stored.
     """
     documents = Document.objects.select_related("case__office", "case__patient", "case__power_of_attorney").only(
         "number",
@@ -407,11 +406,9 @@ def journal_page(
     )
     if office_code:
         documents = documents.filter(case__office__code=office_code)
-    rows, cursor = JOURNAL_ORDER.page(documents, after=after, limit=limit)
-    for row in rows:
-        if not row.correspondent_is_private and names_someone(row.correspondent, _screened_names(row.case)):
-            row.correspondent_is_private = True  # for this page only; never saved
-    return rows, cursor
+    return journal.journal_page(
+        documents, screened_names=lambda row: _screened_names(row.case), after=after, limit=limit
+    )
 
 
 # ---------------------------------------------------------------- plausibility of an amount (issue 11)

@@ -25,7 +25,6 @@ from vegvis.abroad.forms import (
     CaseReassignForm,
     EmergencyAccessForm,
     ExpenseForm,
-    LetterTemplateForm,
     MethodForm,
     RatesForm,
     SettleForm,
@@ -50,6 +49,8 @@ from vegvis.casework.steps import NEXT_STEPS
 from vegvis.core import rates
 from vegvis.core.errors import DomainError
 from vegvis.core.uploads import UploadRefused, check_upload
+from vegvis.records.files import serve_document_file
+from vegvis.records.forms import LetterTemplateForm
 
 CASE_FIELDS_SHOWN = [
     "name",
@@ -475,15 +476,13 @@ def stay_note_resolve(request: HttpRequest, pk: int, note_pk: int) -> HttpRespon
 
 @requires("abroad.view_case", "abroad.assess_case")
 def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    who = principal(request)
-    document = get_visible_or_404(who, Document.objects.select_related("case"), pk=document_pk, case_id=pk)
-    if not document.file:
-        raise Http404
-    read_for(who, document.case, label=document.number, shown=["document"])
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return serve_document_file(
+        principal(request),
+        Document.objects.select_related("case"),
+        person_id=lambda document: document.case.patient_id,
+        pk=document_pk,
+        case_id=pk,
+    )
 
 
 # ---------------------------------------------------------------- medical advisers

@@ -4,23 +4,20 @@ transition (checked against the step table, ``abroad.steps``), and the registrat
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from vegvis.abroad import deadlines, screening
+from vegvis.abroad import deadlines
 from vegvis.abroad.models import CASE_NUMBER_KIND, Case, Document, Route
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.steps import TABLE
@@ -32,6 +29,8 @@ from vegvis.casework.steps import TransitionRefused as TransitionRefused  # ever
 from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import Office, Person, Region
+from vegvis.records import files
+from vegvis.records import services as records_services
 
 logger = logging.getLogger(__name__)
 
@@ -137,44 +136,29 @@ def _check(principal: Principal, action: str, case: Case) -> None:
     policies.require(principal, action, case)
 
 
-# Files stored by the change under way (see _locked), removed again when its transaction does not commit.
-_files_written: ContextVar[list[tuple[Any, str]] | None] = ContextVar("abroad_files_written", default=None)
-
-
 @contextmanager
 def _locked(case: Case, expected_version: int | None, principal: Principal, action: str = "handle") -> Iterator[Case]:
     """Check access, lock the case row and refuse if someone changed it since the caller read it.
 
     Access is checked before the transaction opens, so a refusal's audit entry is kept when the change is not.
+    The letters and uploads the change stores are removed again when it rolls back or its commit fails.
     """
     _check(principal, action, case)
-    written = _files_written.set([])
-    try:
-        with audited_atomic():
-            locked = (
-                Case.objects.select_for_update(of=("self",))
-                .select_related("patient", "office", "method", "hospital")
-                .get(pk=case.pk)
+    with files.files_kept_on_commit(), audited_atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("patient", "office", "method", "hospital")
+            .get(pk=case.pk)
+        )
+        if expected_version is not None and locked.version != expected_version:
+            raise CaseChanged(
+                _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
             )
-            if expected_version is not None and locked.version != expected_version:
-                raise CaseChanged(
-                    _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
-                )
-            yield locked
-            locked.version += 1
-            deadlines.refresh(locked)
-            locked.save()
-            case.__dict__.update(locked.__dict__)
-    except BaseException:
-        # The change is rolled back (or its commit failed): the letters and uploads it stored go with it.
-        for storage, name in _files_written.get() or []:
-            try:
-                storage.delete(name)
-            except OSError:  # one file that cannot be removed must not keep the others, or hide the cause
-                logger.exception("A stored file of a change that did not commit could not be removed")
-        raise
-    finally:
-        _files_written.reset(written)
+        yield locked
+        locked.version += 1
+        deadlines.refresh(locked)
+        locked.save()
+        case.__dict__.update(locked.__dict__)
 
 
 def available_events(principal: Principal, case: Case) -> list[str]:
@@ -219,44 +203,29 @@ def _register_document(
     content_type: str = "",
     sent: bool = False,
 ) -> Document:
-    """Register a document in the case file; numbers YYYY/NNNN-n follow the case's own counter."""
-    sequence = (case.documents.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    """Register a document in the case file (records.services): numbers YYYY/NNNN-n follow the case's own
+    sequence, and a correspondent naming the patient (as registered or as the application gave the name) or the
+    representative is marked private."""
     representative = case.power_of_attorney.representative_name if case.power_of_attorney else ""
-    if screening.names_someone(correspondent, [case.patient.name, case.stated_name, representative]):
-        correspondent_is_private = True  # the patient's name is screened in the public journal, whatever was said
-    document = Document(
+    return records_services.document_register(
+        model=Document,
         case=case,
-        sequence=sequence,
-        number=f"{case.number}-{sequence}",
+        principal=principal,
         kind=kind,
         direction=direction,
         title=title,
         public_title=public_title(kind, case),
         document_date=document_date,
-        registered_on=timezone.localdate(),
         correspondent=correspondent,
         correspondent_is_private=correspondent_is_private,
+        screened_names=[case.patient.name, case.stated_name, representative],
         body=body,
-        created_by=principal.user,
-        sent_at=timezone.now() if sent else None,
-    )
-    if content is not None:
-        document.sha256 = hashlib.sha256(content).hexdigest()
-        document.content_type = content_type
-        document.file.save(filename or f"{document.number.replace('/', '-')}.pdf", ContentFile(content), save=False)
-        written = _files_written.get()
-        if written is not None:
-            written.append((document.file.storage, str(document.file.name)))
-    document.save()
-    audit_record(
-        principal=principal,
-        action=Action.CREATE,
-        obj=document,
-        label=document.number,
+        content=content,
+        filename=filename,
+        content_type=content_type,
+        sent=sent,
         person_id=case.patient_id,
-        detail={"kind": kind, "direction": direction},
     )
-    return document
 
 
 def stored(message: str, **params: Any) -> str:
@@ -269,5 +238,4 @@ def stored(message: str, **params: Any) -> str:
 
 def public_title(kind: str, case: Case) -> str:
     """The public journal's title: what kind of document and route, with the screened part as ******."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"{Document.Kind(kind).label} – {Route(case.route).label} – ******"
+    return records_services.public_title(Document.Kind(kind).label, Route(case.route).label)

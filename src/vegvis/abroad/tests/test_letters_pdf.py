@@ -201,22 +201,6 @@ def test_a_section_with_nothing_to_say_leaves_no_empty_heading(language: str, he
     assert grounds_heading in lines and "Tilbudet i Norge & ventetiden (under 3 måneder) er vurdert." in lines
 
 
-def test_headings_come_from_the_template_and_never_from_a_value():
-    body = (
-        "Kjære {{ patient_name }}\nVi viser til søknaden.\n\n"
-        "Begrunnelse\n{{ grounds }}\n\nFaglig vurdering\n{{ assessment }}"
-    )
-    context = {
-        "patient_name": "Ola",
-        "grounds": "Vedtak\nTekst som ser ut som en overskrift.\n\nNytt avsnitt.",
-        "assessment": " ",
-    }
-    assert letters.sections(body, context) == [
-        letters.Section("", [["Kjære Ola", "Vi viser til søknaden."]]),
-        letters.Section("Begrunnelse", [["Vedtak", "Tekst som ser ut som en overskrift."], ["Nytt avsnitt."]]),
-    ]
-
-
 def test_the_letter_pdf_is_tagged_with_its_language_and_title():
     case = decided(Outcome.REJECTED, "nn")
     content = case.documents.get(kind=Document.Kind.DECISION).file.read()
