@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vegvis.accounts",
     "vegvis.audit",
     "vegvis.access",
+    "vegvis.imports",
     "vegvis.abroad",
     "vegvis.reports",
     "django.contrib.admin",

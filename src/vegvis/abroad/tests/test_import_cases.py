@@ -17,12 +17,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from vegvis.abroad.import_cases import CaseImport, ImportRefused, cases_import, parse_file
+from vegvis.abroad.importer.cases import cases_import
+from vegvis.abroad.importer.parse import parse_file
+from vegvis.abroad.importer.write import CaseImport
 from vegvis.abroad.models import Appeal, Case, CaseCounter, Expense, Outcome, Status
 from vegvis.audit.models import AuditEntry
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
+from vegvis.imports.lines import ImportRefused
 
 pytestmark = pytest.mark.django_db
 
