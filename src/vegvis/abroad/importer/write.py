@@ -8,7 +8,6 @@ creates or changes, and one for the whole file (``imports.transaction.all_or_not
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,10 +16,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad import deadlines, services
+from vegvis.abroad import deadlines, numbering, services
 from vegvis.abroad.importer.rows import REFERRAL_ROUTES, AppealRow, CaseRow, ExpenseRow, HospitalRow, ParsedFile
 from vegvis.abroad.importer.scope import cases_by_external_id, out_of_scope, persons_by_hash
-from vegvis.abroad.models import Appeal, Case, CaseCounter, Expense, Method, Route, Status
+from vegvis.abroad.models import Appeal, Case, Expense, Method, Route, Status
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record_many
 from vegvis.core import crypto
@@ -302,7 +301,10 @@ class CaseImport:
     def _write_cases(self) -> None:
         offices = self._offices()
         methods = {m.pk: m for m in Method.objects.filter(pk__in={r.method_id for r in self.rows if r.method_id})}
-        serials = self._take_serials(offices)
+        needed: dict[tuple[int, int], int] = defaultdict(int)
+        for row in self.new_rows:
+            needed[(offices[row.home_region].pk, row.received_date.year)] += 1
+        serials = numbering.reserve_serials(needed)
         now = timezone.now()
         due = _DueDates()
 
@@ -315,7 +317,7 @@ class CaseImport:
                 office=office,
                 year=year,
                 serial=serial,
-                number=f"{year}/{serial:04d}",
+                number=numbering.case_number(year, serial),
                 external_id=row.external_id,
                 applicant=Case.Applicant.REFERRING_BODY if row.route in REFERRAL_ROUTES else "",
             )
@@ -392,19 +394,6 @@ class CaseImport:
     def _offices(self) -> dict[str, Office]:
         """The office that handles each region, by the one rule the services use (``office_for``)."""
         return {code: services.office_for(Person(home_region=region)) for code, region in self.regions.items()}
-
-    def _take_serials(self, offices: dict[str, Office]) -> dict[tuple[int, int], Iterator[int]]:
-        """Reserve gap-free case numbers per office and year, under the counters' row locks."""
-        needed: dict[tuple[int, int], int] = defaultdict(int)
-        for row in self.new_rows:
-            needed[(offices[row.home_region].pk, row.received_date.year)] += 1
-        serials: dict[tuple[int, int], Iterator[int]] = {}
-        for (office_id, year), count in sorted(needed.items()):
-            counter, _created = CaseCounter.objects.select_for_update().get_or_create(office_id=office_id, year=year)
-            serials[(office_id, year)] = iter(range(counter.last + 1, counter.last + count + 1))
-            counter.last += count
-            counter.save(update_fields=["last"])
-        return serials
 
     def _write_children(self, new_cases: list[tuple[Case, CaseRow]], updated: list[tuple[Case, CaseRow]]) -> None:
         """Appeals and expenses: created for new cases; replaced by the line's where they differ."""
