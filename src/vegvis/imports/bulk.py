@@ -8,8 +8,8 @@ every row in Python). Two ways in:
 - ``rows(model, names, rows)``: plain tuples for the named fields, the others taking the model field's default
   (what the bulk demo generates, a million at a time), with ids reserved beforehand by ``ids``.
 
-Fields with ``auto_now``/``auto_now_add`` are stamped with the time of the write; JSON fields are written as
-Django writes them (``DjangoJSONEncoder``). The writer joins the caller's transaction and opens none.
+Fields with ``auto_now``/``auto_now_add`` are stamped with the time of the write; JSON fields are encoded as
+Django encodes them (with the field's own encoder). The writer joins the caller's transaction and opens none.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
@@ -108,20 +107,17 @@ class BulkWriter:
         from psycopg.types.json import Jsonb
 
         quote = connection.ops.quote_name
-        json_positions = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        encoders = {i: f.encoder for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
         sql = "COPY {} ({}) FROM STDIN".format(
             quote(model._meta.db_table), ", ".join(quote(str(f.column)) for f in fields)
         )
         with connection.cursor() as cursor, cursor.connection.cursor().copy(sql) as copy:
             for row in rows:
-                if json_positions:
+                if encoders:
                     row = list(row)
-                    for i in json_positions:
-                        row[i] = Jsonb(row[i], dumps=_json_dumps)
+                    for i, encoder in encoders.items():
+                        row[i] = Jsonb(row[i], dumps=functools.partial(json.dumps, cls=encoder))
                 copy.write_row(row)
-
-
-_json_dumps = functools.partial(json.dumps, cls=DjangoJSONEncoder)
 
 
 def _stamped(f: models.Field) -> bool:
