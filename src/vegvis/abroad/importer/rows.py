@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from vegvis.abroad.models import Appeal, Outcome, Route, Status
+from vegvis.abroad import rules
+from vegvis.abroad.models import Outcome, Route, Status
 from vegvis.audit.services import AuditItem
 from vegvis.core.national_id import NationalId
 from vegvis.imports.lines import LineError
@@ -88,26 +89,20 @@ class CaseRow:
 
     @property
     def final_outcome(self) -> str:
-        """The outcome after any appeal: a reversal by the office or the board makes it a grant."""
-        appeal = self.appeal
-        if appeal is not None and (
-            appeal.office_outcome == Appeal.OfficeOutcome.REVERSED
-            or appeal.board_outcome == Appeal.BoardOutcome.REVERSED
-        ):
-            return Outcome.GRANTED
-        return self.outcome
+        """The outcome after any appeal (a reversal by the office or the board makes it a grant)."""
+        return rules.final_outcome(self.outcome, *self._appeal_outcomes())
 
     @property
     def status(self) -> str:
-        """Imported decided cases are closed unless an appeal is still under way; undecided ones are received."""
-        if not self.outcome:
-            return Status.RECEIVED
-        appeal = self.appeal
-        if appeal is not None and appeal.office_outcome == Appeal.OfficeOutcome.PENDING:
-            return Status.APPEALED
-        if appeal is not None and appeal.office_outcome == Appeal.OfficeOutcome.FORWARDED and not appeal.board_outcome:
-            return Status.AT_APPEALS_BODY
-        return Status.CLOSED
+        """Where the workflow has the case (``rules.status_after``), with what followed the decision done in the
+        source system: an undecided case is received, an appeal under way waits at the office or the appeals
+        body, and every other decided case is closed."""
+        return rules.status_after(self.route, self.outcome, *self._appeal_outcomes(), closed=True)
+
+    def _appeal_outcomes(self) -> tuple[str, str]:
+        if self.appeal is None:
+            return "", ""
+        return self.appeal.office_outcome, self.appeal.board_outcome
 
     @property
     def closed_on(self) -> date | None:

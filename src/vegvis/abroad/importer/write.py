@@ -16,10 +16,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad import deadlines, numbering, services
+from vegvis.abroad import deadlines, numbering, rules, services
 from vegvis.abroad.importer.rows import REFERRAL_ROUTES, AppealRow, CaseRow, ExpenseRow, HospitalRow, ParsedFile
 from vegvis.abroad.importer.scope import cases_by_external_id, out_of_scope, persons_by_hash
-from vegvis.abroad.models import Appeal, Case, Expense, Method, Route, Status
+from vegvis.abroad.models import Appeal, Case, Expense, Method, Status
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record_many
 from vegvis.core import crypto
@@ -389,7 +389,13 @@ class CaseImport:
         case.status = row.status
         case.closed_on = row.closed_on
         case.due_on, case.due_reason = due.for_row(row)
-        case.search_text = services._search_text(case)  # one rule for what the search finds
+        case.search_text = rules.search_text(
+            requested_treatment=case.requested_treatment,
+            grounds=case.grounds,
+            diagnosis_icd10=case.diagnosis_icd10,
+            hospital=str(case.hospital) if case.hospital else "",
+            method=case.method.name if case.method else "",
+        )
 
     def _offices(self) -> dict[str, Office]:
         """The office that handles each region, by the one rule the services use (``office_for``)."""
@@ -435,7 +441,7 @@ class CaseImport:
                 late=appeal.received_date > deadline,
                 office_outcome=appeal.office_outcome,
                 office_date=appeal.office_date,
-                appeals_body=Appeal.Body.STATSFORVALTEREN if row.route == Route.PGD else Appeal.Body.KLAGENEMNDA,
+                appeals_body=rules.appeals_body(row.route),
                 board_outcome=appeal.board_outcome,
                 board_date=appeal.board_date,
             )
