@@ -32,7 +32,7 @@ def compute(case: Case) -> tuple[date | None, str]:
     elif case.status == Status.REJECTED and saved:
         if "register_appeal" not in ROUTE_EVENTS[case.route]:
             return None, ""  # no appeal on this route: nothing to wait for
-        from vegvis.abroad.services import _decision_letter_date
+        from vegvis.abroad.services.appeals import _decision_letter_date
 
         candidates.append((LegalDeadline.get("appeal").after(_decision_letter_date(case)), "appeal_deadline"))
     elif case.status == Status.APPEALED and saved:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import Appeal, Case, Expense, Method, Outcome, Route, Status, TravelBooking
-from vegvis.abroad.services import office_for_region, public_title
+from vegvis.abroad.services.base import office_for_region, public_title
 from vegvis.core import icd10
 from vegvis.core.demo import DemoContext
 from vegvis.core.models import LegalDeadline, Organisation, Region

@@ -341,7 +341,8 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
     appeal, a decision that cannot be appealed (a full grant), or an appeal already registered."""
     from django.utils.translation import gettext as _
 
-    from vegvis.abroad.services import _appealable, _decision_letter_date
+    from vegvis.abroad.services.appeals import _decision_letter_date
+    from vegvis.abroad.services.base import _appealable
     from vegvis.core.models import LegalDeadline
 
     if "register_appeal" not in ROUTE_EVENTS[case.route] or case.status not in {

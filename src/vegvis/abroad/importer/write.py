@@ -16,10 +16,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad import deadlines, numbering, rules, services
+from vegvis.abroad import deadlines, numbering, rules
 from vegvis.abroad.importer.rows import REFERRAL_ROUTES, AppealRow, CaseRow, ExpenseRow, HospitalRow, ParsedFile
 from vegvis.abroad.importer.scope import cases_by_external_id, out_of_scope, persons_by_hash
 from vegvis.abroad.models import Appeal, Case, Expense, Method, Status
+from vegvis.abroad.services.base import office_for_region
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record_many
 from vegvis.core import crypto
@@ -398,8 +399,8 @@ class CaseImport:
         )
 
     def _offices(self) -> dict[str, Office]:
-        """The office that handles each region, by the one rule the services use (``office_for``)."""
-        return {code: services.office_for(Person(home_region=region)) for code, region in self.regions.items()}
+        """The office that handles each region, by the one rule the services use (``office_for_region``)."""
+        return {code: office_for_region(region.pk) for code, region in self.regions.items()}
 
     def _write_children(self, new_cases: list[tuple[Case, CaseRow]], updated: list[tuple[Case, CaseRow]]) -> None:
         """Appeals and expenses: created for new cases; replaced by the line's where they differ."""
