@@ -17,10 +17,10 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from vegvis.abroad import deadlines, rules
 from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import Appeal, Case, Expense, Method, Outcome, Route, Status, TravelBooking
 from vegvis.abroad.services.base import office_for_region, public_title
-from vegvis.core import icd10
 from vegvis.core.demo import DemoContext
 from vegvis.core.models import LegalDeadline, Organisation, Region
 
@@ -89,22 +89,13 @@ class Story:
     last_change: date | None = None
 
 
-class _Deadlines:
-    """``LegalDeadline`` read once; the same arithmetic as ``LegalDeadline.after``."""
-
-    def __init__(self) -> None:
-        self.rules = {d.key: d for d in LegalDeadline.objects.all()}
-
-    def after(self, key: str, start: date) -> date:
-        return self.rules[key].after(start)
-
-
 class Generator:
     def __init__(self, context: DemoContext, *, today: date) -> None:
         self.context = context
         self.rng = context.random
         self.today = today
-        self.deadlines = _Deadlines()
+        # The legal deadlines read once, for ``deadlines.due`` (a million cases would ask the cache millions of times).
+        self.periods = {d.key: d for d in LegalDeadline.objects.all()}.__getitem__
         self.regions = {r.code: r for r in Region.objects.all()}
         self.region_codes = [code for code in REGION_WEIGHTS if code in self.regions]
         self.region_weights = [REGION_WEIGHTS[code] for code in self.region_codes]
@@ -131,7 +122,7 @@ class Generator:
         self.outcome_labels = {o.value: str(o.label) for o in Outcome}
         self.expense_labels = {k.value: str(k.label) for k in Expense.Kind}
         self.board_labels = {b.value: str(b.label) for b in Appeal.BoardOutcome}
-        self.klagenemnda = str(Appeal.Body.KLAGENEMNDA.label)
+        self.body_labels = {b.value: str(b.label) for b in Appeal.Body}
 
     # ------------------------------------------------------------ facts of one case
 
@@ -142,14 +133,40 @@ class Generator:
         return start + timedelta(days=self.rng.randrange(0, days + 1))
 
     def story(self, route: str, received: date, treatment: str, hospital: Organisation | None, child: bool) -> Story:
+        """What happened to the case, and where that leaves it: the status, final outcome and due date follow by
+        the domain's rules from the decision, the appeal and what is still open."""
+        story = self._tell(route, received, treatment, hospital, child)
+        appeal = story.appeal or {}
+        office_outcome, board_outcome = appeal.get("office_outcome", ""), appeal.get("board_outcome", "")
+        if story.outcome:
+            story.final_outcome = rules.final_outcome(story.outcome, office_outcome, board_outcome)
+            closed = story.closed_on is not None
+            story.status = rules.status_after(route, story.outcome, office_outcome, board_outcome, closed=closed)
+        assessment = story.assessment or {}
+        open_invoices = [e["invoice_date"] for e in story.expenses if e["settled_on"] is None]
+        under_way = bool(appeal) and not board_outcome
+        story.due_on, story.due_reason = deadlines.due(
+            story.status,
+            route,
+            received,
+            assessment_due=assessment["due_on"] if assessment and assessment.get("answered_on") is None else None,
+            letter_date=story.decided_on,  # the decision letter is dated the day of the decision
+            appeal_received=appeal["received_date"] if under_way else None,
+            appeal_office_outcome=office_outcome if under_way else "",
+            oldest_open_invoice=min(open_invoices, default=None),
+            periods=self.periods,
+        )
+        return story
+
+    def _tell(self, route: str, received: date, treatment: str, hospital: Organisation | None, child: bool) -> Story:
         rng, today = self.rng, self.today
         age = (today - received).days
         story = Story(last_change=received)
         if age < 10:
-            return self._undecided(story, received)
+            return story
         if route == Route.HELFO_ADVICE:
             given = received + timedelta(days=9)
-            story.status, story.outcome, story.final_outcome = Status.CLOSED, Outcome.ADVICE_GIVEN, Outcome.ADVICE_GIVEN
+            story.outcome = Outcome.ADVICE_GIVEN
             story.decided_on = story.closed_on = given
             story.grounds = ADVICE
             story.docs.append(Doc("other", "U", self.t("Advice to HELFO"), given, "HELFO", body=ADVICE, sent=True))
@@ -159,7 +176,7 @@ class Generator:
             decided = received + timedelta(days=7)
             granted = rng.random() < 0.92
             by = EXTERNAL_DECIDERS[Route(route)]
-            story.outcome = story.final_outcome = Outcome.GRANTED if granted else Outcome.REJECTED
+            story.outcome = Outcome.GRANTED if granted else Outcome.REJECTED
             story.decided_on, story.decided_by = decided, by
             story.docs.append(Doc("external_decision", "I", self.t("Decision by %(body)s") % {"body": by}, decided, by))
             story.last_change = decided
@@ -183,7 +200,7 @@ class Generator:
             )
             if age < 30:
                 story.status, story.last_change = Status.INFO_REQUESTED, asked
-                return self._undecided(story, received)
+                return story
             offset = 20
             story.docs.append(
                 Doc("info_received", "I", self.t("Additional information"), received + timedelta(days=offset), "Lege")
@@ -194,7 +211,7 @@ class Generator:
             "expert_community_id": expert.pk,
             "question": QUESTION,
             "requested_on": requested,
-            "due_on": self.deadlines.after("expert_assessment", requested),
+            "due_on": deadlines.assessment_due(requested, periods=self.periods),
         }
         story.docs.append(
             Doc(
@@ -209,7 +226,7 @@ class Generator:
         )
         if age < 30 + offset:
             story.status, story.last_change = Status.ASSESSMENT_REQUESTED, requested
-            return self._undecided(story, received)
+            return story
         supports = "vektbærende" not in treatment and rng.random() < 0.8
         answered = received + timedelta(days=21 + offset)
         story.assessment |= {
@@ -223,10 +240,10 @@ class Generator:
         story.docs.append(Doc("assessment", "I", self.t("Medical assessment"), answered, str(expert)))
         if age < 35 + offset and rng.random() < 0.3:
             story.status, story.last_change = Status.ASSESSMENT_RECEIVED, answered
-            return self._undecided(story, received)
+            return story
         decided = min(today, received + timedelta(days=28 + offset))
         outcome = Outcome.GRANTED if supports else Outcome.REJECTED
-        story.outcome = story.final_outcome = outcome
+        story.outcome = outcome
         story.decided_on, story.legal_basis = decided, LEGAL_BASIS
         story.grounds = GROUNDS_GRANTED if supports else GROUNDS_REJECTED
         story.coverage = {"treatment": True, "travel": True, "stay": True, "companion": child, "guarantee": True}
@@ -249,30 +266,27 @@ class Generator:
         appeal_received = decided + timedelta(days=14)
         appeal: dict[str, Any] = {
             "received_date": appeal_received,
-            "deadline": self.deadlines.after("appeal", decided),
+            "deadline": deadlines.appeal_deadline(decided, periods=self.periods),
             "grounds": "Pasienten mener tilbudet i Norge ikke er likeverdig.",
-            "appeals_body": Appeal.Body.KLAGENEMNDA,
+            "appeals_body": rules.appeals_body(route),
             "office_outcome": Appeal.OfficeOutcome.PENDING,
         }
         story.appeal = appeal
         story.docs.append(Doc("appeal", "I", self.t("Appeal"), appeal_received, "", private=True))
         story.last_change = appeal_received
         if age <= 80:
-            story.status = Status.APPEALED
-            story.due_on = self.deadlines.after("appeal_reconsideration", appeal_received)
-            story.due_reason = "appeal_reconsideration"
-            return story
+            return story  # under reconsideration
         if rng.random() < 0.15:
             reversed_on = decided + timedelta(days=25)
             appeal |= {"office_outcome": Appeal.OfficeOutcome.REVERSED, "office_date": reversed_on}
-            story.final_outcome, story.grounds = Outcome.GRANTED, GROUNDS_REVERSED
+            story.grounds = GROUNDS_REVERSED
             story.docs.append(
                 Doc("appeal_decision", "U", self.t("Decision reversed after appeal"), reversed_on, "", True, sent=True)
             )
             story.last_change = reversed_on
             return self._follow_up(story, reversed_on, hospital, age)
         forwarded = decided + timedelta(days=28)
-        body = self.klagenemnda
+        body = self.body_labels[appeal["appeals_body"]]
         appeal |= {"office_outcome": Appeal.OfficeOutcome.FORWARDED, "office_date": forwarded}
         story.docs.append(
             Doc(
@@ -286,8 +300,7 @@ class Generator:
         )
         story.last_change = forwarded
         if age <= 150:
-            story.status, story.due_on, story.due_reason = Status.AT_APPEALS_BODY, None, "appeals_body"
-            return story
+            return story  # with the appeals body
         board_on = decided + timedelta(days=110)
         board_reversed = rng.random() < 0.2
         appeal |= {
@@ -306,34 +319,21 @@ class Generator:
         )
         story.last_change = board_on
         if board_reversed:
-            story.final_outcome = Outcome.GRANTED
             return self._follow_up(story, board_on, hospital, age)
-        story.status, story.closed_on = Status.CLOSED, board_on
-        return story
-
-    def _undecided(self, story: Story, received: date) -> Story:
-        """``deadlines.compute`` for a case before its decision: the provisional reply, or an assessment due."""
-        candidates = [(self.deadlines.after("provisional_reply", received), "provisional_reply")]
-        if story.assessment and story.assessment.get("answered_on") is None:
-            candidates.append((story.assessment["due_on"], "assessment"))
-        story.due_on, story.due_reason = min(candidates)
+        story.closed_on = board_on
         return story
 
     def _rejected_unappealed(self, story: Story, decided: date, age: int) -> Story:
-        deadline = self.deadlines.after("appeal", decided)
+        """Closed a while after the appeal deadline ran out, or still within it (or not yet closed)."""
+        deadline = deadlines.appeal_deadline(decided, periods=self.periods)
         old = age > 365
         if deadline < self.today - timedelta(days=30) and (old or self.rng.random() < 0.7):
-            story.status = Status.CLOSED
             story.closed_on = deadline + timedelta(days=self.rng.randrange(1, 30))
             story.last_change = story.closed_on
-            return story
-        story.status, story.due_on, story.due_reason = Status.REJECTED, deadline, "appeal_deadline"
         return story
 
     def _follow_up(self, story: Story, granted_on: date, hospital: Organisation | None, age: int) -> Story:
         rng, today = self.rng, self.today
-        story.status = Status.FOLLOW_UP
-        story.due_on, story.due_reason = None, "follow_up"
         start = granted_on + timedelta(days=10)
         if start > today or hospital is None:
             return story
@@ -414,27 +414,25 @@ class Generator:
             )
         story.last_change = invoice_day
         if not settled:
-            story.due_on = self.deadlines.after("invoice_payment", invoice_day)
-            story.due_reason = "invoice"
             return story
         story.last_change = invoice_day + timedelta(days=25)
         if rng.random() < (0.995 if age > 365 else 0.7):
-            story.status, story.closed_on = Status.CLOSED, invoice_day + timedelta(days=30)
-            story.due_on, story.due_reason = None, ""
+            story.closed_on = invoice_day + timedelta(days=30)
             story.last_change = story.closed_on
         return story
 
     def search_text(self, profile_index: int, grounds: str, hospital: Organisation | None, method: Any) -> str:
-        """``services._search_text`` for the few combinations the profiles give, computed once each."""
+        """``rules.search_text`` for the few combinations the profiles give, computed once each."""
         key = (profile_index, grounds)
         if key not in self.search_texts:
             _route, code, treatment, _hospital = PROFILES[profile_index]
-            parts = [treatment, grounds, code, icd10.description(code)]
-            if hospital is not None:
-                parts.append(str(hospital))
-            if method is not None:
-                parts.append(method.name)
-            self.search_texts[key] = " ".join(p for p in parts if p)
+            self.search_texts[key] = rules.search_text(
+                requested_treatment=treatment,
+                grounds=grounds,
+                diagnosis_icd10=code,
+                hospital=str(hospital) if hospital is not None else "",
+                method=method.name if method is not None else "",
+            )
         return self.search_texts[key]
 
     def public_title(self, kind: str, route: str) -> str:

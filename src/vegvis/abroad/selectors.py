@@ -341,9 +341,8 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
     appeal, a decision that cannot be appealed (a full grant), or an appeal already registered."""
     from django.utils.translation import gettext as _
 
-    from vegvis.abroad.services.appeals import _decision_letter_date
+    from vegvis.abroad import deadlines
     from vegvis.abroad.services.base import _appealable
-    from vegvis.core.models import LegalDeadline
 
     if "register_appeal" not in ROUTE_EVENTS[case.route] or case.status not in {
         Status.REJECTED,
@@ -355,7 +354,7 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
         return None
     if case.appeals.exists():
         return None
-    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    deadline = deadlines.appeal_deadline(deadlines.decision_letter_date(case))
     today = today or timezone.localdate()
     day = deadline.strftime("%d.%m.%Y")
     if deadline < today:

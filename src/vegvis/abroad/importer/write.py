@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,12 +18,12 @@ from django.utils.translation import gettext as _
 from vegvis.abroad import deadlines, numbering, rules
 from vegvis.abroad.importer.rows import REFERRAL_ROUTES, AppealRow, CaseRow, ExpenseRow, HospitalRow, ParsedFile
 from vegvis.abroad.importer.scope import cases_by_external_id, out_of_scope, persons_by_hash
-from vegvis.abroad.models import Appeal, Case, Expense, Method, Status
+from vegvis.abroad.models import Appeal, Case, Expense, Method
 from vegvis.abroad.services.base import office_for_region
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record_many
 from vegvis.core import crypto
-from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
+from vegvis.core.models import Office, Organisation, Person, Region
 from vegvis.imports.bulk import BulkWriter, chunks
 from vegvis.imports.lines import ImportRefused
 from vegvis.imports.registry import ProgressHook
@@ -307,7 +306,6 @@ class CaseImport:
             needed[(offices[row.home_region].pk, row.received_date.year)] += 1
         serials = numbering.reserve_serials(needed)
         now = timezone.now()
-        due = _DueDates()
 
         new_cases: list[tuple[Case, CaseRow]] = []
         for row in self.new_rows:
@@ -322,7 +320,7 @@ class CaseImport:
                 external_id=row.external_id,
                 applicant=Case.Applicant.REFERRING_BODY if row.route in REFERRAL_ROUTES else "",
             )
-            self._fill(case, row, methods, due)
+            self._fill(case, row, methods)
             new_cases.append((case, row))
         self.writer.objects(Case, [case for case, _row in new_cases], key="external_id")
 
@@ -332,7 +330,7 @@ class CaseImport:
         for row in self.changed_rows:
             case = self.cases[row.external_id]
             before = {name: getattr(case, name) for name in _LINE_FIELDS}
-            self._fill(case, row, methods, due)
+            self._fill(case, row, methods)
             case.version += 1
             case.updated_at = now
             updated.append((case, row))
@@ -372,7 +370,7 @@ class CaseImport:
             detail={"via": "import", "file_sha256": self.result.sha256, **detail},
         )
 
-    def _fill(self, case: Case, row: CaseRow, methods: dict[int, Method], due: _DueDates) -> None:
+    def _fill(self, case: Case, row: CaseRow, methods: dict[int, Method]) -> None:
         person = self.persons[self.hash_of[row.national_id.value]]
         case.patient = person
         case.route = row.route
@@ -389,7 +387,13 @@ class CaseImport:
         case.final_outcome = row.final_outcome
         case.status = row.status
         case.closed_on = row.closed_on
-        case.due_on, case.due_reason = due.for_row(row)
+        case.due_on, case.due_reason = deadlines.due(
+            row.status,
+            row.route,
+            row.received_date,
+            appeal_received=row.appeal.received_date if row.appeal else None,
+            appeal_office_outcome=row.appeal.office_outcome if row.appeal else "",
+        )
         case.search_text = rules.search_text(
             requested_treatment=case.requested_treatment,
             grounds=case.grounds,
@@ -433,7 +437,8 @@ class CaseImport:
         appeal = row.appeal
         if appeal is None:
             return []
-        deadline = LegalDeadline.get("appeal").after(row.decided_on or row.received_date)
+        # An imported case has no letters in its case file: the appeal runs from the decision's date.
+        deadline = deadlines.appeal_deadline(row.decided_on or row.received_date)
         return [
             Appeal(
                 case_id=case.pk,
@@ -466,17 +471,3 @@ class CaseImport:
             )
             for e in row.expenses
         ]
-
-
-class _DueDates:
-    """What an imported case needs next (as abroad.deadlines), without a query per case."""
-
-    def for_row(self, row: CaseRow) -> tuple[date | None, str]:
-        status = row.status
-        if status == Status.CLOSED:
-            return None, ""
-        if status == Status.AT_APPEALS_BODY:
-            return None, "appeals_body"
-        if status == Status.APPEALED and row.appeal is not None:
-            return LegalDeadline.get("appeal_reconsideration").after(row.appeal.received_date), "appeal_reconsideration"
-        return deadlines.compute(Case(status=status, received_date=row.received_date))

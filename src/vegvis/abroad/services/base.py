@@ -14,21 +14,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from statemachine.exceptions import TransitionNotAllowed
 
-from vegvis.abroad import deadlines, screening
-from vegvis.abroad.models import Appeal, Case, CaseCounter, Document, Expense, Outcome, Route, Status
+from vegvis.abroad import deadlines, rules, screening
+from vegvis.abroad.models import Appeal, Case, Document, Expense, Outcome, Route, Status
 from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
-from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
-from vegvis.core.models import LegalDeadline, Office, Person, Region
+from vegvis.core.models import Office, Person, Region
 
 logger = logging.getLogger(__name__)
 
@@ -105,21 +104,15 @@ def _check_office(actor: Principal | None, office: Office) -> None:
         raise PermissionDenied
 
 
-def _next_case_serial(office: Office, year: int) -> int:
-    """Gap-free per office and year: the counter row is locked until the case is saved."""
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(office=office, year=year)
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
-
-
 def _search_text(case: Case) -> str:
-    parts = [case.requested_treatment, case.grounds, case.diagnosis_icd10, icd10.description(case.diagnosis_icd10)]
-    if case.hospital_id:
-        parts.append(str(case.hospital))
-    if case.method_id:
-        parts.append(case.method.name if case.method else "")
-    return " ".join(p for p in parts if p)
+    """``rules.search_text`` of the case as it stands."""
+    return rules.search_text(
+        requested_treatment=case.requested_treatment,
+        grounds=case.grounds,
+        diagnosis_icd10=case.diagnosis_icd10,
+        hospital=str(case.hospital) if case.hospital_id else "",
+        method=case.method.name if case.method_id and case.method else "",
+    )
 
 
 def _audit_case(principal: Principal | None, case: Case, action: str, **detail: Any) -> None:
@@ -227,9 +220,7 @@ def _in_follow_up_appeal(office_outcome: str) -> Callable[[Case], str | None]:
 def _appeal_deadline_running(case: Case, on: date) -> str | None:
     if case.status != Status.REJECTED or "register_appeal" not in ROUTE_EVENTS[case.route]:
         return None
-    from vegvis.abroad.services.appeals import _decision_letter_date
-
-    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    deadline = deadlines.appeal_deadline(deadlines.decision_letter_date(case))
     if on <= deadline:
         return _("The appeal deadline runs until %(deadline)s; close the case after that.") % {
             "deadline": deadline.strftime("%d.%m.%Y")

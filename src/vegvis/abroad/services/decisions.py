@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from vegvis.abroad import rules
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Appeal,
@@ -21,7 +22,6 @@ from vegvis.abroad.models import (
     LetterTemplate,
     Method,
     Outcome,
-    Route,
 )
 from vegvis.abroad.services.base import (
     _check,
@@ -189,12 +189,8 @@ def forward_letter_preview(*, actor: Principal, case: Case) -> dict[str, Any]:
     return letters.letter(
         LetterTemplate.Kind.APPEAL_FORWARDED,
         _preview_copy(case),
-        extra={"appeals_body": _appeals_body(case).label},
+        extra={"appeals_body": rules.appeals_body(case.route).label},
     )
-
-
-def _appeals_body(case: Case) -> Appeal.Body:
-    return Appeal.Body.STATSFORVALTEREN if case.route == Route.PGD else Appeal.Body.KLAGENEMNDA
 
 
 def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
