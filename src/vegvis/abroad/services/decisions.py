@@ -282,6 +282,7 @@ def case_give_advice(*, actor: Principal, case: Case, version: int, advice: str,
         c.outcome = c.final_outcome = Outcome.ADVICE_GIVEN
         c.decided_on = c.closed_on = given_on
         c.grounds = advice
+        c.search_text = _search_text(c)  # the advice is searched as a decision's grounds are
         _register_document(
             c,
             principal=actor,

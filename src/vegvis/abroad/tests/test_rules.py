@@ -13,7 +13,7 @@ from django.utils import timezone
 from vegvis.abroad import deadlines, numbering, rules
 from vegvis.abroad.importer.cases import cases_import
 from vegvis.abroad.models import Case, CaseCounter, Outcome, Route, Status
-from vegvis.abroad.services import appeals
+from vegvis.abroad.services import appeals, decisions
 from vegvis.abroad.services.base import _search_text
 from vegvis.abroad.tests.test_import_cases import jsonl, line
 from vegvis.core.models import Office
@@ -136,6 +136,16 @@ def test_the_status_rule_walks_the_edges_the_services_take(state, route):
         assert appeal.appeals_body == rules.appeals_body(route)
         assert appeal.deadline == deadlines.appeal_deadline(deadlines.decision_letter_date(case))
     assert deadlines.compute(case) == (case.due_on, case.due_reason)
+
+
+def test_advice_to_helfo_is_searched_by_its_text_as_every_decisions_grounds():
+    case = make_case(route=Route.HELFO_ADVICE)
+    decisions.case_give_advice(
+        actor=OPERATOR, case=case, version=case.version, advice="Refusjon anbefales.", given_on=timezone.localdate()
+    )
+    case.refresh_from_db()
+    assert "Refusjon anbefales." in case.search_text
+    assert case.search_text == _search_text(case)
 
 
 def test_a_reversal_makes_the_outcome_a_grant_whoever_reverses():
