@@ -34,7 +34,7 @@ from django.core.management import call_command, get_commands  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from vegvis.abroad.demo import PROFILES  # noqa: E402
+from vegvis.abroad.demo_profiles import PROFILES  # noqa: E402
 from vegvis.abroad.models import Case  # noqa: E402
 from vegvis.access.commands import OperatorPrincipal  # noqa: E402
 from vegvis.accounts.models import User  # noqa: E402

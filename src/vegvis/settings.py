@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vegvis.statistics",
     "vegvis.casework",
     "vegvis.records",
+    "vegvis.imports",
     "vegvis.abroad",
     "vegvis.reports",
     "django.contrib.admin",

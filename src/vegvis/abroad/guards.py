@@ -13,23 +13,8 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad.models import Appeal, Case, Document, Expense, Outcome, Route, Status
-from vegvis.core.models import LegalDeadline
-
-# The routes whose decisions the patient appeals to the office (the others are decided or advised elsewhere).
-APPEAL_ROUTES = frozenset({Route.TREATMENT_ABROAD, Route.PGD})
-
-
-def decision_letter_date(case: Case) -> date:
-    """The date the appeal deadline runs from: the (last) decision letter's, else the decision's."""
-    letter = (
-        case.documents.filter(kind__in=[Document.Kind.DECISION, Document.Kind.EXTERNAL_DECISION])
-        .order_by("-sequence")
-        .first()
-    )
-    if letter is not None:
-        return letter.document_date
-    return case.decided_on or case.received_date
+from vegvis.abroad.deadlines import APPEAL_ROUTES, appeal_deadline, decision_letter_date
+from vegvis.abroad.models import Appeal, Case, Expense, Outcome, Status
 
 
 def appeal_at(case: Case, office_outcome: str) -> bool:
@@ -63,7 +48,7 @@ def in_follow_up_appeal(office_outcome: str) -> Callable[[Case], str | None]:
 def appeal_deadline_running(case: Case, on: date) -> str | None:
     if case.status != Status.REJECTED or case.route not in APPEAL_ROUTES:
         return None
-    deadline = LegalDeadline.get("appeal").after(decision_letter_date(case))
+    deadline = appeal_deadline(decision_letter_date(case))
     if on <= deadline:
         return _("The appeal deadline runs until %(deadline)s; close the case after that.") % {
             "deadline": deadline.strftime("%d.%m.%Y")

@@ -18,7 +18,7 @@ from django.db.models import Expression, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vegvis.abroad.guards import APPEAL_ROUTES, appealable, decision_letter_date
+from vegvis.abroad.guards import APPEAL_ROUTES, appealable
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Assessment,
@@ -329,7 +329,7 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
     appeal, a decision that cannot be appealed (a full grant), or an appeal already registered."""
     from django.utils.translation import gettext as _
 
-    from vegvis.core.models import LegalDeadline
+    from vegvis.abroad import deadlines
 
     if case.route not in APPEAL_ROUTES or case.status not in {
         Status.REJECTED,
@@ -341,7 +341,7 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
         return None
     if case.appeals.exists():
         return None
-    deadline = LegalDeadline.get("appeal").after(decision_letter_date(case))
+    deadline = deadlines.appeal_deadline(deadlines.decision_letter_date(case))
     today = today or timezone.localdate()
     day = deadline.strftime("%d.%m.%Y")
     if deadline < today:

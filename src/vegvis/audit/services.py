@@ -435,7 +435,7 @@ _ENTRY_COLUMNS = (
 
 def _copy_many(entries: list[AuditEntry], refs: list[tuple[AuditEntry, int]], *, first_seq: int, last_seq: int) -> None:
     """PostgreSQL: the entries and their person index through COPY, several times faster than INSERT for the
-    thousands of rows an import writes (as abroad.import_cases does for the cases themselves)."""
+    thousands of rows an import writes (as imports.bulk does for the cases themselves)."""
     with connection.cursor() as cursor:
         copy_entries = f"COPY audit_auditentry ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN"
         with cursor.cursor.copy(copy_entries) as copy:

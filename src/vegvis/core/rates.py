@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from vegvis.core.currency import NOK, codes
 from vegvis.core.models import ExchangeRate
+from vegvis.imports.lines import ImportRefused
+from vegvis.imports.registry import ProgressHook
 
 # A rate is taken from the same day or the closest earlier business day within this many days.
 MAX_RATE_AGE_DAYS = 7
@@ -131,6 +133,22 @@ def rates_import(text: str, *, source: str = "Norges Bank") -> RateImportResult:
             created += was_created
             updated += not was_created
     return RateImportResult(created=created, updated=updated)
+
+
+def run_import(*, actor: Any, content: bytes, filename: str, progress: ProgressHook | None) -> str:
+    """``vegvis import rates FILE`` (the importer core declares in its AppConfig)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused([_("The file is not UTF-8 text.")]) from None
+    try:
+        result = rates_import(text)
+    except RateFileError as error:
+        raise ImportRefused(error.problems) from None
+    return _("%(created)s new and %(updated)s updated rates imported.") % {
+        "created": result.created,
+        "updated": result.updated,
+    }
 
 
 def rate_on(currency: str, day: date) -> Decimal:

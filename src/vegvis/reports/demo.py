@@ -16,7 +16,7 @@ def populate(context: DemoContext) -> None:
     if HistoricalFigure.objects.exists() and not context.shared.get("again"):
         context.say("The annual report's demo data exist already; none added\n")
         return
-    from vegvis.abroad.import_cases import cases_import
+    from vegvis.abroad.importer.cases import cases_import
     from vegvis.reports.services import history_import
 
     # The data set the tests reproduce the 2020 report from (dev only: the demo runs in the dev profile).

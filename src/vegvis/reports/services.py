@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import Region
+from vegvis.imports.lines import ImportRefused
+from vegvis.imports.registry import ProgressHook
+from vegvis.imports.transaction import all_or_nothing
 from vegvis.reports.models import HistoricalFigure, ReportNarrative
 
 YEAR = re.compile(r"^\d{4}$")
@@ -130,7 +133,8 @@ def history_import(*, actor: Principal, content: bytes, filename: str) -> Histor
     sha256 = hashlib.sha256(content).hexdigest()
     region_ids = dict(Region.objects.values_list("code", "pk"))
     result = HistoryResult()
-    with audited_atomic():
+    label = _("History import: %(name)s") % {"name": filename}
+    with all_or_nothing(actor=actor, label=label, filename=filename) as record:
         existing = {
             (f.metric, f.year, f.region_id): f for f in HistoricalFigure.objects.select_for_update().order_by("pk")
         }
@@ -151,19 +155,27 @@ def history_import(*, actor: Principal, content: bytes, filename: str) -> Histor
         HistoricalFigure.objects.bulk_create(new)
         HistoricalFigure.objects.bulk_update(changed, ["value", "source_sha256", "updated_at"])
         result.created, result.updated = len(new), len(changed)
-        audit_record(
-            principal=actor,
-            action=Action.IMPORT,
-            label=(_("History import: %(name)s") % {"name": filename})[:200],
-            detail={
-                "file": filename,
-                "sha256": sha256,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
-        )
+        record.detail = {
+            "sha256": sha256,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
     return result
+
+
+def run_history_import(*, actor: Principal, content: bytes, filename: str, progress: ProgressHook | None) -> str:
+    """``vegvis import history FILE`` (the importer reports declares in its AppConfig)."""
+    try:
+        result = history_import(actor=actor, content=content, filename=filename)
+    except HistoryRefused as error:
+        raise ImportRefused(error.problems) from None
+    return _("Imported %(name)s: %(created)s new figures, %(updated)s updated, %(unchanged)s unchanged.") % {
+        "name": filename,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
 
 
 def narrative_save(*, actor: Principal, year: int, section: str, text: str) -> ReportNarrative:

@@ -1,6 +1,6 @@
 """Pages of the reports module: the annual report (web, downloads, figures, the network's text), the statistics,
 and the office lead's case import (upload, preview, confirm). Views parse, authorise and render; the rules live in
-``annual``, ``selectors`` and ``services`` (and ``abroad.import_cases`` for the import)."""
+``annual``, ``selectors`` and ``services`` (and ``abroad.importer`` for the import)."""
 
 from __future__ import annotations
 
@@ -194,7 +194,8 @@ def case_import(request: HttpRequest) -> HttpResponse:
 @requires("abroad.import_cases")
 def case_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     """GET: what the import would do (or every bad line). POST: import it, then forget the upload."""
-    from vegvis.abroad.import_cases import ImportRefused, cases_import, cases_preview
+    from vegvis.abroad.importer.cases import cases_import, cases_preview
+    from vegvis.imports.lines import ImportRefused
 
     user = current_user(request)
     try:

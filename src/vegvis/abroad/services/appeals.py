@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import guards, letters
-from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Outcome, Route, Status
+from vegvis.abroad import deadlines, letters, rules
+from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Route, Status
 from vegvis.abroad.services.base import TransitionRefused, _register_document, _transition, stored
-from vegvis.abroad.services.decisions import _appeals_body, _check_reversal, _record_decision
+from vegvis.abroad.services.decisions import _check_reversal, _record_decision
 from vegvis.access.principal import Principal
-from vegvis.core.models import LegalDeadline
 
 # ---------------------------------------------------------------- appeals
 
@@ -34,7 +33,7 @@ def case_register_appeal(
             board_outcome="", office_outcome__in=[Appeal.OfficeOutcome.PENDING, Appeal.OfficeOutcome.FORWARDED]
         ).exists():
             raise TransitionRefused(_("The case already has an appeal under way."))
-        deadline = LegalDeadline.get("appeal").after(guards.decision_letter_date(c))
+        deadline = deadlines.appeal_deadline(deadlines.decision_letter_date(c))
         late = received_date > deadline
         if late and not late_reason.strip():
             raise ValidationError(
@@ -50,7 +49,7 @@ def case_register_appeal(
             late=late,
             late_reason=late_reason,
             grounds=grounds,
-            appeals_body=_appeals_body(c),
+            appeals_body=rules.appeals_body(c.route),
         )
         c.closed_on = None
         _register_document(
@@ -90,7 +89,7 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
         appeal.office_outcome = Appeal.OfficeOutcome.REVERSED
         appeal.office_date = decided_on
         appeal.save(update_fields=["office_outcome", "office_date"])
-        c.final_outcome = Outcome.GRANTED
+        c.final_outcome = rules.final_outcome(c.outcome, appeal.office_outcome)
         pdf = letters.render_pdf(LetterTemplate.Kind.APPEAL_REVERSED, c, extra={"grounds": grounds})
         letter = _register_document(
             c,
@@ -152,7 +151,7 @@ def case_record_appeal_decision(
         appeal.board_date = received_on
         appeal.save(update_fields=["board_outcome", "board_date"])
         if reversed_:
-            c.final_outcome = Outcome.GRANTED
+            c.final_outcome = rules.final_outcome(c.outcome, appeal.office_outcome, appeal.board_outcome)
         elif c.status != Status.FOLLOW_UP:
             c.closed_on = received_on
         letter = _register_document(

@@ -17,16 +17,14 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from vegvis.abroad import deadlines
-from vegvis.abroad.models import CASE_NUMBER_KIND, Case, Document, Route
+from vegvis.abroad import deadlines, numbering, rules
+from vegvis.abroad.models import Case, Document, Route
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
-from vegvis.casework import numbering
 from vegvis.casework.steps import TransitionRefused as TransitionRefused  # every refusal of a step (409)
-from vegvis.core import icd10
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import Office, Person, Region
 from vegvis.records import files
@@ -97,16 +95,18 @@ def _check_office(actor: Principal, office: Office) -> None:
 
 def _next_case_serial(office: Office, year: int) -> int:
     """Gap-free per office and year: the counter row is locked until the case is saved."""
-    return numbering.next_number(office, year, CASE_NUMBER_KIND)
+    return numbering.next_serial(office.pk, year)
 
 
 def _search_text(case: Case) -> str:
-    parts = [case.requested_treatment, case.grounds, case.diagnosis_icd10, icd10.description(case.diagnosis_icd10)]
-    if case.hospital_id:
-        parts.append(str(case.hospital))
-    if case.method_id:
-        parts.append(case.method.name if case.method else "")
-    return " ".join(p for p in parts if p)
+    """``rules.search_text`` of the case as it stands."""
+    return rules.search_text(
+        requested_treatment=case.requested_treatment,
+        grounds=case.grounds,
+        diagnosis_icd10=case.diagnosis_icd10,
+        hospital=str(case.hospital) if case.hospital_id else "",
+        method=case.method.name if case.method_id and case.method else "",
+    )
 
 
 def _audit_case(principal: Principal, case: Case, action: str, **detail: Any) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import deadlines, letters
+from vegvis.abroad import deadlines, letters, numbering
 from vegvis.abroad.models import (
     LETTER_LANGUAGE_CODES,
     UNDECIDED_STATUSES,
@@ -30,7 +30,6 @@ from vegvis.abroad.services.base import (
     _deny,
     _is_emergency,
     _locked,
-    _next_case_serial,
     _register_document,
     _search_text,
     _transition,
@@ -43,7 +42,7 @@ from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
 from vegvis.core import icd10
-from vegvis.core.models import LegalDeadline, Office, Organisation, Person, PowerOfAttorney, Region
+from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
 from vegvis.core.national_id import IdKind
 from vegvis.core.services import person_get_or_create
 
@@ -104,14 +103,14 @@ def case_create(*, actor: Principal, data: ApplicationData) -> Case:
     _check_office(actor, office)
     with audited_atomic():
         year = data.received_date.year
-        serial = _next_case_serial(office, year)
+        serial = numbering.next_serial(office.pk, year)
         case = Case(
             office=office,
             patient=data.patient,
             route=data.route,
             year=year,
             serial=serial,
-            number=f"{year}/{serial:04d}",
+            number=numbering.case_number(year, serial),
             external_id=data.external_id,
             patient_withheld=data.patient_withheld,
             stated_name=data.stated_name,
@@ -427,7 +426,7 @@ def case_request_assessment(
             adviser=adviser,
             question=question,
             requested_on=today,
-            due_on=due_on or LegalDeadline.get("expert_assessment").after(today),
+            due_on=due_on or deadlines.assessment_due(today),
         )
         _register_document(
             c,

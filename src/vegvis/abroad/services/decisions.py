@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import letters
+from vegvis.abroad import letters, rules
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Appeal,
@@ -22,7 +22,6 @@ from vegvis.abroad.models import (
     LetterTemplate,
     Method,
     Outcome,
-    Route,
 )
 from vegvis.abroad.services.base import (
     _check,
@@ -183,12 +182,8 @@ def forward_letter_preview(*, actor: Principal, case: Case) -> dict[str, Any]:
     return letters.letter(
         LetterTemplate.Kind.APPEAL_FORWARDED,
         _preview_copy(case),
-        extra={"appeals_body": _appeals_body(case).label},
+        extra={"appeals_body": rules.appeals_body(case.route).label},
     )
-
-
-def _appeals_body(case: Case) -> Appeal.Body:
-    return Appeal.Body.STATSFORVALTEREN if case.route == Route.PGD else Appeal.Body.KLAGENEMNDA
 
 
 def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
@@ -278,6 +273,7 @@ def case_give_advice(*, actor: Principal, case: Case, version: int, advice: str,
         c.outcome = c.final_outcome = Outcome.ADVICE_GIVEN
         c.decided_on = c.closed_on = given_on
         c.grounds = advice
+        c.search_text = _search_text(c)  # the advice is searched as a decision's grounds are
         _register_document(
             c,
             principal=actor,

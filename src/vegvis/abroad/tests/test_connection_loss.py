@@ -20,7 +20,8 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
-from vegvis.abroad import import_cases, letters
+from vegvis.abroad import letters
+from vegvis.abroad.importer import cases as import_cases
 from vegvis.abroad.models import Case, Document, Outcome
 from vegvis.abroad.services import base, decisions
 from vegvis.audit.models import AuditEntry
@@ -30,6 +31,7 @@ from vegvis.casework.models import CaseCounter
 from vegvis.core.backup import pg_connect
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
+from vegvis.imports import transaction as import_transaction
 from vegvis.testing.abroad import OPERATOR, make_case
 
 
@@ -168,14 +170,14 @@ def test_an_import_cut_off_by_a_lost_connection_imports_nothing():
     content = _import_file()
     before = _import_state()
     pause = Pause()
-    original = import_cases.audit_record
-    import_cases.audit_record = pause.around(original)  # every row is written; the import's audit entry is next
+    original = import_transaction.audit_record
+    import_transaction.audit_record = pause.around(original)  # every row is written; the import's audit entry is next
     try:
         ended = kill_in_the_middle(
             lambda: import_cases.cases_import(actor=OPERATOR, content=content, filename="cut.jsonl"), pause
         )
     finally:
-        import_cases.audit_record = original
+        import_transaction.audit_record = original
 
     assert isinstance(ended, DatabaseError), ended
     assert _import_state() == before

@@ -17,7 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from vegvis.abroad.import_cases import CaseImport, ImportRefused, cases_import, parse_file
+from vegvis.abroad.importer.cases import cases_import
+from vegvis.abroad.importer.parse import parse_file
+from vegvis.abroad.importer.write import CaseImport
 from vegvis.abroad.models import Appeal, Case, Expense, Outcome, Status
 from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
@@ -25,6 +27,7 @@ from vegvis.casework.models import CaseCounter
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
+from vegvis.imports.lines import ImportRefused
 
 pytestmark = pytest.mark.django_db
 

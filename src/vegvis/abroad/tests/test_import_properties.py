@@ -17,12 +17,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vegvis.abroad.import_cases import ImportRefused, cases_import, parse_file
+from vegvis.abroad.importer.cases import cases_import
+from vegvis.abroad.importer.parse import parse_file
 from vegvis.abroad.models import Case
 from vegvis.access.principal import SYSTEM
 from vegvis.audit.services import audited_atomic
 from vegvis.core.models import Person
 from vegvis.core.national_id import synthetic_number
+from vegvis.imports.lines import ImportRefused
 
 DB = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=50)
 FIELDS = [

@@ -17,13 +17,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from vegvis.abroad.import_cases import CaseImport, ImportRefused, _out_of_scope_message, cases_import, parse_file
+from vegvis.abroad.importer.cases import cases_import
+from vegvis.abroad.importer.parse import parse_file
+from vegvis.abroad.importer.scope import _out_of_scope_message
+from vegvis.abroad.importer.write import CaseImport
 from vegvis.abroad.models import Case
 from vegvis.abroad.tests.test_import_cases import jsonl, line, national_id
 from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import Person
+from vegvis.imports.lines import ImportRefused
 
 pytestmark = pytest.mark.django_db
 
