@@ -18,9 +18,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from vegvis.core.pdf import font_dir, write_pdf
-from vegvis.core.xlsx import looks_like_formula
+from vegvis.core.xlsx import looks_like_formula, neutralise, put
 from vegvis.statistics.charts import data_uri
 from vegvis.statistics.tables import HIDDEN, Table, hidden_marker
 
@@ -93,11 +97,6 @@ class About:
 def xlsx(tables: Iterable[Table], *, about: About | None = None) -> bytes:
     """One sheet per table (named ``table.sheet``), after the ``about`` sheet when given. Numbers are numbers with
     the format ``#,##0`` (Norwegian Excel shows 22 623 000), percentages whole numbers with ``0" %"``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from vegvis.core.xlsx import neutralise, put
-
     workbook = Workbook()
     first = workbook.active
     assert first is not None
@@ -119,13 +118,8 @@ def xlsx(tables: Iterable[Table], *, about: About | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_sheet(workbook: Any, table: Table) -> Any:
+def xlsx_sheet(workbook: Workbook, table: Table) -> Worksheet:
     """Add the table as a sheet: caption in A1, the header in row 2, the rows from row 3, the footnote under it."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from vegvis.core.xlsx import put
-
     sheet = workbook.create_sheet(table.sheet[:31])
     put(sheet, 1, 1, table.caption).font = Font(bold=True, size=12)
     for column, label in enumerate(table.header, start=1):
