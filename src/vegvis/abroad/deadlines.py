@@ -15,8 +15,6 @@ from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Document, Expense, St
 from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.core.models import LegalDeadline
 
-UNDECIDED = UNDECIDED_STATUSES
-
 Periods = Callable[[str], LegalDeadline]  # deadline key → its row
 
 
@@ -68,7 +66,7 @@ def due(
     A value not given is not known, and adds no deadline (as for a case not saved yet).
     """
     candidates: list[tuple[date, str]] = []
-    if status in UNDECIDED:
+    if status in UNDECIDED_STATUSES:
         months = periods("provisional_reply")
         if provisional_reply_sent_on is None:
             candidates.append((months.after(received_date), "provisional_reply"))
@@ -106,7 +104,7 @@ def compute(case: Case) -> tuple[date | None, str]:
     assessment_due = letter_date = appeal_received = oldest_open_invoice = stay_note_due = None
     appeal_office_outcome = ""
     saved = case.pk is not None
-    if case.status in UNDECIDED and saved:
+    if case.status in UNDECIDED_STATUSES and saved:
         assessment_due = (
             case.assessments.filter(answered_on__isnull=True)
             .order_by("due_on")

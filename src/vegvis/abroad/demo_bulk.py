@@ -33,6 +33,7 @@ from vegvis.abroad.models import Appeal, Assessment, Case, Document, Expense, Pa
 from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.demo import DemoContext
+from vegvis.core.icd10_notation import normalise
 from vegvis.core.models import Person
 from vegvis.core.national_id import synthetic_number
 from vegvis.imports.bulk import BulkWriter
@@ -266,7 +267,7 @@ def _batch(generator: Generator, writer: BulkWriter, size: int) -> tuple[int, in
         handlers = generator.handlers.get(office.pk)
         referring = route in {Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL}
         applicant_name = rng.choice(APPLICANT_NAMES)
-        diagnosis = icd10.normalise(code)
+        diagnosis = normalise(code)
         chapter = icd10.chapter_for(diagnosis)
         case_rows.append(
             (

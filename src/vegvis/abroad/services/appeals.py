@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import deadlines, rules
+from vegvis.abroad import deadlines, letters, rules
 from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Route, Status
 from vegvis.abroad.services.base import TransitionRefused, _register_document, _transition, stored
 from vegvis.abroad.services.decisions import _check_reversal, _record_decision
@@ -82,8 +82,6 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
     """The office reconsiders and reverses its decision: the case becomes (fully) granted.
 
     The original decision and its grounds stay in the history; the reversal is added with its own grounds."""
-    from vegvis.abroad import letters
-
     _check_reversal(grounds)
 
     def apply(c: Case) -> dict[str, Any]:
@@ -113,7 +111,6 @@ def case_reverse_on_appeal(*, actor: Principal, case: Case, version: int, decide
 
 def case_forward_appeal(*, actor: Principal, case: Case, version: int, forwarded_on: date, comments: str = "") -> Case:
     """The office keeps its decision and sends the appeal to the appeals body."""
-    from vegvis.abroad import letters
 
     def apply(c: Case) -> dict[str, Any]:
         appeal = _open_appeal(c)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.utils import timezone, translation
@@ -22,10 +23,11 @@ from statemachine.exceptions import TransitionNotAllowed
 
 from vegvis.abroad import deadlines, rules, screening
 from vegvis.abroad.models import Appeal, Case, Document, Expense, Outcome, Route, Status
+from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.workflow import EVENT_LABELS, EVENT_PERMISSIONS, ROUTE_EVENTS, allowed_events, machine_for
 from vegvis.access import policies
 from vegvis.access.principal import Principal
-from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
+from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import Office, Person, Region
 
@@ -55,18 +57,16 @@ def office_for_region(region_id: int) -> Office:
     return office
 
 
-def offices_registering_for(actor: Principal | None) -> QuerySet[Office]:
-    """The offices whose cases ``actor`` may register: every office for the command line and a national grant,
-    otherwise the offices of the user's own ``abroad.handle_case`` roles."""
-    if actor is None or actor.user is None:
-        return Office.objects.all()
+def offices_registering_for(actor: Principal) -> QuerySet[Office]:
+    """The offices whose cases ``actor`` may register: every office for the system, the command line and a national
+    grant, otherwise the offices of the user's own ``abroad.handle_case`` roles."""
     grant = actor.grant("abroad.handle_case")
     if grant.everywhere:
         return Office.objects.all()
     return Office.objects.filter(pk__in=sorted(grant.office_ids))
 
 
-def registering_office(actor: Principal | None, home_region: Region) -> Office:
+def registering_office(actor: Principal, home_region: Region) -> Office:
     """The office that registers a new application when the user names none (issue 11).
 
     The office for the patient's home region when the user registers for it; otherwise the user's own office: an
@@ -77,7 +77,7 @@ def registering_office(actor: Principal | None, home_region: Region) -> Office:
     """
     home = office_for_region(home_region.pk)
     allowed = offices_registering_for(actor)
-    if actor is None or actor.user is None or allowed.filter(pk=home.pk).exists():
+    if allowed.filter(pk=home.pk).exists():
         return home
     own = list(allowed.order_by("id")[:2])
     if len(own) == 1:
@@ -90,16 +90,10 @@ def registering_office(actor: Principal | None, home_region: Region) -> Office:
     )
 
 
-def _check_office(actor: Principal | None, office: Office) -> None:
+def _check_office(actor: Principal, office: Office) -> None:
     """Only staff of the office may register its cases; a refusal is audited (call outside transactions)."""
-    if actor is None or actor.user is None:
-        return
     grant = actor.grant("abroad.handle_case")
     if not (grant.everywhere or office.pk in grant.office_ids):
-        from django.core.exceptions import PermissionDenied
-
-        from vegvis.audit.services import audit_denied
-
         audit_denied(actor, obj=office, label=office.name, detail={"action": "register case"})
         raise PermissionDenied
 
@@ -115,7 +109,7 @@ def _search_text(case: Case) -> str:
     )
 
 
-def _audit_case(principal: Principal | None, case: Case, action: str, **detail: Any) -> None:
+def _audit_case(principal: Principal, case: Case, action: str, **detail: Any) -> None:
     audit_record(
         principal=principal,
         action=action,
@@ -127,26 +121,19 @@ def _audit_case(principal: Principal | None, case: Case, action: str, **detail: 
     )
 
 
-def _is_emergency(principal: Principal | None, case: Case) -> bool:
-    if principal is None or principal.user is None:
+def _is_emergency(principal: Principal, case: Case) -> bool:
+    if principal.user is None:  # the system and the operator act on every case, never by emergency access
         return False
-    from vegvis.abroad.policies import CasePolicy
-
     return not CasePolicy().normally_visible(principal, Case.objects.filter(pk=case.pk)).exists()
 
 
 def _deny(principal: Principal, case: Case, what: str) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from vegvis.audit.services import audit_denied
-
     audit_denied(principal, obj=case, label=case.number, detail={"action": what})
     raise PermissionDenied
 
 
-def _check(principal: Principal | None, action: str, case: Case) -> None:
-    if principal is not None:
-        policies.require(principal, action, case)
+def _check(principal: Principal, action: str, case: Case) -> None:
+    policies.require(principal, action, case)
 
 
 # Files stored by the change under way (see _locked), removed again when its transaction does not commit.
@@ -154,9 +141,7 @@ _files_written: ContextVar[list[tuple[Any, str]] | None] = ContextVar("abroad_fi
 
 
 @contextmanager
-def _locked(
-    case: Case, expected_version: int | None, principal: Principal | None = None, action: str = "handle"
-) -> Iterator[Case]:
+def _locked(case: Case, expected_version: int | None, principal: Principal, action: str = "handle") -> Iterator[Case]:
     """Check access, lock the case row and refuse if someone changed it since the caller read it.
 
     Access is checked before the transaction opens, so a refusal's audit entry is kept when the change is not.
@@ -284,7 +269,7 @@ def _check_edge(case: Case, event: str) -> None:
 
 @retry_on_conflict
 def _transition(
-    principal: Principal | None,
+    principal: Principal,
     case: Case,
     event: str,
     expected_version: int | None,
@@ -293,7 +278,7 @@ def _transition(
 ) -> Case:
     """The one path every status change takes: lock, check the edge, apply (guards and data), move, audit —
     in one transaction. Guards run before the move, so they see the state the user saw."""
-    if principal is not None and not principal.has_any(*EVENT_PERMISSIONS[event]):
+    if not principal.has_any(*EVENT_PERMISSIONS[event]):
         _deny(principal, case, event)
     with _locked(case, expected_version, principal, action) as locked:
         before = locked.status
@@ -310,7 +295,7 @@ def _transition(
 def _register_document(
     case: Case,
     *,
-    principal: Principal | None,
+    principal: Principal,
     kind: str,
     direction: str,
     title: str,
@@ -341,7 +326,7 @@ def _register_document(
         correspondent=correspondent,
         correspondent_is_private=correspondent_is_private,
         body=body,
-        created_by=principal.user if principal else None,
+        created_by=principal.user,
         sent_at=timezone.now() if sent else None,
     )
     if content is not None:

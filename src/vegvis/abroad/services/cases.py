@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import deadlines, numbering
+from vegvis.abroad import deadlines, letters, numbering
 from vegvis.abroad.models import (
     LETTER_LANGUAGE_CODES,
     UNDECIDED_STATUSES,
@@ -22,6 +22,7 @@ from vegvis.abroad.models import (
     Method,
     Route,
 )
+from vegvis.abroad.selectors import office_case_handlers
 from vegvis.abroad.services.base import (
     TransitionRefused,
     _audit_case,
@@ -42,6 +43,7 @@ from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on
 from vegvis.core import icd10
 from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
 from vegvis.core.national_id import IdKind
+from vegvis.core.services import person_get_or_create
 
 # ---------------------------------------------------------------- cases
 
@@ -73,7 +75,7 @@ class ApplicationData:
 
 
 @retry_on_conflict
-def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
+def case_create(*, actor: Principal, data: ApplicationData) -> Case:
     """Register a received application or referral, with its first document, in one transaction."""
     errors: dict[str, str] = {}
     try:
@@ -125,7 +127,7 @@ def case_create(*, actor: Principal | None, data: ApplicationData) -> Case:
             requested_treatment=data.requested_treatment,
             method=data.method,
             hospital=data.hospital,
-            handler=actor.user if actor and actor.user and actor.has("abroad.handle_case") else None,
+            handler=actor.user if actor.user and actor.has("abroad.handle_case") else None,
         )
         case.search_text = _search_text(case)
         deadlines.refresh(case)
@@ -160,8 +162,6 @@ def application_register(*, actor: Principal, values: dict[str, Any]) -> Case:
       the case's ``stated_name`` (the case page shows both; issue 11's "silently dropped" name);
     - a person the caller may not see (``patient_withheld``): the case keeps and shows only what was given.
     """
-    from vegvis.core.services import person_get_or_create
-
     office = values.get("office") or registering_office(actor, values["home_region"])
     _check_office(actor, office)
     typed_name = " ".join(str(values["patient_name"]).split())
@@ -271,8 +271,6 @@ def case_reassign(*, actor: Principal, case: Case, version: int, handler: Any) -
     them; emergency access opens a case for reading and handling, not for moving it. The new handler must be an
     active case handler of the case's office. The audit entry names the old and the new handler.
     """
-    from vegvis.abroad.selectors import office_case_handlers
-
     if actor.user is not None and _is_emergency(actor, case):
         _deny(actor, case, "reassign")
     with _locked(case, version, actor) as locked:
@@ -495,10 +493,8 @@ def assessment_answer(
 
 def case_send_provisional_reply(*, actor: Principal, case: Case, version: int, expected_by: date, reason: str) -> Case:
     """A provisional reply when no decision can be made within a month (forvaltningsloven § 11 a)."""
-    from vegvis.abroad import letters
-
     with _locked(case, version, actor) as locked:
-        if locked.status not in {s.value for s in deadlines.UNDECIDED}:
+        if locked.status not in {s.value for s in UNDECIDED_STATUSES}:
             raise TransitionRefused(_("A provisional reply is only sent before the decision."))
         pdf = letters.render_pdf(
             LetterTemplate.Kind.PROVISIONAL_REPLY, locked, extra={"expected_by": expected_by, "reason": reason}

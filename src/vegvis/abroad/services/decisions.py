@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from vegvis.abroad import rules
+from vegvis.abroad import letters, rules
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Appeal,
@@ -90,7 +90,7 @@ def _apply_decision(c: Case, decision: DecisionData) -> None:
 
 def _record_decision(
     c: Case,
-    actor: Principal | None,
+    actor: Principal,
     kind: str,
     decided_on: date,
     letter: Document | None,
@@ -106,7 +106,7 @@ def _record_decision(
         outcome=c.final_outcome,
         decided_on=decided_on,
         decided_by=decided_by or c.office.name,
-        decided_by_user=actor.user if actor is not None else None,
+        decided_by_user=actor.user,
         legal_basis=c.legal_basis if kind == Decision.Kind.ORIGINAL else "",
         grounds=grounds,
         coverage=c.coverage if kind == Decision.Kind.ORIGINAL else {},
@@ -156,8 +156,6 @@ def _check_decision(c: Case, decision: DecisionData) -> None:
 def decision_letter_preview(*, actor: Principal, case: Case, decision: DecisionData) -> dict[str, Any]:
     """The decision letter exactly as case_decide will make it (what the PDF draws, ``letters.letter``); nothing
     is saved: the decision is put on a copy of the case."""
-    from vegvis.abroad import letters
-
     _check_preview(actor, case, "grant" if decision.outcome in GRANT_OUTCOMES else "reject")
     _check_decision(case, decision)
     preview = _preview_copy(case)
@@ -172,8 +170,6 @@ def _check_reversal(grounds: str) -> None:
 
 def reversal_letter_preview(*, actor: Principal, case: Case, decided_on: date, grounds: str) -> dict[str, Any]:
     """The letter case_reverse_on_appeal will send; nothing saved."""
-    from vegvis.abroad import letters
-
     _check_preview(actor, case, "reverse_on_appeal")
     _check_reversal(grounds)
     preview = _preview_copy(case)
@@ -183,8 +179,6 @@ def reversal_letter_preview(*, actor: Principal, case: Case, decided_on: date, g
 
 def forward_letter_preview(*, actor: Principal, case: Case) -> dict[str, Any]:
     """The letter case_forward_appeal will send; nothing saved."""
-    from vegvis.abroad import letters
-
     _check_preview(actor, case, "forward_appeal")
     return letters.letter(
         LetterTemplate.Kind.APPEAL_FORWARDED,
@@ -195,8 +189,6 @@ def forward_letter_preview(*, actor: Principal, case: Case) -> dict[str, Any]:
 
 def case_decide(*, actor: Principal, case: Case, version: int, decision: DecisionData) -> Case:
     """Grant, partly grant or reject, and send the decision letter (PDF, stored in the case file, immutable)."""
-    from vegvis.abroad import letters
-
     if decision.outcome not in DECISION_LETTERS:
         raise ValidationError({"outcome": _("Choose granted, partly granted or rejected.")})
     event = "grant" if decision.outcome in GRANT_OUTCOMES else "reject"

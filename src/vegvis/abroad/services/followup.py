@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from vegvis.abroad.models import Case, Document, Expense, PaymentGuarantee, Status, StayNote, TravelBooking
+from vegvis.abroad.selectors import expense_amount_warnings
 from vegvis.abroad.services.base import (
     TransitionRefused,
     _appeal_deadline_running,
@@ -26,6 +27,7 @@ from vegvis.access.principal import Principal
 from vegvis.audit.services import Action
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
+from vegvis.core.icd10_notation import normalise
 from vegvis.core.models import Organisation
 
 # ---------------------------------------------------------------- follow-up
@@ -147,12 +149,12 @@ def _checked_invoice(*, currency: str, amount: Decimal, diagnosis_codes: str) ->
             errors["diagnosis_codes"] = str(error)
     if errors:
         raise ValidationError(errors)
-    return currency.upper(), ", ".join(icd10.normalise(c) for c in codes)
+    return currency.upper(), ", ".join(normalise(c) for c in codes)
 
 
 def expense_add(
     *,
-    actor: Principal | None,
+    actor: Principal,
     case: Case,
     version: int | None,
     kind: str,
@@ -168,12 +170,15 @@ def expense_add(
     drg: str = "",
     amount_nok: Decimal | None = None,
     amount_confirmed: bool = False,
+    imported: bool = False,
 ) -> Expense:
     """Register an invoice or travel claim; converted to NOK at Norges Bank's rate of the invoice date.
 
     An amount over the remaining guarantee, or far from it or from the case's usual amounts, is refused with
     :class:`ImplausibleAmount` unless the person confirmed it (``amount_confirmed``); see
-    ``selectors.expense_amount_warnings``. Imports (no actor) bring their own checks.
+    ``selectors.expense_amount_warnings``. An ``imported`` invoice (from a file of the office's former system) brings
+    its own checks: it is taken in any state, without the plausibility warnings and without a document in the case
+    file.
     """
     currency, diagnosis_codes = _checked_invoice(currency=currency, amount=amount, diagnosis_codes=diagnosis_codes)
     if amount_nok is None:
@@ -185,11 +190,11 @@ def expense_add(
     else:
         rate = (amount_nok / amount).quantize(Decimal("0.00000001")) if amount else Decimal(1)
     with _locked(case, version, actor) as locked:
-        if locked.status not in {Status.FOLLOW_UP, Status.CLOSED} and actor is not None:
+        if locked.status not in {Status.FOLLOW_UP, Status.CLOSED} and not imported:
             raise TransitionRefused(_("Invoices are registered after a grant, during follow-up."))
         warnings = (
-            _amount_warnings(locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok)
-            if actor is not None
+            expense_amount_warnings(case=locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok)
+            if not imported
             else []
         )
         if warnings and not amount_confirmed:
@@ -209,9 +214,9 @@ def expense_add(
             diagnosis_codes=diagnosis_codes,
             procedure_codes=procedure_codes.upper(),
             drg=drg,
-            registered_by=actor.user if actor is not None else None,
+            registered_by=actor.user,
         )
-        if actor is not None:
+        if not imported:
             _register_document(
                 locked,
                 principal=actor,
@@ -285,32 +290,6 @@ class ImplausibleAmount(ValidationError):
         self.warnings = warnings
 
 
-def _amount_warnings(
-    case: Case, *, kind: str, amount: Decimal, currency: str, amount_nok: Decimal, exclude_pk: int | None = None
-) -> list[str]:
-    from vegvis.abroad.selectors import expense_amount_warnings
-
-    return expense_amount_warnings(
-        case=case, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok, exclude_pk=exclude_pk
-    )
-
-
-# What a correction may change, as the registration form names it.
-CORRECTABLE_FIELDS = (
-    "kind",
-    "category",
-    "creditor",
-    "reference",
-    "invoice_date",
-    "booked_date",
-    "amount",
-    "currency",
-    "diagnosis_codes",
-    "procedure_codes",
-    "drg",
-)
-
-
 def expense_correct(
     *,
     actor: Principal,
@@ -372,8 +351,8 @@ def expense_correct(
             return expense
         warnings: list[str] = []
         if {"amount", "currency", "kind"} & changes.keys():
-            warnings = _amount_warnings(
-                locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok, exclude_pk=current.pk
+            warnings = expense_amount_warnings(
+                case=locked, kind=kind, amount=amount, currency=currency, amount_nok=amount_nok, exclude_pk=current.pk
             )
             if warnings and not amount_confirmed:
                 raise ImplausibleAmount(warnings)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
+from vegvis.abroad import letters
 from vegvis.abroad.models import LetterTemplate, Method
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic
@@ -13,8 +16,6 @@ from vegvis.audit.services import Action, audit_record, audited_atomic
 
 def method_save(*, actor: Principal, method: Method | None, **values: Any) -> Method:
     if not actor.has("abroad.manage_methods"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     with audited_atomic():
         target = method or Method()
@@ -33,11 +34,7 @@ def method_save(*, actor: Principal, method: Method | None, **values: Any) -> Me
 
 
 def letter_template_save(*, actor: Principal, template: LetterTemplate, subject: str, body: str) -> LetterTemplate:
-    from vegvis.abroad import letters
-
     if not actor.has("abroad.manage_letter_templates"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     letters.validate_template(body, subject=subject)
     with audited_atomic():

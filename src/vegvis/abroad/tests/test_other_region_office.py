@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Case
 from vegvis.abroad.services import cases
-from vegvis.access.principal import principal_for
+from vegvis.access.principal import SYSTEM, principal_for
 from vegvis.accounts.services import api_token_issue, role_assign
 from vegvis.audit.models import AuditEntry
 from vegvis.core.errors import DomainError
@@ -87,7 +87,7 @@ def test_the_service_refuses_another_offices_registration_and_audits_it(case_han
 
 
 def test_a_user_of_two_offices_neither_the_regions_is_asked_to_choose(case_handler_bergen):
-    role_assign(actor=None, user=case_handler_bergen, role_code="case_handler", office=office("st-olavs"))
+    role_assign(actor=SYSTEM, user=case_handler_bergen, role_code="case_handler", office=office("st-olavs"))
     actor = principal_for(case_handler_bergen)
     values = {
         "national_id": synthetic_id(),
