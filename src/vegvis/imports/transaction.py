@@ -26,7 +26,7 @@ class ImportRecord:
 
 
 @contextmanager
-def all_or_nothing(*, actor: Principal | None, label: str, filename: str) -> Iterator[ImportRecord]:
+def all_or_nothing(*, actor: Principal, label: str, filename: str) -> Iterator[ImportRecord]:
     """``with all_or_nothing(actor=…, label=…, filename=…) as record:`` write the file's rows, then fill
     ``record``. ``label`` names the import in the audit trail (cut to 200 characters)."""
     record = ImportRecord()

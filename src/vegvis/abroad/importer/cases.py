@@ -27,7 +27,7 @@ from vegvis.imports.lines import ImportRefused
 from vegvis.imports.registry import ProgressHook
 
 
-def cases_preview(content: bytes, *, actor: Principal | None) -> tuple[ParsedFile, ImportResult | None]:
+def cases_preview(content: bytes, *, actor: Principal) -> tuple[ParsedFile, ImportResult | None]:
     """What importing the file would do for ``actor``: its bad lines, or the number of new, updated and unchanged
     cases."""
     office_ids, regions = import_scope(actor)
@@ -46,7 +46,7 @@ def cases_preview(content: bytes, *, actor: Principal | None) -> tuple[ParsedFil
 
 def cases_import(
     *,
-    actor: Principal | None,
+    actor: Principal,
     content: bytes,
     filename: str,
     progress: ProgressHook | None = None,

@@ -108,13 +108,13 @@ def _out_of_scope_message() -> str:
     )
 
 
-def import_scope(actor: Principal | None) -> tuple[frozenset[int] | None, set[str] | None]:
+def import_scope(actor: Principal) -> tuple[frozenset[int] | None, set[str] | None]:
     """The offices whose cases and patients the actor may write, and the regions they handle (None: all)."""
     office_ids = policies.import_office_ids(actor)
     return office_ids, None if office_ids is None else regions_of_offices(office_ids)
 
 
-def audit_refused(actor: Principal | None, refused: list[AuditItem]) -> None:
+def audit_refused(actor: Principal, refused: list[AuditItem]) -> None:
     """Lines naming another office's case or patient are written to the trail as refused attempts, each naming
     the case or person (its own transaction, kept although nothing is imported)."""
     if refused:

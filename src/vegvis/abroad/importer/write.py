@@ -226,7 +226,7 @@ class CaseImport:
 
     # -- writing
 
-    def apply(self, *, actor: Principal | None, filename: str) -> ImportResult:
+    def apply(self, *, actor: Principal, filename: str) -> ImportResult:
         """Write the difference and one audit entry, all in one transaction."""
         label = _("Case import: %(name)s") % {"name": filename}
         with all_or_nothing(actor=actor, label=label, filename=filename) as record:
