@@ -25,7 +25,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from vegvis.abroad import services
+from vegvis.abroad.services import cases
 from vegvis.audit.models import AuditEntry
 from vegvis.core import backup
 from vegvis.testing.abroad import OPERATOR, make_case
@@ -86,7 +86,7 @@ def _a_busy_office(media_root: Path) -> bytes:
     make_case("rejected")
     case = make_case("follow_up")
     content = b"%PDF-1.4 epikrise " + secrets.token_bytes(16)
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,

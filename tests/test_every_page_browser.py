@@ -27,8 +27,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Expense
+from vegvis.abroad.services import followup
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.reports import dataset_2020, pending
@@ -100,7 +100,7 @@ def follow_up_with_money() -> Case:
     case = make_case(
         "follow_up", applicant_name="Overlege Per Lunde (per.lunde.nevrokirurgisk-avdeling@oslo-universitetssykehus.no)"
     )
-    services.guarantee_issue(
+    followup.guarantee_issue(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -111,7 +111,7 @@ def follow_up_with_money() -> Case:
         valid_until=today + timedelta(days=180),
         note="Gjelder operasjon og inntil ti liggedøgn.",
     )
-    services.booking_add(
+    followup.booking_add(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -123,11 +123,11 @@ def follow_up_with_money() -> Case:
         description="SAS Oslo–Hamburg",
         booking_reference="SK-4711-ABCDEFGHIJKLMNOP",
     )
-    services.stay_note_add(
+    followup.stay_note_add(
         actor=OPERATOR, case=case, version=None, text="Flyet ble forsinket; hotell én natt.", follow_up_on=today
     )
     expenses = [
-        services.expense_add(
+        followup.expense_add(
             actor=OPERATOR,
             case=case,
             version=None,
@@ -144,9 +144,9 @@ def follow_up_with_money() -> Case:
             ((Decimal("84500"), "SEK"), (Decimal("1250"), "EUR"), (Decimal("300"), "EUR"))
         )
     ]
-    services.expense_attest(actor=OPERATOR, expense=expenses[1])
-    services.expense_attest(actor=OPERATOR, expense=expenses[2])
-    services.expense_settle(actor=OPERATOR, expense=expenses[2], settled_on=today)
+    followup.expense_attest(actor=OPERATOR, expense=expenses[1])
+    followup.expense_attest(actor=OPERATOR, expense=expenses[2])
+    followup.expense_settle(actor=OPERATOR, expense=expenses[2], settled_on=today)
     assert Expense.objects.filter(case=case, state=Expense.State.SETTLED).count() == 1
     return case
 

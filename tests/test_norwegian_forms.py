@@ -404,10 +404,10 @@ def test_guarantee_booking_invoice_and_close_with_norwegian_amounts_and_dates(lo
     assert (expense.amount, expense.invoice_date) == (Decimal("12345.50"), invoiced)
 
     # Closing needs the invoice settled: attested by a second person, then paid (as on the case page).
-    from vegvis.abroad import services
+    from vegvis.abroad.services import followup
     from vegvis.testing.abroad import OPERATOR
 
-    services.expense_attest(actor=OPERATOR, expense=expense)
+    followup.expense_attest(actor=OPERATOR, expense=expense)
     response = client.post(
         reverse("abroad:expense_settle", args=[case.pk, expense.pk]), {"settled_on": nb(TODAY), "confirm": "on"}
     )

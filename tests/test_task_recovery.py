@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from vegvis.abroad import services
+from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import send_deadline_reminders
 from vegvis.audit.tasks import verify_audit_chain
 from vegvis.core.models import WorkerHeartbeat
@@ -88,7 +88,7 @@ def test_the_reminder_run_repeated_the_same_day_mails_nobody_twice(case_handler,
     other = make_user("case_handler", office="ous", username="other.handler", email="other@example.org")
     for handler in (case_handler, other):
         case = make_case(received=timezone.localdate() - timedelta(days=45))
-        services.case_update(actor=OPERATOR, case=case, version=case.version, handler=handler)
+        cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=handler)
 
     assert send_deadline_reminders.call() == 2
     assert send_deadline_reminders.call() == 0  # the same day again: a worker died after the run had begun

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from vegvis.abroad import services
+from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import reminder_key, send_deadline_reminders
 from vegvis.core.models import SentNotice
 from vegvis.testing.abroad import OPERATOR, make_case
@@ -87,7 +87,7 @@ def test_a_reminder_run_whose_worker_is_killed_is_finished_by_the_next_worker_an
     assert first.pk < second.pk  # the run mails handlers in this order
     for handler in (first, second):
         case = make_case(received=timezone.localdate() - timedelta(days=45))
-        services.case_update(actor=OPERATOR, case=case, version=case.version, handler=handler)
+        cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=handler)
     result = send_deadline_reminders.enqueue()
 
     # Hold the second handler's "sent" record uncommitted: the run mails the first handler, then waits on it.

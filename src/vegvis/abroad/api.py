@@ -14,15 +14,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema, Status
 
-from vegvis.abroad import selectors, services
+from vegvis.abroad import selectors
 from vegvis.abroad.forms import ACTION_FORMS, CaseCorrectForm, CaseReassignForm
 from vegvis.abroad.models import DUE_REASONS, Case, Route
+from vegvis.abroad.services import base, cases
 from vegvis.abroad.steps import ACTIONS, action_form, run_action
 from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404
 from vegvis.access.rules import api_requires, principal
-from vegvis.api.errors import DomainError
 from vegvis.audit.services import audit_read
+from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation, Region
 from vegvis.core.services import organisation_get_or_create
 
@@ -161,7 +162,7 @@ def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
         "final_outcome": case.final_outcome,
         "decided_on": case.decided_on,
         "handler_id": case.handler_id,
-        "allowed_events": services.available_events(who, case),
+        "allowed_events": base.available_events(who, case),
         "documents": documents,
     }
 
@@ -244,7 +245,7 @@ def create_case(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str
         "letter_language": payload.letter_language,
         "external_id": payload.external_id,
     }
-    case = services.application_register(actor=who, values=values)
+    case = cases.application_register(actor=who, values=values)
     fresh = Case.objects.select_related("patient__home_region", "stated_home_region", "office", "hospital").get(
         pk=case.pk
     )
@@ -365,7 +366,7 @@ def reassign_case(request: HttpRequest, case_id: int, payload: ReassignIn) -> An
     return _run_change(
         request,
         case,
-        lambda: services.case_reassign(
+        lambda: cases.case_reassign(
             actor=who, case=case, version=form.cleaned_data["version"], handler=form.cleaned_data["handler"]
         ),
     )
@@ -399,7 +400,7 @@ def correct_case(request: HttpRequest, case_id: int, payload: CorrectionIn) -> A
     return _run_change(
         request,
         case,
-        lambda: services.case_correct(actor=who, case=case, version=form.cleaned_data["version"], **values),
+        lambda: cases.case_correct(actor=who, case=case, version=form.cleaned_data["version"], **values),
     )
 
 

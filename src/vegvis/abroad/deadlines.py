@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Expense, Status
+from vegvis.abroad.models import UNDECIDED_STATUSES, Case, Document, Expense, Status
 from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.core.models import LegalDeadline
 
-UNDECIDED = UNDECIDED_STATUSES
+
+def decision_letter_date(case: Case) -> date:
+    """The date of the letter an appeal runs from: the case's last decision letter (the office's, or the deciding
+    body's), or the decision's date, or the day received."""
+    letter = (
+        case.documents.filter(kind__in=[Document.Kind.DECISION, Document.Kind.EXTERNAL_DECISION])
+        .order_by("-sequence")
+        .first()
+    )
+    if letter is not None:
+        return letter.document_date
+    return case.decided_on or case.received_date
 
 
 def compute(case: Case) -> tuple[date | None, str]:
     candidates: list[tuple[date, str]] = []
     saved = case.pk is not None
-    if case.status in UNDECIDED:
+    if case.status in UNDECIDED_STATUSES:
         if case.provisional_reply_sent_on is None:
             candidates.append((LegalDeadline.get("provisional_reply").after(case.received_date), "provisional_reply"))
         else:
@@ -32,9 +43,7 @@ def compute(case: Case) -> tuple[date | None, str]:
     elif case.status == Status.REJECTED and saved:
         if "register_appeal" not in ROUTE_EVENTS[case.route]:
             return None, ""  # no appeal on this route: nothing to wait for
-        from vegvis.abroad.services import _decision_letter_date
-
-        candidates.append((LegalDeadline.get("appeal").after(_decision_letter_date(case)), "appeal_deadline"))
+        candidates.append((LegalDeadline.get("appeal").after(decision_letter_date(case)), "appeal_deadline"))
     elif case.status == Status.APPEALED and saved:
         received = (
             case.appeals.filter(board_outcome="")

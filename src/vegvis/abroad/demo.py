@@ -8,49 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from vegvis.abroad import services
+from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import Case, Method, Outcome, Route, Status
+from vegvis.abroad.services import appeals, cases, decisions, followup
 from vegvis.core.demo import DemoContext, synthetic_person
 from vegvis.core.models import ExchangeRate, Organisation, Region
-
-# (route, ICD-10, requested treatment, hospital name) drawn from the kinds of cases the 2020 report describes.
-PROFILES = [
-    (Route.TREATMENT_ABROAD, "G40.2", "MEG-undersøkelse før epilepsikirurgi", "Helsinki University Hospital"),
-    (Route.TREATMENT_ABROAD, "G80.1", "Selektiv dorsal rhizotomi (SDR)", "Great Ormond Street Hospital for Children"),
-    (
-        Route.TREATMENT_ABROAD,
-        "O43.0",
-        "Laserbehandling av tvilling-tvilling transfusjonssyndrom (TTTS)",
-        "Rigshospitalet",
-    ),
-    (Route.TREATMENT_ABROAD, "O43.0", "Fetoskopisk laser ved TTTS", "Karolinska Universitetssjukhuset"),
-    (Route.TREATMENT_ABROAD, "C45.0", "Pleurektomi ved mesoteliom", "Rigshospitalet"),
-    (
-        Route.TREATMENT_ABROAD,
-        "Q32.0",
-        "Utredning og behandling av medfødt bronkomalasi",
-        "Karolinska Universitetssjukhuset",
-    ),
-    (Route.TREATMENT_ABROAD, "T88.3", "Utredning for malign hypertermi", "Skånes universitetssjukhus"),
-    (Route.TREATMENT_ABROAD, "S78.1", "Oppfølging av benforankret protese", "Sahlgrenska Universitetssjukhuset"),
-    (Route.TREATMENT_ABROAD, "M17.0", "MR i vektbærende posisjon", "Universitair Ziekenhuis Leuven"),
-    (Route.PGD, "Z31.8", "Preimplantasjonsdiagnostikk (PGD)", "Karolinska Universitetssjukhuset"),
-    (Route.PARTICLE_THERAPY, "C71.6", "Protonbestråling", "Skandionkliniken"),
-    (Route.PARTICLE_THERAPY, "C69.3", "Protonbestråling av øyekreft", "Hôpital ophtalmique Jules-Gonin"),
-    (Route.PARTICLE_THERAPY, "C41.2", "Karbonionebestråling", "Heidelberger Ionenstrahl-Therapiezentrum"),
-    (
-        Route.NORDIC_DRUG_PROTOCOL,
-        "C71.9",
-        "Nordisk legemiddelprotokoll, terapiresistent kreft hos barn",
-        "Rigshospitalet",
-    ),
-    (
-        Route.HELFO_ADVICE,
-        "M16.1",
-        "Råd til HELFO om refusjon av hofteprotese i annet EØS-land",
-        "Charité – Universitätsmedizin Berlin",
-    ),
-]
 
 # A living office (issue 11): the demo's worklist shows a few cases overdue, not most. Information asked for is
 # in within about six weeks, a medical adviser answers within two months, a month-old case gets a provisional
@@ -58,9 +20,6 @@ PROFILES = [
 INFO_ANSWERED_AFTER = 40
 ADVISER_ANSWER_PENDING_UNTIL = 45
 PROVISIONAL_REPLY_AFTER = 26
-
-# Approximate NOK per unit, to give the demo a rate table (marked as synthetic).
-DEMO_RATES = {"EUR": "10.75", "SEK": "1.03", "DKK": "1.44", "GBP": "12.40", "USD": "9.70", "CHF": "11.05"}
 
 
 def populate(context: DemoContext) -> None:
@@ -94,9 +53,9 @@ def populate(context: DemoContext) -> None:
         method = (
             Method.objects.filter(name__startswith="MR-undersøkelse").first() if "vektbærende" in treatment else None
         )
-        case = services.case_create(
+        case = cases.case_create(
             actor=context.principal,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=person,
                 route=route,
                 received_date=received,
@@ -114,7 +73,7 @@ def populate(context: DemoContext) -> None:
         )
         handler = handlers.get(case.office_id)
         if handler is not None:
-            services.case_update(actor=context.principal, case=case, version=case.version, handler=handler)
+            cases.case_update(actor=context.principal, case=case, version=case.version, handler=handler)
         _advance(context, case, today=today, experts=experts, adviser=adviser if index % 4 == 0 else None)
         created += 1
     context.say(f"{created} treatment-abroad cases\n")
@@ -156,7 +115,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
     if age < 10:
         return
     if case.route == Route.HELFO_ADVICE:
-        services.case_give_advice(
+        decisions.case_give_advice(
             actor=actor,
             case=case,
             version=case.version,
@@ -170,7 +129,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             Route.PARTICLE_THERAPY: "Regionens protongruppe",
             Route.NORDIC_DRUG_PROTOCOL: "Barneonkologisk fagmiljø",
         }[Route(case.route)]
-        services.case_record_external_decision(
+        decisions.case_record_external_decision(
             actor=actor,
             case=case,
             version=case.version,
@@ -184,7 +143,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
     step = rng.random()
     waited = 0  # days spent waiting for information before the medical assessment was asked for
     if step < 0.15:
-        services.case_request_info(
+        cases.case_request_info(
             actor=actor,
             case=case,
             version=case.version,
@@ -195,7 +154,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             _reply_while_waiting(context, case, today=today, age=age)
             return
         # A living office got the information in time and went on; only recent requests are still waiting.
-        services.case_register_info(
+        cases.case_register_info(
             actor=actor,
             case=case,
             version=case.version,
@@ -204,7 +163,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             summary="Epikrise og oppdatert henvisning.",
         )
         waited = 14
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=actor,
         case=case,
         version=case.version,
@@ -218,7 +177,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
         return
     assessment = case.assessments.get()
     supports = "vektbærende" not in case.requested_treatment and rng.random() < 0.8
-    services.assessment_answer(
+    cases.assessment_answer(
         actor=actor,
         assessment=assessment,
         by_letter=True,
@@ -229,7 +188,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
         else "Det finnes et adekvat tilbud i Norge.",
     )
     decided_on = min(today, case.received_date + timedelta(days=28 + waited))
-    decision = services.DecisionData(
+    decision = decisions.DecisionData(
         outcome=Outcome.GRANTED if supports else Outcome.REJECTED,
         decided_on=decided_on,
         grounds=(
@@ -245,11 +204,11 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
             "guarantee": True,
         },
     )
-    services.case_decide(actor=actor, case=case, version=case.version, decision=decision)
+    decisions.case_decide(actor=actor, case=case, version=case.version, decision=decision)
     if supports:
         _follow_up(context, case, today=today)
     elif age > 60 and rng.random() < 0.7:
-        services.case_register_appeal(
+        appeals.case_register_appeal(
             actor=actor,
             case=case,
             version=case.version,
@@ -258,7 +217,7 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
         )
         if (today - decided_on).days > 38:  # the office reconsiders within three weeks of the appeal
             if rng.random() < 0.15:
-                services.case_reverse_on_appeal(
+                appeals.case_reverse_on_appeal(
                     actor=actor,
                     case=case,
                     version=case.version,
@@ -267,11 +226,11 @@ def _advance(context: DemoContext, case: Case, *, today: date, experts: list[Org
                 )
                 _follow_up(context, case, today=today)
             else:
-                services.case_forward_appeal(
+                appeals.case_forward_appeal(
                     actor=actor, case=case, version=case.version, forwarded_on=decided_on + timedelta(days=28)
                 )
                 if age > 150:
-                    services.case_record_appeal_decision(
+                    appeals.case_record_appeal_decision(
                         actor=actor,
                         case=case,
                         version=case.version,
@@ -288,14 +247,14 @@ def _close_unappealed(context: DemoContext, case: Case, *, today: date) -> None:
         return
     closed_on = case.decided_on + timedelta(days=35)
     if closed_on < today:
-        services.case_close(actor=context.principal, case=case, version=case.version, closed_on=closed_on)
+        followup.case_close(actor=context.principal, case=case, version=case.version, closed_on=closed_on)
 
 
 def _reply_while_waiting(context: DemoContext, case: Case, *, today: date, age: int) -> None:
     """An undecided case a month old gets its provisional reply (forvaltningsloven § 11 a), as most do in time:
     a few are left for the worklist to show overdue."""
     if age >= PROVISIONAL_REPLY_AFTER and context.random.random() < 0.85:
-        services.case_send_provisional_reply(
+        cases.case_send_provisional_reply(
             actor=context.principal,
             case=case,
             version=case.version,
@@ -324,7 +283,7 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
         "US": "USD",
         "IS": "EUR",
     }.get(str(case.hospital.country), "EUR")
-    services.guarantee_issue(
+    followup.guarantee_issue(
         actor=actor,
         case=case,
         version=case.version,
@@ -333,7 +292,7 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
         currency=currency,
         issued_on=start,
     )
-    services.booking_add(
+    followup.booking_add(
         actor=actor,
         case=case,
         version=case.version,
@@ -350,7 +309,7 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
     amount = (
         Decimal(rng.randrange(20_000, 900_000)) if currency in {"SEK", "DKK"} else Decimal(rng.randrange(3_000, 90_000))
     )
-    first = services.expense_add(
+    first = followup.expense_add(
         actor=actor,
         case=case,
         version=case.version,
@@ -363,7 +322,7 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
         reference=f"F{rng.randrange(10000, 99999)}",
         amount_confirmed=True,  # made-up amounts may exceed the made-up guarantee
     )
-    claim = services.expense_add(
+    claim = followup.expense_add(
         actor=actor,
         case=case,
         version=case.version,
@@ -376,11 +335,11 @@ def _follow_up(context: DemoContext, case: Case, *, today: date) -> None:
     )
     if invoice_day + timedelta(days=30) < today:
         for expense in (first, claim):
-            services.expense_attest(actor=actor, expense=expense)
-        services.expense_settle(actor=actor, expense=first, settled_on=invoice_day + timedelta(days=25))
-        services.expense_settle(actor=actor, expense=claim, settled_on=invoice_day + timedelta(days=20))
+            followup.expense_attest(actor=actor, expense=expense)
+        followup.expense_settle(actor=actor, expense=first, settled_on=invoice_day + timedelta(days=25))
+        followup.expense_settle(actor=actor, expense=claim, settled_on=invoice_day + timedelta(days=20))
         case.refresh_from_db()
         if rng.random() < 0.7:
-            services.case_close(
+            followup.case_close(
                 actor=actor, case=case, version=case.version, closed_on=invoice_day + timedelta(days=30)
             )

@@ -29,7 +29,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from vegvis.abroad.demo import DEMO_RATES, PROFILES
+from vegvis.abroad.demo_profiles import DEMO_RATES, PROFILES
 from vegvis.abroad.models import (
     Appeal,
     Assessment,
@@ -44,10 +44,11 @@ from vegvis.abroad.models import (
     Status,
     TravelBooking,
 )
-from vegvis.abroad.services import public_title
+from vegvis.abroad.services.base import public_title
 from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core import crypto, icd10
 from vegvis.core.demo import DemoContext
+from vegvis.core.icd10_notation import normalise
 from vegvis.core.models import LegalDeadline, Office, Organisation, Person, Region
 from vegvis.core.national_id import synthetic_number
 
@@ -792,7 +793,7 @@ def _batch(generator: Generator, writer: Writer, size: int, serials: dict[tuple[
         handlers = generator.handlers.get(office.pk)
         referring = route in {Route.PARTICLE_THERAPY, Route.NORDIC_DRUG_PROTOCOL}
         applicant_name = rng.choice(APPLICANT_NAMES)
-        diagnosis = icd10.normalise(code)
+        diagnosis = normalise(code)
         chapter = icd10.chapter_for(diagnosis)
         case_rows.append(
             (

@@ -111,7 +111,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args: Any, actor: Principal | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if actor is not None:
-            from vegvis.abroad.services import offices_registering_for
+            from vegvis.abroad.services.base import offices_registering_for
 
             # Only the offices the user may register for (issue 11: others ended in a 403 page).
             cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices_registering_for(actor)

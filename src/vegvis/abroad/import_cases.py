@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from vegvis.abroad import deadlines, policies, services
+from vegvis.abroad import deadlines, policies
 from vegvis.abroad.models import (
     Appeal,
     Case,
@@ -48,6 +48,7 @@ from vegvis.abroad.models import (
     Route,
     Status,
 )
+from vegvis.abroad.services import base
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, AuditItem, audit_record, audit_record_many, audited_atomic
 from vegvis.core import crypto, icd10
@@ -1157,11 +1158,11 @@ class CaseImport:
         case.status = row.status
         case.closed_on = row.closed_on
         case.due_on, case.due_reason = due.for_row(row)
-        case.search_text = services._search_text(case)  # one rule for what the search finds
+        case.search_text = base._search_text(case)  # one rule for what the search finds
 
     def _offices(self) -> dict[str, Office]:
         """The office that handles each region, by the one rule the services use (``office_for``)."""
-        return {code: services.office_for(Person(home_region=region)) for code, region in self.regions.items()}
+        return {code: base.office_for(Person(home_region=region)) for code, region in self.regions.items()}
 
     def _take_serials(self, offices: dict[str, Office]) -> dict[tuple[int, int], Iterator[int]]:
         """Reserve gap-free case numbers per office and year, under the counters' row locks."""

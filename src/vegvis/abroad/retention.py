@@ -39,6 +39,7 @@ from vegvis.abroad.models import (
     TravelBooking,
 )
 from vegvis.access.models import EmergencyAccess
+from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import DeletionLog
 from vegvis.audit.services import Action, audit_record, audited_atomic
 from vegvis.core.models import LegalDeadline, Person, PowerOfAttorney
@@ -124,7 +125,7 @@ def case_erase(*, case_id: int, today: date, rule: str) -> tuple[str, int]:
         ).delete()[0]
         patient_id, power_id = case.patient_id, case.power_of_attorney_id
         audit_record(
-            principal=None,
+            principal=SYSTEM,
             actor_name=ACTOR,
             action=Action.DELETE,
             obj=case,
@@ -200,7 +201,7 @@ def sweep_orphan_files(*, now: datetime) -> int:
             counts={"files": len(orphans)},
         )
         audit_record(
-            principal=None,
+            principal=SYSTEM,
             actor_name=ACTOR,
             action=Action.DELETE,
             label="Stored files without a document",

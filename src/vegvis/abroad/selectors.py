@@ -14,10 +14,11 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vegvis.abroad.deadlines import decision_letter_date
 from vegvis.abroad.models import (
     GRANT_OUTCOMES,
     Assessment,
@@ -31,6 +32,7 @@ from vegvis.abroad.models import (
 )
 from vegvis.abroad.policies import CasePolicy
 from vegvis.abroad.screening import names_someone
+from vegvis.abroad.services.base import _appealable
 from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
@@ -341,7 +343,6 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
     appeal, a decision that cannot be appealed (a full grant), or an appeal already registered."""
     from django.utils.translation import gettext as _
 
-    from vegvis.abroad.services import _appealable, _decision_letter_date
     from vegvis.core.models import LegalDeadline
 
     if "register_appeal" not in ROUTE_EVENTS[case.route] or case.status not in {
@@ -354,7 +355,7 @@ def appeal_deadline(case: Case, *, today: date | None = None) -> AppealDeadline 
         return None
     if case.appeals.exists():
         return None
-    deadline = LegalDeadline.get("appeal").after(_decision_letter_date(case))
+    deadline = LegalDeadline.get("appeal").after(decision_letter_date(case))
     today = today or timezone.localdate()
     day = deadline.strftime("%d.%m.%Y")
     if deadline < today:
@@ -383,10 +384,6 @@ def office_counts(principal: Principal) -> dict[str, int]:
         "open": queryset.count(),
         **{key: queryset.filter(category_condition(key, today=today)).count() for key in WORKLIST_CATEGORIES},
     }
-
-
-def has_unsettled_expenses() -> Any:
-    return Exists(Expense.objects.filter(case=OuterRef("pk")).exclude(state=Expense.State.SETTLED))
 
 
 def _screened_names(case: Case) -> list[str]:

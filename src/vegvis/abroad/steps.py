@@ -10,14 +10,14 @@ from typing import Any
 
 from django import forms
 
-from vegvis.abroad import services
 from vegvis.abroad.forms import ACTION_FORMS, AssessmentLetterForm, DecisionForm
 from vegvis.abroad.models import Case
+from vegvis.abroad.services import appeals, cases, decisions, followup
 
 
-def _decision(form: DecisionForm) -> services.DecisionData:
+def _decision(form: DecisionForm) -> decisions.DecisionData:
     data = form.cleaned_data
-    return services.DecisionData(
+    return decisions.DecisionData(
         outcome=form.chosen_outcome,
         decided_on=data["decided_on"],
         grounds=data["grounds"],
@@ -30,22 +30,22 @@ def _decision(form: DecisionForm) -> services.DecisionData:
 
 # Each step's form has the fields its service takes, so a step is its service plus any fixed arguments.
 ACTIONS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
-    "request_info": (services.case_request_info, {}),
-    "register_info": (services.case_register_info, {}),
-    "request_assessment": (services.case_request_assessment, {}),
-    "withdraw": (services.case_withdraw, {}),
-    "record_external_grant": (services.case_record_external_decision, {"granted": True}),
-    "record_external_rejection": (services.case_record_external_decision, {"granted": False}),
-    "give_advice": (services.case_give_advice, {}),
-    "register_appeal": (services.case_register_appeal, {}),
-    "reverse_on_appeal": (services.case_reverse_on_appeal, {}),
-    "forward_appeal": (services.case_forward_appeal, {}),
-    "record_appeal_upheld": (services.case_record_appeal_decision, {"reversed_": False}),
-    "record_appeal_reversed": (services.case_record_appeal_decision, {"reversed_": True}),
-    "close": (services.case_close, {}),
-    "grant": (services.case_decide, {}),
-    "reject": (services.case_decide, {}),
-    "register_assessment": (services.assessment_answer, {"by_letter": True}),
+    "request_info": (cases.case_request_info, {}),
+    "register_info": (cases.case_register_info, {}),
+    "request_assessment": (cases.case_request_assessment, {}),
+    "withdraw": (decisions.case_withdraw, {}),
+    "record_external_grant": (decisions.case_record_external_decision, {"granted": True}),
+    "record_external_rejection": (decisions.case_record_external_decision, {"granted": False}),
+    "give_advice": (decisions.case_give_advice, {}),
+    "register_appeal": (appeals.case_register_appeal, {}),
+    "reverse_on_appeal": (appeals.case_reverse_on_appeal, {}),
+    "forward_appeal": (appeals.case_forward_appeal, {}),
+    "record_appeal_upheld": (appeals.case_record_appeal_decision, {"reversed_": False}),
+    "record_appeal_reversed": (appeals.case_record_appeal_decision, {"reversed_": True}),
+    "close": (followup.case_close, {}),
+    "grant": (decisions.case_decide, {}),
+    "reject": (decisions.case_decide, {}),
+    "register_assessment": (cases.assessment_answer, {"by_letter": True}),
 }
 
 
@@ -68,13 +68,13 @@ def preview_letter(event: str, who: Any, case: Case, form: forms.Form) -> dict[s
     """The letter the step will send, as the same data its PDF is drawn from (``letters.letter``); nothing saved."""
     data = form.cleaned_data
     if isinstance(form, DecisionForm):
-        return services.decision_letter_preview(actor=who, case=case, decision=_decision(form))
+        return decisions.decision_letter_preview(actor=who, case=case, decision=_decision(form))
     if event == "reverse_on_appeal":
-        return services.reversal_letter_preview(
+        return decisions.reversal_letter_preview(
             actor=who, case=case, decided_on=data["decided_on"], grounds=data["grounds"]
         )
     if event == "forward_appeal":
-        return services.forward_letter_preview(actor=who, case=case)
+        return decisions.forward_letter_preview(actor=who, case=case)
     raise ValueError(f"{event} sends no letter")
 
 

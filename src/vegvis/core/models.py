@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from vegvis.core import crypto
+from vegvis.core.icd10_notation import normalise
 from vegvis.core.national_id import IdKind, mask
 
 
@@ -158,8 +159,6 @@ class Icd10Supplement(models.Model):
         return f"{self.code} {self.title}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from vegvis.core.icd10 import normalise
-
         self.code = normalise(self.code)
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)

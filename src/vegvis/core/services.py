@@ -20,7 +20,7 @@ PERSON_FIELDS = ["name", "birth_date", "home_region", "address_line", "postal_co
 @retry_on_conflict
 def person_get_or_create(
     *,
-    actor: Principal | None,
+    actor: Principal,
     national_id: str,
     name: str,
     home_region: Region,

@@ -20,7 +20,7 @@ from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_makedirs
 from django.utils.translation import gettext as _
 
-from vegvis.api.errors import DomainError
+from vegvis.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 

@@ -57,14 +57,14 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
     unchanged: the undecided are withdrawn in 2021, appeals under reconsideration forwarded, and the appeals body
     upholds the rejections.
     """
-    from vegvis.abroad import services
     from vegvis.abroad.models import OPEN_STATUSES, Case, Status
+    from vegvis.abroad.services import appeals, decisions
 
     actor = context.principal
     closed = 0
     for case in Case.objects.filter(external_id__in=external_ids, status__in=OPEN_STATUSES).order_by("pk"):
         if case.status == Status.RECEIVED:
-            case = services.case_withdraw(
+            case = decisions.case_withdraw(
                 actor=actor,
                 case=case,
                 version=case.version,
@@ -73,7 +73,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
             )
         if case.status == Status.APPEALED:
             appeal = case.appeals.filter(board_outcome="").latest("received_date", "pk")
-            case = services.case_forward_appeal(
+            case = appeals.case_forward_appeal(
                 actor=actor,
                 case=case,
                 version=case.version,
@@ -82,7 +82,7 @@ def close_history(context: DemoContext, external_ids: list[str]) -> int:
         if case.status == Status.AT_APPEALS_BODY:
             appeal = case.appeals.filter(board_outcome="").latest("received_date", "pk")
             forwarded_on = appeal.office_date or appeal.received_date
-            case = services.case_record_appeal_decision(
+            case = appeals.case_record_appeal_decision(
                 actor=actor,
                 case=case,
                 version=case.version,

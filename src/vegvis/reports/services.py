@@ -122,9 +122,9 @@ def parse_history(content: bytes) -> list[tuple[str, int, str | None, Decimal]]:
     return figures
 
 
-def history_import(*, actor: Principal | None, content: bytes, filename: str) -> HistoryResult:
+def history_import(*, actor: Principal, content: bytes, filename: str) -> HistoryResult:
     """Store the file's aggregates, all or nothing; figures the file does not name are left as they are."""
-    if actor is not None and not actor.has("reports.import_history"):
+    if not actor.has("reports.import_history"):
         raise PermissionDenied
     figures = parse_history(content)
     sha256 = hashlib.sha256(content).hexdigest()
@@ -195,7 +195,7 @@ def narrative_save(*, actor: Principal, year: int, section: str, text: str) -> R
     return narrative
 
 
-def export_record(*, actor: Principal | None, year: int, kind: str, regions: list[str] | None) -> None:
+def export_record(*, actor: Principal, year: int, kind: str, regions: list[str] | None) -> None:
     """Every export of the report (PDF, XLSX, JSON, HTML; web or command line) is written to the audit trail."""
     audit_record(
         principal=actor,

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Method, Outcome, Route
+from vegvis.abroad.services import appeals, cases, decisions, followup
 from vegvis.access.commands import OperatorPrincipal
 from vegvis.core.models import ExchangeRate, Organisation
 from vegvis.testing.factories import OrganisationFactory, PersonFactory, region
@@ -63,9 +63,9 @@ def make_case(
     today = timezone.localdate()
     received = received or today - timedelta(days=60)
     person = PersonFactory(home_region=region(home_region))
-    case = services.case_create(
+    case = cases.case_create(
         actor=actor,
-        data=services.ApplicationData(
+        data=cases.ApplicationData(
             patient=person,
             route=route,
             received_date=received,
@@ -86,16 +86,14 @@ def advance(case: Case, state: str, *, actor: Any = OPERATOR) -> Case:
     if state == "received":
         return case
     if state in {"info_requested", "info_received"}:
-        services.case_request_info(
-            actor=actor, case=case, version=case.version, text="Epikrise mangler", recipient="Lege"
-        )
+        cases.case_request_info(actor=actor, case=case, version=case.version, text="Epikrise mangler", recipient="Lege")
         if state == "info_received":
-            services.case_register_info(
+            cases.case_register_info(
                 actor=actor, case=case, version=case.version, received_on=today, summary="Epikrise", sender="Lege"
             )
         return case
     if case.route in {Route.TREATMENT_ABROAD}:
-        services.case_request_assessment(
+        cases.case_request_assessment(
             actor=actor,
             case=case,
             version=case.version,
@@ -104,7 +102,7 @@ def advance(case: Case, state: str, *, actor: Any = OPERATOR) -> Case:
         )
         if state == "assessment_requested":
             return case
-        services.assessment_answer(
+        cases.assessment_answer(
             actor=actor,
             assessment=case.assessments.get(),
             recommendation="supports",
@@ -116,11 +114,11 @@ def advance(case: Case, state: str, *, actor: Any = OPERATOR) -> Case:
             return case
     granting = state in {"follow_up", "closed"}
     if case.route == Route.TREATMENT_ABROAD:
-        services.case_decide(
+        decisions.case_decide(
             actor=actor,
             case=case,
             version=case.version,
-            decision=services.DecisionData(
+            decision=decisions.DecisionData(
                 outcome=Outcome.GRANTED if granting else Outcome.REJECTED,
                 decided_on=today - timedelta(days=40),
                 grounds="Begrunnelse.",
@@ -128,7 +126,7 @@ def advance(case: Case, state: str, *, actor: Any = OPERATOR) -> Case:
             ),
         )
     else:
-        services.case_record_external_decision(
+        decisions.case_record_external_decision(
             actor=actor,
             case=case,
             version=case.version,
@@ -139,15 +137,15 @@ def advance(case: Case, state: str, *, actor: Any = OPERATOR) -> Case:
     if state in {"rejected", "follow_up"}:
         return case
     if state == "closed":
-        services.case_close(actor=actor, case=case, version=case.version, closed_on=today)
+        followup.case_close(actor=actor, case=case, version=case.version, closed_on=today)
         return case
-    services.case_register_appeal(
+    appeals.case_register_appeal(
         actor=actor, case=case, version=case.version, received_date=today - timedelta(days=30), grounds="Uenig."
     )
     if state == "appealed":
         return case
     if case.route != Route.PGD:
-        services.case_forward_appeal(
+        appeals.case_forward_appeal(
             actor=actor, case=case, version=case.version, forwarded_on=today - timedelta(days=10)
         )
     return case

@@ -7,6 +7,7 @@ from typing import Any
 
 import factory
 
+from vegvis.access.principal import SYSTEM
 from vegvis.accounts.models import User
 from vegvis.core import crypto
 from vegvis.core.models import Office, Organisation, Person, Region
@@ -45,7 +46,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             office_code = kwargs.get("office") or ("ous" if extracted in {"case_handler", "office_lead"} else None)
             role_assign(
-                actor=None,
+                actor=SYSTEM,
                 user=self,
                 role_code=extracted,
                 office=office(office_code) if office_code else None,

@@ -39,14 +39,14 @@ def _case(state: str = "received") -> Any:
 @register_objects
 def case_load(actors: Actors) -> None:
     """A day's work for the matrix's users: a case each handler handles, an assessment assigned to the adviser."""
-    from vegvis.abroad import services
+    from vegvis.abroad.services import cases
     from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 
     for role, region in (("case_handler", "helse-sor-ost"), ("case_handler_other_office", "helse-vest")):
         case = make_case(home_region=region)
-        services.case_update(actor=OPERATOR, case=case, version=case.version, handler=actors[role])
+        cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=actors[role])
     assessed = make_case(home_region="helse-sor-ost")
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=assessed,
         version=assessed.version,
@@ -92,11 +92,11 @@ def an_invoice(actors: Actors) -> Mapping[str, Any]:
 
     from django.utils import timezone
 
-    from vegvis.abroad import services
+    from vegvis.abroad.services import followup
     from vegvis.testing.abroad import OPERATOR
 
     case = _case("follow_up")
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -110,11 +110,11 @@ def an_invoice(actors: Actors) -> Mapping[str, Any]:
 
 
 def a_stay_note(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.abroad import services
+    from vegvis.abroad.services import followup
     from vegvis.testing.abroad import OPERATOR
 
     case = _case("follow_up")
-    note = services.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
+    note = followup.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
     return {"pk": case.pk, "note_pk": note.pk}
 
 
@@ -126,11 +126,11 @@ def a_letter(actors: Actors) -> Mapping[str, Any]:
 
 
 def assigned_assessment(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.abroad import services
+    from vegvis.abroad.services import cases
     from vegvis.testing.abroad import OPERATOR, expert_community
 
     case = _case()
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=case,
         version=case.version,

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.policies import ADVISER_DAYS_AFTER_ANSWER
+from vegvis.abroad.services import cases
 from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def later(monkeypatch, days: int) -> None:
 
 def test_the_adviser_loses_the_case_after_answering_and_the_grace_period(login, medical_adviser, monkeypatch):
     case = make_case("info_received")
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=case,
         version=case.version,

@@ -13,8 +13,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Method
+from vegvis.abroad.services import followup
+from vegvis.abroad.services.cases import (
+    case_correct,
+    case_reassign,
+    case_request_assessment,
+    case_update,
+    document_register_incoming,
+)
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.abroad import OPERATOR, expert_community, hospital, make_case
 
@@ -24,7 +31,7 @@ CASE_LINK = re.compile(r'href="/utland/saker/(\d+)/"')
 
 
 def _handled_by(case: Case, user) -> Case:
-    services.case_update(actor=OPERATOR, case=case, version=case.version, handler=user)
+    case_update(actor=OPERATOR, case=case, version=case.version, handler=user)
     return case
 
 
@@ -54,7 +61,7 @@ def bjorn(make_user):
 def cases(anne, bjorn):
     """Open cases of the OUS office in several states, with two handlers and none; one closed, one elsewhere."""
     follow_up = make_case("follow_up")
-    services.expense_add(
+    followup.expense_add(
         actor=OPERATOR,
         case=follow_up,
         version=None,
@@ -194,7 +201,7 @@ def test_a_case_cannot_be_handed_to_someone_who_is_not_an_active_case_handler_of
 def test_a_stale_reassignment_form_is_refused_in_norwegian_and_saves_nothing(login, anne, bjorn, office_lead, cases):
     case = cases["new"]
     seen = case.version
-    services.case_correct(actor=OPERATOR, case=case, version=case.version, requested_treatment="PET-CT")
+    case_correct(actor=OPERATOR, case=case, version=case.version, requested_treatment="PET-CT")
     client = login(anne)
     response = client.post(reverse("abroad:case_reassign", args=[case.pk]), {"version": seen, "handler": bjorn.pk})
     assert response.status_code == 200
@@ -278,7 +285,7 @@ def test_a_wrong_diagnosis_code_is_refused_next_to_the_field_with_what_was_typed
 def test_a_stale_correction_form_is_refused_in_norwegian_and_saves_nothing(login, anne, bjorn, cases):
     case = cases["new"]
     seen = case.version
-    services.case_reassign(actor=OPERATOR, case=case, version=case.version, handler=bjorn)
+    case_reassign(actor=OPERATOR, case=case, version=case.version, handler=bjorn)
     client = login(anne)
     response = client.post(
         reverse("abroad:case_correct", args=[case.pk]),
@@ -367,7 +374,7 @@ def test_overdue_is_said_in_words_on_the_worklist_and_the_case_page(login, bjorn
 @pytest.fixture
 def assessment(medical_adviser):
     case = make_case()
-    services.document_register_incoming(
+    document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -379,7 +386,7 @@ def assessment(medical_adviser):
         filename="epikrise.pdf",
         content_type="application/pdf",
     )
-    services.case_request_assessment(
+    case_request_assessment(
         actor=OPERATOR,
         case=case,
         version=case.version,

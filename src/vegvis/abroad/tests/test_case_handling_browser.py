@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Assessment, Case
+from vegvis.abroad.services import cases
 from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 from vegvis.testing.browser import axe_violations, describe_violations, log_in, save_screenshot
 from vegvis.testing.factories import PASSWORD, UserFactory
@@ -54,7 +54,7 @@ def _rows(page) -> list[str]:
 def test_a_case_handler_hands_a_case_to_a_colleague_and_it_moves_to_their_my_cases(page, chromium, live_server):
     anne, _bjorn = _handlers()
     case = make_case(received=TODAY - timedelta(days=3))
-    services.case_update(actor=OPERATOR, case=case, version=case.version, handler=anne)
+    cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=anne)
     page.set_viewport_size(DESKTOP)
     log_in(page, "anne", PASSWORD)
 
@@ -84,7 +84,7 @@ def test_a_case_handler_hands_a_case_to_a_colleague_and_it_moves_to_their_my_cas
 def test_a_correction_made_stale_by_a_colleague_is_refused_in_norwegian_and_kept_on_screen(page):
     anne, bjorn = _handlers()
     case = make_case(received=TODAY - timedelta(days=3))
-    services.case_update(actor=OPERATOR, case=case, version=case.version, handler=anne)
+    cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=anne)
     page.set_viewport_size(DESKTOP)
     log_in(page, "anne", PASSWORD)
     page.goto(f"/utland/saker/{case.pk}/")
@@ -93,7 +93,7 @@ def test_a_correction_made_stale_by_a_colleague_is_refused_in_norwegian_and_kept
     _accessible_at_both_widths(page, "case_correct_form")
 
     # Meanwhile Bjørn takes the case over.
-    services.case_reassign(actor=OPERATOR, case=case, version=case.version, handler=bjorn)
+    cases.case_reassign(actor=OPERATOR, case=case, version=case.version, handler=bjorn)
 
     page.get_by_label("Hoveddiagnose (ICD-10)").fill("G40.3")
     page.get_by_role("button", name="Lagre").click()
@@ -146,7 +146,7 @@ def test_the_office_leads_overdue_tile_opens_exactly_the_overdue_cases_marked_in
 def test_the_adviser_must_choose_a_recommendation_and_can_open_the_case_documents(page):
     adviser = UserFactory(username="kari", first_name="Kari", last_name="Solberg", role="medical_adviser")
     case = make_case(received=TODAY - timedelta(days=3))
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -158,7 +158,7 @@ def test_the_adviser_must_choose_a_recommendation_and_can_open_the_case_document
         filename="epikrise.pdf",
         content_type="application/pdf",
     )
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=case,
         version=case.version,

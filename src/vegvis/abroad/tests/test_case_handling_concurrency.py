@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case
+from vegvis.abroad.services import base, cases
 from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
@@ -28,18 +28,18 @@ def test_two_reassignments_and_a_correction_from_the_same_version_have_exactly_o
     version = case.version
 
     def reassign(actor: Any, to: Any) -> Any:
-        return lambda: services.case_reassign(
+        return lambda: cases.case_reassign(
             actor=principal_for(actor), case=Case.objects.get(pk=case.pk), version=version, handler=to
         )
 
     def correct() -> Any:
-        return services.case_correct(
+        return cases.case_correct(
             actor=principal_for(anne), case=Case.objects.get(pk=case.pk), version=version, diagnosis_icd10="G40.3"
         )
 
     results = run_together(reassign(anne, bjorn), reassign(lead, cecilie), correct)
     winners = [r for r in results if isinstance(r, Case)]
-    losers = [r for r in results if isinstance(r, services.CaseChanged)]
+    losers = [r for r in results if isinstance(r, base.CaseChanged)]
     assert len(winners) == 1 and len(losers) == 2, results
     case.refresh_from_db()
     assert case.version == version + 1

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Outcome, Route
+from vegvis.abroad.services import base, cases, decisions
 from vegvis.testing.abroad import OPERATOR, make_case
 from vegvis.testing.factories import PersonFactory
 
@@ -45,11 +45,11 @@ def test_two_conflicting_decisions_on_one_case_have_exactly_one_winner():
     def decide(outcome: str) -> Callable[[], Any]:
         def job() -> Any:
             mine = Case.objects.get(pk=case.pk)
-            return services.case_decide(
+            return decisions.case_decide(
                 actor=OPERATOR,
                 case=mine,
                 version=case.version,
-                decision=services.DecisionData(outcome=outcome, decided_on=date.today(), grounds=f"{outcome} grounds"),
+                decision=decisions.DecisionData(outcome=outcome, decided_on=date.today(), grounds=f"{outcome} grounds"),
             )
 
         return job
@@ -58,7 +58,7 @@ def test_two_conflicting_decisions_on_one_case_have_exactly_one_winner():
         decide(Outcome.GRANTED), decide(Outcome.REJECTED), decide(Outcome.REJECTED), decide(Outcome.GRANTED)
     )
     winners = [r for r in results if isinstance(r, Case)]
-    losers = [r for r in results if isinstance(r, services.CaseChanged)]
+    losers = [r for r in results if isinstance(r, base.CaseChanged)]
     assert len(winners) == 1 and len(losers) == 3, results
     case.refresh_from_db()
     assert case.outcome == winners[0].outcome
@@ -69,30 +69,30 @@ def test_decision_during_withdrawal_one_wins_and_the_other_is_told():
     case = make_case("assessment_received")
 
     def withdraw() -> Any:
-        return services.case_withdraw(
+        return decisions.case_withdraw(
             actor=OPERATOR, case=Case.objects.get(pk=case.pk), version=case.version, withdrawn_on=date.today()
         )
 
     def reject() -> Any:
-        return services.case_decide(
+        return decisions.case_decide(
             actor=OPERATOR,
             case=Case.objects.get(pk=case.pk),
             version=case.version,
-            decision=services.DecisionData(outcome=Outcome.REJECTED, decided_on=date.today(), grounds="x"),
+            decision=decisions.DecisionData(outcome=Outcome.REJECTED, decided_on=date.today(), grounds="x"),
         )
 
     results = run_together(withdraw, reject)
     assert sum(isinstance(r, Case) for r in results) == 1
-    assert sum(isinstance(r, services.CaseChanged) for r in results) == 1
+    assert sum(isinstance(r, base.CaseChanged) for r in results) == 1
 
 
 def test_parallel_applications_get_unique_gap_free_numbers():
     people = [PersonFactory() for _ in range(8)]
 
     def create(person: Any) -> Callable[[], Any]:
-        return lambda: services.case_create(
+        return lambda: cases.case_create(
             actor=OPERATOR,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=person, route=Route.TREATMENT_ABROAD, received_date=date(2026, 3, 1), diagnosis_icd10="G40.2"
             ),
         )
@@ -107,7 +107,7 @@ def test_parallel_document_registrations_on_one_case_get_unique_numbers():
     case = make_case("follow_up")
 
     def note(i: int) -> Callable[[], Any]:
-        return lambda: services.document_register_incoming(
+        return lambda: cases.document_register_incoming(
             actor=OPERATOR,
             case=Case.objects.get(pk=case.pk),
             version=None,

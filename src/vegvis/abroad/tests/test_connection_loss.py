@@ -20,8 +20,9 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
-from vegvis.abroad import import_cases, letters, services
+from vegvis.abroad import import_cases, letters
 from vegvis.abroad.models import Case, CaseCounter, Document, Outcome
+from vegvis.abroad.services import base, decisions
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import Action
 from vegvis.audit.verify import verify_chain
@@ -86,11 +87,11 @@ def undecided_case(settings: Any, tmp_path: Path) -> Iterator[Case]:
 
 
 def _decide(case: Case) -> Callable[[], Any]:
-    return lambda: services.case_decide(
+    return lambda: decisions.case_decide(
         actor=OPERATOR,
         case=Case.objects.get(pk=case.pk),
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.GRANTED, decided_on=date.today(), grounds="Innvilges."),
+        decision=decisions.DecisionData(outcome=Outcome.GRANTED, decided_on=date.today(), grounds="Innvilges."),
     )
 
 
@@ -115,9 +116,9 @@ def test_a_decision_cut_off_by_a_lost_connection_leaves_the_case_as_it_was(monke
         monkeypatch.setattr(letters, "render_pdf", pause.around(letters.render_pdf))
     else:  # the document and its audit entry are written; the transition's own audit entry comes next
         monkeypatch.setattr(
-            services,
+            base,
             "audit_record",
-            pause.around(services.audit_record, when=lambda **kw: kw.get("action") == Action.TRANSITION),
+            pause.around(base.audit_record, when=lambda **kw: kw.get("action") == Action.TRANSITION),
         )
     entries, files = AuditEntry.objects.count(), _files()
 
@@ -191,8 +192,8 @@ def test_a_change_that_fails_after_storing_its_letter_takes_the_file_with_it(mon
             raise RuntimeError("the disk is full")
         return original(**kwargs)
 
-    original = services.audit_record
-    monkeypatch.setattr(services, "audit_record", failing)
+    original = base.audit_record
+    monkeypatch.setattr(base, "audit_record", failing)
     entries, files = AuditEntry.objects.count(), _files()
 
     with pytest.raises(RuntimeError):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vegvis.abroad import deadlines
-from vegvis.abroad.models import DUE_REASONS, Assessment, Case, Status
+from vegvis.abroad.models import DUE_REASONS, UNDECIDED_STATUSES, Assessment, Case, Status
 from vegvis.core.models import LegalDeadline
 from vegvis.testing.abroad import expert_community, make_case
 
@@ -49,7 +49,7 @@ def test_a_deadline_ends_after_its_start_and_a_later_start_never_ends_earlier(un
         assert end.day == min(start.day, calendar.monthrange(end.year, end.month)[1])
 
 
-UNDECIDED = [s.value for s in deadlines.UNDECIDED]
+UNDECIDED = [s.value for s in UNDECIDED_STATUSES]
 
 
 @pytest.mark.django_db

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Decision, Document, Outcome, Route, Status
+from vegvis.abroad.services import appeals, cases, decisions
 from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +29,11 @@ def text(html: str) -> str:
 
 
 def reject(case, *, days_ago: int, grounds: str = "Det finnes et adekvat tilbud i Norge.") -> None:
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(
+        decision=decisions.DecisionData(
             outcome=Outcome.REJECTED, decided_on=TODAY - timedelta(days=days_ago), grounds=grounds
         ),
     )
@@ -44,7 +44,7 @@ def test_after_a_reversal_on_appeal_the_page_keeps_the_rejections_grounds_beside
 ):
     case = make_case("assessment_received")
     reject(case, days_ago=10, grounds="Avslått: tilbudet i Norge er adekvat.")
-    services.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
+    appeals.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
     step = reverse("abroad:case_action", args=[case.pk, "reverse_on_appeal"])
     login(case_handler)
     data = {"version": case.version, "decided_on": TODAY.isoformat(), "grounds": "Omgjort: ventetiden er for lang."}
@@ -108,7 +108,7 @@ def test_a_rejection_form_has_no_outcome_select_and_the_forward_step_previews_it
     form = client.get(reverse("abroad:case_action", args=[case.pk, "reject"])).content.decode()
     assert 'name="outcome"' not in form and "<select" in form  # only the letter language is chosen
     reject(case, days_ago=5)
-    services.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
+    appeals.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
     step = reverse("abroad:case_action", args=[case.pk, "forward_appeal"])
     data = {"version": case.version, "forwarded_on": TODAY.isoformat(), "comments": ""}
     preview = client.post(step, data).content.decode()
@@ -148,7 +148,7 @@ def test_a_route_without_appeal_shows_no_appeal_text(client, login, case_handler
 
 def test_the_status_tags_do_not_repeat_and_not_supporting_is_red(client, login, case_handler):
     case = make_case("assessment_requested")
-    services.assessment_answer(
+    cases.assessment_answer(
         actor=OPERATOR,
         assessment=case.assessments.get(),
         recommendation="does_not_support",
@@ -172,7 +172,7 @@ def test_decisions_made_before_the_history_was_kept_are_rebuilt_by_the_migration
 
     backfill = import_module("vegvis.abroad.migrations.0010_decision_history").backfill
     case = make_case("at_appeals_body")
-    services.case_record_appeal_decision(
+    appeals.case_record_appeal_decision(
         actor=OPERATOR, case=case, version=case.version, reversed_=True, received_on=TODAY
     )
     granted = make_case("follow_up")

@@ -196,13 +196,13 @@ def test_a_rejected_case_months_old_reads_its_expired_deadline_and_red_not_suppo
 
     from django.utils import timezone
 
-    from vegvis.abroad import services
+    from vegvis.abroad.services import cases, decisions
     from vegvis.testing.abroad import OPERATOR
 
     handler()
     today = timezone.localdate()
     case = make_case("assessment_requested", received=today - timedelta(days=200))
-    services.assessment_answer(
+    cases.assessment_answer(
         actor=OPERATOR,
         assessment=case.assessments.get(),
         recommendation="does_not_support",
@@ -210,11 +210,11 @@ def test_a_rejected_case_months_old_reads_its_expired_deadline_and_red_not_suppo
         by_letter=True,
         version=case.version,
     )
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(
+        decision=decisions.DecisionData(
             outcome=Outcome.REJECTED, decided_on=today - timedelta(days=130), grounds="Nei."
         ),
     )

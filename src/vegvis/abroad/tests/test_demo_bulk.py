@@ -7,7 +7,7 @@ from django.db.models import Max
 
 from vegvis.abroad import deadlines, demo_bulk
 from vegvis.abroad.models import Case, CaseCounter, Document, Expense, Outcome, Status
-from vegvis.abroad.services import _search_text
+from vegvis.abroad.services.base import _search_text
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core import demo as core_demo

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from vegvis.abroad.import_cases import CaseImport, ImportRefused, cases_import, parse_file
 from vegvis.abroad.models import Appeal, Case, CaseCounter, Expense, Outcome, Status
+from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
 from vegvis.core import crypto
 from vegvis.core.models import Organisation, Person
@@ -350,7 +351,7 @@ def test_imports_write_in_bulk_whatever_the_number_of_lines(tmp_path):
     def queries_for(count: int, prefix: str) -> int:
         cases = [line(external_id=f"{prefix}-{i}") for i in range(count)]
         with CaptureQueriesContext(connection) as captured:
-            cases_import(actor=None, content=jsonl(*cases), filename="bulk.jsonl")
+            cases_import(actor=SYSTEM, content=jsonl(*cases), filename="bulk.jsonl")
         return len(captured)
 
     small = queries_for(10, "small")
@@ -383,7 +384,7 @@ def test_a_bare_number_in_a_broken_line_is_a_bad_line_not_a_crash(noise):
     """Hypothesis found it: a line whose first bare decimal comes before the JSON breaks escaped as a 500."""
     content = jsonl(line(home_region="helse-nord"), noise)
     with pytest.raises(ImportRefused) as refused:
-        cases_import(actor=None, content=content, filename="x.jsonl")
+        cases_import(actor=SYSTEM, content=content, filename="x.jsonl")
     assert [(error.line, error.message.startswith("the line is not valid JSON")) for error in refused.value.errors] == [
         (2, True)
     ]

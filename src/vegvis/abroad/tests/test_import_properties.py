@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from vegvis.abroad.import_cases import ImportRefused, cases_import, parse_file
 from vegvis.abroad.models import Case
+from vegvis.access.principal import SYSTEM
 from vegvis.audit.services import audited_atomic
 from vegvis.core.models import Person
 from vegvis.core.national_id import synthetic_number
@@ -100,7 +101,7 @@ def test_a_file_with_any_value_in_any_field_imports_whole_or_not_at_all(field, v
     with each_example_apart():
         cases, persons = Case.objects.count(), Person.objects.count()
         try:
-            cases_import(actor=None, content=content, filename="property.jsonl")
+            cases_import(actor=SYSTEM, content=content, filename="property.jsonl")
         except ImportRefused as refused:
             assert refused.errors and {error.line for error in refused.errors} <= {1, 2, 3}
             assert (Case.objects.count(), Person.objects.count()) == (cases, persons)
@@ -117,7 +118,7 @@ def test_a_line_that_is_not_an_object_is_named_and_nothing_is_imported(noise):
 
     with each_example_apart():
         try:
-            cases_import(actor=None, content=content, filename="noise.jsonl")
+            cases_import(actor=SYSTEM, content=content, filename="noise.jsonl")
         except ImportRefused as refused:
             assert refused.errors
             assert not Case.objects.filter(external_id__startswith="PROP-007").exists()

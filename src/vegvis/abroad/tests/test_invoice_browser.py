@@ -16,8 +16,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Expense
+from vegvis.abroad.services import followup
 from vegvis.testing.abroad import OPERATOR, make_case, rates
 from vegvis.testing.browser import SCREENSHOTS, axe_violations, describe_violations, log_in, log_in_elsewhere
 from vegvis.testing.factories import PASSWORD, UserFactory
@@ -35,7 +35,7 @@ def granted_case_with_guarantee() -> Case:
     UserFactory(username="kari", first_name="Kari", last_name="Lie", role="office_lead", role__office="ous")
     case = make_case("follow_up", home_region="helse-sor-ost")
     rates(timezone.localdate(), SEK="1.0385")
-    services.guarantee_issue(
+    followup.guarantee_issue(
         actor=OPERATOR,
         case=case,
         version=case.version,

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Expense
+from vegvis.abroad.services import base, followup
 from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
@@ -25,7 +25,7 @@ TODAY = timezone.localdate()
 def guaranteed_case() -> Case:
     case = make_case("follow_up")
     rates(TODAY, SEK="1.0385")
-    services.guarantee_issue(
+    followup.guarantee_issue(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -43,7 +43,7 @@ def test_two_invoices_sent_at_once_cannot_both_use_what_remains_of_the_guarantee
     handlers = [UserFactory(role="case_handler", role__office="ous") for _ in range(2)]
 
     def register(user) -> object:
-        return services.expense_add(
+        return followup.expense_add(
             actor=principal_for(user),
             case=Case.objects.get(pk=case.pk),
             version=None,
@@ -56,7 +56,7 @@ def test_two_invoices_sent_at_once_cannot_both_use_what_remains_of_the_guarantee
 
     results = run_together(*(lambda user=user: register(user) for user in handlers))
     saved = [r for r in results if isinstance(r, Expense)]
-    warned = [r for r in results if isinstance(r, services.ImplausibleAmount)]
+    warned = [r for r in results if isinstance(r, followup.ImplausibleAmount)]
     assert len(saved) == 1 and len(warned) == 1, results
     assert "350\u00a0000,00 SEK" in warned[0].warnings[0]  # what remained after the other one
     assert Expense.objects.filter(case=case).count() == 1
@@ -65,7 +65,7 @@ def test_two_invoices_sent_at_once_cannot_both_use_what_remains_of_the_guarantee
 def test_an_invoice_attested_by_two_people_at_once_is_attested_once():
     case = guaranteed_case()
     registrar, *attesters = [UserFactory(role="case_handler", role__office="ous") for _ in range(3)]
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=principal_for(registrar),
         case=case,
         version=None,
@@ -77,11 +77,11 @@ def test_an_invoice_attested_by_two_people_at_once_is_attested_once():
     )
 
     def attest(user) -> object:
-        return services.expense_attest(actor=principal_for(user), expense=Expense.objects.get(pk=expense.pk))
+        return followup.expense_attest(actor=principal_for(user), expense=Expense.objects.get(pk=expense.pk))
 
     results = run_together(*(lambda user=user: attest(user) for user in attesters))
     done = [r for r in results if isinstance(r, Expense)]
-    told = [r for r in results if isinstance(r, services.TransitionRefused)]
+    told = [r for r in results if isinstance(r, base.TransitionRefused)]
     assert len(done) == 1 and len(told) == 1, results
     expense.refresh_from_db()
     assert expense.state == Expense.State.APPROVED and expense.attested_by_id == done[0].attested_by_id

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Expense
+from vegvis.abroad.services import base, followup
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.testing.abroad import OPERATOR, make_case, rates
@@ -29,7 +29,7 @@ def case():
     """A granted case in follow-up with an 850 000 SEK payment guarantee, as in the issue."""
     case = make_case("follow_up")
     rates(TODAY, SEK="1.0385", EUR="11.6400")
-    services.guarantee_issue(
+    followup.guarantee_issue(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -230,7 +230,7 @@ def test_a_correction_withdraws_the_attestation_and_the_corrector_cannot_attest(
     login(case_handler)
     register(client, case, "412 345,50")
     expense = Expense.objects.get(case=case)
-    services.expense_attest(actor=OPERATOR, expense=expense)
+    followup.expense_attest(actor=OPERATOR, expense=expense)
 
     login(office_lead)
     case.refresh_from_db()
@@ -267,8 +267,8 @@ def test_a_paid_invoice_can_no_longer_be_corrected(client, login, case_handler, 
     client.post(url, invoice_form(case, "1"))
     expense.refresh_from_db()
     assert expense.amount == Decimal("412345.50") and not entries(case, "expense_corrected")
-    with pytest.raises(services.TransitionRefused, match="betalt"):
-        services.expense_correct(
+    with pytest.raises(base.TransitionRefused, match="betalt"):
+        followup.expense_correct(
             actor=OPERATOR,
             expense=expense,
             version=None,
@@ -282,7 +282,7 @@ def test_a_paid_invoice_can_no_longer_be_corrected(client, login, case_handler, 
 
 def test_a_case_handler_of_another_office_cannot_attest(case_handler, case_handler_bergen, case):
     """Attesting is for staff of the case's own office; the refusal is audited."""
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=principal_for(case_handler),
         case=case,
         version=None,
@@ -294,6 +294,6 @@ def test_a_case_handler_of_another_office_cannot_attest(case_handler, case_handl
     )
     bergen = principal_for(case_handler_bergen)
     with pytest.raises(PermissionDenied):
-        services.expense_attest(actor=bergen, expense=expense)
+        followup.expense_attest(actor=bergen, expense=expense)
     assert Expense.objects.get(pk=expense.pk).state == Expense.State.RECEIVED
     assert AuditEntry.objects.filter(action="denied", actor_id=case_handler_bergen.pk).exists()

@@ -6,8 +6,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vegvis.abroad import services
 from vegvis.abroad.screening import names_someone
+from vegvis.abroad.services import cases
 from vegvis.testing.abroad import OPERATOR, make_case
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøåéü"
@@ -46,7 +46,7 @@ def test_the_public_journal_screens_the_name_however_it_is_written(client):
     case.patient.name = "Sigrid Sandvik"
     case.patient.save()
     for correspondent in ("SANDVIK, SIGRID", "sigrid sandvik", "Sandvik", "Advokat Sandviks kontor"):
-        services.document_register_incoming(
+        cases.document_register_incoming(
             actor=OPERATOR,
             case=case,
             version=None,
@@ -58,7 +58,7 @@ def test_the_public_journal_screens_the_name_however_it_is_written(client):
             filename="",
             content_type="",
         )
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -91,7 +91,7 @@ def test_the_representatives_name_is_screened_too(client):
     from vegvis.testing.factories import region, synthetic_id
 
     today = timezone.localdate()
-    case = services.application_register(
+    case = cases.application_register(
         actor=OPERATOR,
         values={
             "national_id": synthetic_id(),
@@ -106,7 +106,7 @@ def test_the_representatives_name_is_screened_too(client):
             "representative_signed_on": today,
         },
     )
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,

@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import letters, services
+from vegvis.abroad import letters
 from vegvis.abroad.models import Case, Document, LetterTemplate, Outcome, Route, Status
+from vegvis.abroad.services import appeals, cases, decisions, registers
 from vegvis.core.pdf import write_pdf
 from vegvis.testing import pdf
 from vegvis.testing.abroad import OPERATOR, advance, hospital, make_case
@@ -102,11 +103,11 @@ def lines_of(text: str) -> list[str]:
 
 def decided(outcome: str, language: str, state: str = "assessment_received") -> Case:
     case = make_case(state)
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(
+        decision=decisions.DecisionData(
             outcome=outcome,
             decided_on=TODAY,
             grounds=GROUNDS,
@@ -128,7 +129,7 @@ def case_for(kind: str, language: str) -> tuple[Case, dict[str, Any]]:
         }
     if kind == "appeal_reversed":
         case = make_case("appealed")
-        services.case_reverse_on_appeal(
+        appeals.case_reverse_on_appeal(
             actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds=GROUNDS
         )
         return case, {"grounds": GROUNDS}  # as the service passes them: the reversal's own grounds
@@ -189,11 +190,11 @@ def test_the_sealed_decision_letter_is_the_letter_in_nynorsk():
 )
 def test_a_section_with_nothing_to_say_leaves_no_empty_heading(language: str, heading: str, grounds_heading: str):
     case = make_case("info_received")  # rejected without a medical assessment
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds=GROUNDS, language=language),
+        decision=decisions.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds=GROUNDS, language=language),
     )
     lines = lines_of(letter_text(case.documents.get(kind=Document.Kind.DECISION).file.read(), case))
     assert heading not in lines
@@ -264,7 +265,7 @@ def preview_text(page: str) -> str:
 @pytest.mark.parametrize("language", ["nb", "nn"])
 def test_the_preview_on_the_decision_page_is_the_letter_that_is_then_sent(client, login, case_handler, language):
     case = make_case("assessment_received")
-    services.case_update(actor=OPERATOR, case=case, version=case.version, handler=case_handler)
+    cases.case_update(actor=OPERATOR, case=case, version=case.version, handler=case_handler)
     login(case_handler)
     url = reverse("abroad:case_action", args=[case.pk, "grant"])
     form = {
@@ -374,7 +375,7 @@ def test_a_template_with_markup_in_subject_and_body_is_refused_next_to_each_fiel
         ("To\nlinjer", "Tekst", {"subject"}),
     ]:
         with pytest.raises(ValidationError) as error:
-            services.letter_template_save(actor=OPERATOR, template=template, subject=subject, body=body)
+            registers.letter_template_save(actor=OPERATOR, template=template, subject=subject, body=body)
         assert set(error.value.message_dict) == fields, (subject, body)
     template.refresh_from_db()
     assert (template.subject, template.body) == before
@@ -418,9 +419,9 @@ def test_markup_in_the_patients_name_grounds_and_treatment_is_text_in_the_letter
     treatment = '<a rel="attachment" href="file:///proc/self/environ">MEG</a>'
     grounds = f'<link rel="attachment" href="file:///etc/passwd"> & <b>fet</b>\n\n<img src="{base}/grounds">'
     person = PersonFactory(home_region=region("helse-sor-ost"), name=name)
-    case = services.case_create(
+    case = cases.case_create(
         actor=OPERATOR,
-        data=services.ApplicationData(
+        data=cases.ApplicationData(
             patient=person,
             route=Route.TREATMENT_ABROAD,
             received_date=TODAY - timedelta(days=60),
@@ -430,11 +431,11 @@ def test_markup_in_the_patients_name_grounds_and_treatment_is_text_in_the_letter
         ),
     )
     advance(case, "assessment_received")
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds=grounds),
+        decision=decisions.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds=grounds),
     )
     content = case.documents.get(kind=Document.Kind.DECISION).file.read()
     assert pdf.attachments(content) == []

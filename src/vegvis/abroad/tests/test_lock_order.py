@@ -18,8 +18,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, CaseCounter
+from vegvis.abroad.services import cases
 from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import retry_on_conflict
@@ -61,7 +61,7 @@ def test_new_and_known_patients_registered_together_never_deadlock(caplog):
     fresh = [synthetic_id(date(1990, 1, 1) + timedelta(days=i)) for i in range(ROUNDS * PER_ROUND // 2)]
 
     def register(national_id: str, name: str) -> Callable[[], Any]:
-        return lambda: services.application_register(actor=OPERATOR, values=_values(national_id, name))
+        return lambda: cases.application_register(actor=OPERATOR, values=_values(national_id, name))
 
     failures: list[Any] = []
     for round_ in range(ROUNDS):

@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Assessment, Case, Document, Expense, StayNote
+from vegvis.abroad.services import cases, followup
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
@@ -44,7 +44,7 @@ class OfficeFile:
 @pytest.fixture
 def ous_file(medical_adviser) -> OfficeFile:
     case = make_case("follow_up", home_region="helse-sor-ost")
-    upload = services.document_register_incoming(
+    upload = cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -56,7 +56,7 @@ def ous_file(medical_adviser) -> OfficeFile:
         filename="epikrise.pdf",
         content_type="application/pdf",
     )
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -66,9 +66,9 @@ def ous_file(medical_adviser) -> OfficeFile:
         currency="NOK",
         invoice_date=date.today(),
     )
-    note = services.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
+    note = followup.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
     assessed = make_case(home_region="helse-sor-ost")
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=assessed,
         version=assessed.version,

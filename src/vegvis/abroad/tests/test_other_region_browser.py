@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from vegvis.abroad.models import Case
+from vegvis.access.principal import SYSTEM
 from vegvis.accounts.services import role_assign
 from vegvis.testing.abroad import make_case
 from vegvis.testing.browser import log_in
@@ -105,7 +106,7 @@ def test_a_patient_known_at_oslo_is_registered_in_bergen_without_showing_oslos_r
 
 def test_a_user_of_two_offices_is_asked_which_one_with_everything_typed_kept(page):
     user = UserFactory(username="marte", role="case_handler", role__office="helse-bergen")
-    role_assign(actor=None, user=user, role_code="case_handler", office=office("st-olavs"))
+    role_assign(actor=SYSTEM, user=user, role_code="case_handler", office=office("st-olavs"))
     log_in(page, "marte", PASSWORD)
 
     type_application(page, national_id := synthetic_id())

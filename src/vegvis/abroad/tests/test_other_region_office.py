@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case
-from vegvis.access.principal import principal_for
+from vegvis.abroad.services import cases
+from vegvis.access.principal import SYSTEM, principal_for
 from vegvis.accounts.services import api_token_issue, role_assign
-from vegvis.api.errors import DomainError
 from vegvis.audit.models import AuditEntry
+from vegvis.core.errors import DomainError
 from vegvis.testing.factories import office, region, synthetic_id
 
 pytestmark = pytest.mark.django_db
@@ -81,13 +81,13 @@ def test_the_service_refuses_another_offices_registration_and_audits_it(case_han
         "office": office("ous"),
     }
     with pytest.raises(PermissionDenied):
-        services.application_register(actor=actor, values=values)
+        cases.application_register(actor=actor, values=values)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.DENIED, actor_id=case_handler_bergen.pk).exists()
     assert not Case.objects.exists()
 
 
 def test_a_user_of_two_offices_neither_the_regions_is_asked_to_choose(case_handler_bergen):
-    role_assign(actor=None, user=case_handler_bergen, role_code="case_handler", office=office("st-olavs"))
+    role_assign(actor=SYSTEM, user=case_handler_bergen, role_code="case_handler", office=office("st-olavs"))
     actor = principal_for(case_handler_bergen)
     values = {
         "national_id": synthetic_id(),
@@ -99,9 +99,9 @@ def test_a_user_of_two_offices_neither_the_regions_is_asked_to_choose(case_handl
         "diagnosis_icd10": "G40.2",
     }
     with pytest.raises(DomainError) as refused:
-        services.application_register(actor=actor, values=values)
+        cases.application_register(actor=actor, values=values)
     assert refused.value.field == "office" and not Case.objects.exists()
-    case = services.application_register(actor=actor, values=values | {"office": office("st-olavs")})
+    case = cases.application_register(actor=actor, values=values | {"office": office("st-olavs")})
     assert case.office.code == "st-olavs"
 
 

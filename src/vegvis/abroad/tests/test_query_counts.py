@@ -17,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import demo_bulk, selectors, services
+from vegvis.abroad import demo_bulk, selectors
 from vegvis.abroad.models import Assessment, Case, Document, Method, Status
+from vegvis.abroad.services import cases, followup
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.core import demo as core_demo
@@ -101,7 +102,7 @@ def more_documents(case: Case) -> Callable[[], None]:
     def grow() -> None:
         grow_cases()
         for n in range(2 * case.documents.count() + 2):
-            services.document_register_incoming(
+            cases.document_register_incoming(
                 actor=OPERATOR,
                 case=case,
                 version=None,
@@ -159,7 +160,7 @@ def test_case_page_with_invoices(handler_client):
     def grow() -> None:
         grow_cases()
         for amount in (100, 200, 300):
-            services.expense_add(
+            followup.expense_add(
                 actor=OPERATOR,
                 case=case,
                 version=None,
@@ -214,7 +215,7 @@ def test_adviser_assessments_and_answer(client, medical_adviser):
         expert = expert_community()
         for _ in range(count):
             case = make_case()
-            services.case_request_assessment(
+            cases.case_request_assessment(
                 actor=OPERATOR,
                 case=case,
                 version=case.version,

@@ -17,9 +17,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Case, Document, StayNote
 from vegvis.abroad.retention import retention_run, sweep_orphan_files
+from vegvis.abroad.services import cases, followup
 from vegvis.abroad.tasks import delete_cases_past_retention
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
@@ -55,7 +55,7 @@ def closed_long_ago(case: Case) -> Case:
 
 
 def with_a_file_a_note_and_an_emergency_grant(case: Case, bergen_handler: Any) -> Case:
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -67,7 +67,7 @@ def with_a_file_a_note_and_an_emergency_grant(case: Case, bergen_handler: Any) -
         filename="epikrise.pdf",
         content_type="application/pdf",
     )
-    services.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
+    followup.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
     open_emergency_access(principal=principal_for(bergen_handler), obj=case, reason="Akutt innleggelse i Bergen.")
     return case
 
@@ -95,9 +95,9 @@ def a_registered_patients_case(client: Any, sysadmin: Any, office_lead_bergen: A
     person, _created = person_get_or_create(
         actor=OPERATOR, national_id=synthetic_id(), name="Ragnhild Slettesen", home_region=region("helse-sor-ost")
     )
-    case = services.case_create(
+    case = cases.case_create(
         actor=OPERATOR,
-        data=services.ApplicationData(
+        data=cases.ApplicationData(
             patient=person, route="treatment_abroad", received_date=TODAY - timedelta(days=60), diagnosis_icd10="G40.2"
         ),
     )
@@ -118,9 +118,9 @@ def office_history(client: Any, case_handler_bergen: Any, sysadmin: Any, make_us
     old = closed_long_ago(old)
     recent = make_case("closed")
     returning = closed_long_ago(make_case("closed"))
-    still_open = services.case_create(
+    still_open = cases.case_create(
         actor=OPERATOR,
-        data=services.ApplicationData(
+        data=cases.ApplicationData(
             patient=returning.patient, route="treatment_abroad", received_date=TODAY, diagnosis_icd10="C71.9"
         ),
     )

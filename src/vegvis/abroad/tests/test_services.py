@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Appeal, Case, Document, Method, Outcome, Route, Status
+from vegvis.abroad.services import appeals, base, cases, decisions, followup
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import Office
@@ -39,9 +39,9 @@ def test_first_document_is_the_application_numbered_after_the_case():
 def test_unknown_icd10_code_is_refused_on_its_field_and_nothing_is_saved():
     person = PersonFactory()
     with pytest.raises(ValidationError) as error:
-        services.case_create(
+        cases.case_create(
             actor=OPERATOR,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=person, route=Route.TREATMENT_ABROAD, received_date=TODAY, diagnosis_icd10="X99.99"
             ),
         )
@@ -51,9 +51,9 @@ def test_unknown_icd10_code_is_refused_on_its_field_and_nothing_is_saved():
 
 def test_received_date_in_the_future_is_refused():
     with pytest.raises(ValidationError, match="future"):
-        services.case_create(
+        cases.case_create(
             actor=OPERATOR,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=PersonFactory(),
                 route=Route.TREATMENT_ABROAD,
                 received_date=TODAY + timedelta(days=1),
@@ -96,11 +96,11 @@ def test_grant_letter_lists_what_is_covered_in_nynorsk_when_asked():
     from vegvis.abroad.letters import render_html
 
     case = make_case("assessment_received")
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(
+        decision=decisions.DecisionData(
             outcome=Outcome.GRANTED,
             decided_on=TODAY,
             grounds="Ikkje tilbod i Noreg.",
@@ -117,14 +117,14 @@ def test_grant_letter_lists_what_is_covered_in_nynorsk_when_asked():
 def test_grant_of_a_method_not_introduced_needs_an_override_reason():
     method = Method.objects.get(name__startswith="MR-undersøkelse")
     case = make_case("assessment_received", method=method)
-    decision = services.DecisionData(outcome=Outcome.GRANTED, decided_on=TODAY, grounds="Ønsket av pasienten.")
+    decision = decisions.DecisionData(outcome=Outcome.GRANTED, decided_on=TODAY, grounds="Ønsket av pasienten.")
     with pytest.raises(ValidationError) as error:
-        services.case_decide(actor=OPERATOR, case=case, version=case.version, decision=decision)
+        decisions.case_decide(actor=OPERATOR, case=case, version=case.version, decision=decision)
     assert "method_override_reason" in error.value.message_dict
     case.refresh_from_db()
     assert case.status == Status.ASSESSMENT_RECEIVED and not case.documents.filter(kind=Document.Kind.DECISION).exists()
     decision.method_override_reason = "Særlige medisinske grunner: metoden er eneste alternativ."
-    services.case_decide(actor=OPERATOR, case=case, version=case.version, decision=decision)
+    decisions.case_decide(actor=OPERATOR, case=case, version=case.version, decision=decision)
     assert case.status == Status.FOLLOW_UP and case.method_override_reason
 
 
@@ -137,21 +137,19 @@ def test_rejection_of_a_method_not_introduced_needs_no_override():
 def test_method_consequence_is_shown_for_introduced_and_not_introduced_methods():
     not_introduced = make_case(method=Method.objects.get(name__startswith="MR-undersøkelse"))
     introduced = make_case(method=Method.objects.get(name__startswith="Benforankret"))
-    assert "§ 2-4 a third paragraph" in services.method_consequence(not_introduced)
+    assert "§ 2-4 a third paragraph" in decisions.method_consequence(not_introduced)
     from vegvis.abroad.letters import letter_context
 
     assert "ikke skal innføres" in letter_context(not_introduced)["nye_metoder"]
-    assert "introduced in Norway" in services.method_consequence(introduced)
+    assert "introduced in Norway" in decisions.method_consequence(introduced)
 
 
 def test_stale_version_is_refused_so_no_one_loses_work():
     case = make_case()
     stale = Case.objects.get(pk=case.pk)
-    services.case_request_info(
-        actor=OPERATOR, case=case, version=case.version, text="Mangler epikrise", recipient="Lege"
-    )
-    with pytest.raises(services.CaseChanged, match="changed by someone else"):
-        services.case_request_assessment(
+    cases.case_request_info(actor=OPERATOR, case=case, version=case.version, text="Mangler epikrise", recipient="Lege")
+    with pytest.raises(base.CaseChanged, match="changed by someone else"):
+        cases.case_request_assessment(
             actor=OPERATOR, case=stale, version=stale.version, expert_community=expert_community(), question="?"
         )
     case.refresh_from_db()
@@ -160,24 +158,24 @@ def test_stale_version_is_refused_so_no_one_loses_work():
 
 def test_impossible_step_is_refused_with_a_clear_message():
     case = make_case("follow_up")
-    with pytest.raises(services.TransitionRefused, match="not possible while the case is"):
-        services.case_request_info(actor=OPERATOR, case=case, version=case.version, text="x", recipient="y")
+    with pytest.raises(base.TransitionRefused, match="not possible while the case is"):
+        cases.case_request_info(actor=OPERATOR, case=case, version=case.version, text="x", recipient="y")
 
 
 def test_office_cannot_grant_a_particle_therapy_referral():
     case = make_case(route=Route.PARTICLE_THERAPY)
-    with pytest.raises(services.TransitionRefused, match="not possible for"):
-        services.case_decide(
+    with pytest.raises(base.TransitionRefused, match="not possible for"):
+        decisions.case_decide(
             actor=OPERATOR,
             case=case,
             version=case.version,
-            decision=services.DecisionData(outcome=Outcome.GRANTED, decided_on=TODAY, grounds="x"),
+            decision=decisions.DecisionData(outcome=Outcome.GRANTED, decided_on=TODAY, grounds="x"),
         )
 
 
 def test_external_decision_goes_straight_to_follow_up_and_records_who_decided():
     case = make_case(route=Route.PGD)
-    services.case_record_external_decision(
+    decisions.case_record_external_decision(
         actor=OPERATOR, case=case, version=case.version, granted=True, decided_on=TODAY, decided_by="St. Olavs hospital"
     )
     assert (
@@ -189,7 +187,7 @@ def test_external_decision_goes_straight_to_follow_up_and_records_who_decided():
 
 def test_appeal_reversed_by_the_office_makes_the_case_granted():
     case = make_case("appealed")
-    services.case_reverse_on_appeal(
+    appeals.case_reverse_on_appeal(
         actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds="Ny dokumentasjon."
     )
     appeal = case.appeals.get()
@@ -202,7 +200,7 @@ def test_appeal_forwarded_then_reversed_by_the_board():
     appeal = case.appeals.get()
     assert appeal.office_outcome == Appeal.OfficeOutcome.FORWARDED and appeal.appeals_body == Appeal.Body.KLAGENEMNDA
     assert case.due_reason == "appeals_body"
-    services.case_record_appeal_decision(
+    appeals.case_record_appeal_decision(
         actor=OPERATOR, case=case, version=case.version, reversed_=True, received_on=TODAY
     )
     appeal.refresh_from_db()
@@ -212,7 +210,7 @@ def test_appeal_forwarded_then_reversed_by_the_board():
 
 def test_board_upholding_closes_the_case_as_rejected():
     case = make_case("at_appeals_body")
-    services.case_record_appeal_decision(
+    appeals.case_record_appeal_decision(
         actor=OPERATOR, case=case, version=case.version, reversed_=False, received_on=TODAY
     )
     assert case.status == Status.CLOSED and case.final_outcome == Outcome.REJECTED
@@ -223,9 +221,9 @@ def test_late_appeal_is_flagged_and_needs_a_reason_not_refused():
     letter_date = case.documents.get(kind=Document.Kind.DECISION).document_date
     late = letter_date + timedelta(weeks=4, days=3)
     with pytest.raises(ValidationError) as error:
-        services.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=late)
+        appeals.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=late)
     assert "late_reason" in error.value.message_dict
-    services.case_register_appeal(
+    appeals.case_register_appeal(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -238,7 +236,7 @@ def test_late_appeal_is_flagged_and_needs_a_reason_not_refused():
 
 def test_pgd_appeal_goes_to_statsforvalteren():
     case = make_case("rejected", route=Route.PGD)
-    services.case_register_appeal(
+    appeals.case_register_appeal(
         actor=OPERATOR, case=case, version=case.version, received_date=case.decided_on + timedelta(days=10)
     )
     appeal = case.appeals.get()
@@ -248,15 +246,15 @@ def test_pgd_appeal_goes_to_statsforvalteren():
 
 def test_a_grant_cannot_be_appealed():
     case = make_case("follow_up")
-    with pytest.raises(services.TransitionRefused):
-        services.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
+    with pytest.raises(base.TransitionRefused):
+        appeals.case_register_appeal(actor=OPERATOR, case=case, version=case.version, received_date=TODAY)
 
 
 def test_invoices_in_sek_and_eur_are_converted_with_norges_bank_unit_rates():
     case = make_case("follow_up")
     day = TODAY - timedelta(days=3)
     rates(day, SEK="1.0520", EUR="11.7312")
-    sek = services.expense_add(
+    sek = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -266,7 +264,7 @@ def test_invoices_in_sek_and_eur_are_converted_with_norges_bank_unit_rates():
         currency="SEK",
         invoice_date=day,
     )
-    eur = services.expense_add(
+    eur = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -286,7 +284,7 @@ def test_rate_of_the_closest_earlier_business_day_is_used_and_a_missing_rate_is_
     friday = date(2026, 11, 13)
     rates(friday, EUR="11.5000")
     saturday = friday + timedelta(days=1)
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -298,7 +296,7 @@ def test_rate_of_the_closest_earlier_business_day_is_used_and_a_missing_rate_is_
     )
     assert expense.exchange_rate == Decimal("11.5000")
     with pytest.raises(ValidationError, match="no exchange rate for CHF"):
-        services.expense_add(
+        followup.expense_add(
             actor=OPERATOR,
             case=case,
             version=case.version,
@@ -312,7 +310,7 @@ def test_rate_of_the_closest_earlier_business_day_is_used_and_a_missing_rate_is_
 
 def test_case_closes_only_when_every_invoice_is_settled():
     case = make_case("follow_up")
-    expense = services.expense_add(
+    expense = followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -324,39 +322,39 @@ def test_case_closes_only_when_every_invoice_is_settled():
     )
     case.refresh_from_db()
     assert case.due_reason == "invoice"
-    with pytest.raises(services.TransitionRefused, match="not settled"):
-        services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
-    services.expense_attest(actor=OPERATOR, expense=expense)
-    services.expense_settle(actor=OPERATOR, expense=expense, settled_on=TODAY)
+    with pytest.raises(base.TransitionRefused, match="not settled"):
+        followup.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
+    followup.expense_attest(actor=OPERATOR, expense=expense)
+    followup.expense_settle(actor=OPERATOR, expense=expense, settled_on=TODAY)
     case.refresh_from_db()
-    services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
+    followup.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
     assert case.status == Status.CLOSED
 
 
 def test_rejected_case_closes_only_after_the_appeal_deadline():
     case = make_case("assessment_received")
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds="Tilbud i Norge."),
+        decision=decisions.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY, grounds="Tilbud i Norge."),
     )
-    with pytest.raises(services.TransitionRefused, match="appeal deadline"):
-        services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
+    with pytest.raises(base.TransitionRefused, match="appeal deadline"):
+        followup.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY)
 
 
 def test_handler_of_another_office_may_not_act_and_the_attempt_is_audited(make_user):
     case = make_case(home_region="helse-sor-ost")
     bergen = principal_for(make_user("case_handler", office="helse-bergen"))
     with pytest.raises(PermissionDenied):
-        services.case_request_info(actor=bergen, case=case, version=case.version, text="x", recipient="y")
+        cases.case_request_info(actor=bergen, case=case, version=case.version, text="x", recipient="y")
     assert AuditEntry.objects.filter(action="denied", object_id=str(case.pk)).exists()
 
 
 def test_every_transition_is_audited_with_who_and_the_status_change(make_user):
     handler = principal_for(make_user("case_handler", office="ous"))
     case = make_case(actor=handler)
-    services.case_request_info(actor=handler, case=case, version=case.version, text="Mangler", recipient="Lege")
+    cases.case_request_info(actor=handler, case=case, version=case.version, text="Mangler", recipient="Lege")
     entry = AuditEntry.objects.filter(action="transition", object_id=str(case.pk)).get()
     assert entry.actor_id == handler.user.pk and entry.actor_role == "case_handler"
     assert entry.detail["status"] == ["received", "info_requested"] and entry.person_id == case.patient_id
@@ -366,11 +364,11 @@ def test_failed_step_leaves_no_trace_in_case_documents_or_audit():
     case = make_case("assessment_received")
     documents, entries = case.documents.count(), AuditEntry.objects.count()
     with pytest.raises(ValidationError):
-        services.case_decide(
+        decisions.case_decide(
             actor=OPERATOR,
             case=case,
             version=case.version,
-            decision=services.DecisionData(
+            decision=decisions.DecisionData(
                 outcome=Outcome.GRANTED, decided_on=case.received_date - timedelta(days=1), grounds="x"
             ),
         )
@@ -386,7 +384,7 @@ def test_medical_adviser_answers_only_assessments_assigned_to_them(make_user):
     adviser_user = make_user("medical_adviser", username="adv1")
     other = principal_for(make_user("medical_adviser", username="adv2"))
     case = make_case()
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -396,8 +394,8 @@ def test_medical_adviser_answers_only_assessments_assigned_to_them(make_user):
     )
     assessment = case.assessments.get()
     with pytest.raises(PermissionDenied):
-        services.assessment_answer(actor=other, assessment=assessment, recommendation="supports", conclusion="Ja.")
-    services.assessment_answer(
+        cases.assessment_answer(actor=other, assessment=assessment, recommendation="supports", conclusion="Ja.")
+    cases.assessment_answer(
         actor=principal_for(adviser_user), assessment=assessment, recommendation="supports", conclusion="Ja."
     )
     case.refresh_from_db()
@@ -409,9 +407,9 @@ def test_representative_application_needs_a_valid_power_of_attorney():
 
     person = PersonFactory()
     with pytest.raises(ValidationError) as error:
-        services.case_create(
+        cases.case_create(
             actor=OPERATOR,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=person,
                 route=Route.TREATMENT_ABROAD,
                 received_date=TODAY,
@@ -424,9 +422,9 @@ def test_representative_application_needs_a_valid_power_of_attorney():
         person=person, representative_name="Mor", scope="Alt", signed_on=date(2020, 1, 1), valid_until=date(2021, 1, 1)
     )
     with pytest.raises(ValidationError):
-        services.case_create(
+        cases.case_create(
             actor=OPERATOR,
-            data=services.ApplicationData(
+            data=cases.ApplicationData(
                 patient=person,
                 route=Route.TREATMENT_ABROAD,
                 received_date=TODAY,
@@ -445,9 +443,9 @@ def test_letters_to_a_represented_patient_name_the_representative_too():
     power = PowerOfAttorney.objects.create(
         person=person, representative_name="Advokat Lie", scope="Søknad og klage", signed_on=TODAY - timedelta(days=10)
     )
-    case = services.case_create(
+    case = cases.case_create(
         actor=OPERATOR,
-        data=services.ApplicationData(
+        data=cases.ApplicationData(
             patient=person,
             route=Route.TREATMENT_ABROAD,
             received_date=TODAY,
@@ -484,8 +482,8 @@ def test_advance_reaches_every_state():
 
 def test_guarantee_and_booking_only_after_a_grant():
     case = make_case("assessment_received")
-    with pytest.raises(services.TransitionRefused):
-        services.guarantee_issue(
+    with pytest.raises(base.TransitionRefused):
+        followup.guarantee_issue(
             actor=OPERATOR,
             case=case,
             version=case.version,
@@ -495,7 +493,7 @@ def test_guarantee_and_booking_only_after_a_grant():
             issued_on=TODAY,
         )
     advance_case = make_case("follow_up")
-    services.booking_add(
+    followup.booking_add(
         actor=OPERATOR,
         case=advance_case,
         version=advance_case.version,
@@ -511,7 +509,7 @@ def test_guarantee_and_booking_only_after_a_grant():
 
 def test_withdrawal_closes_an_undecided_case():
     case = make_case("info_requested")
-    services.case_withdraw(actor=OPERATOR, case=case, version=case.version, withdrawn_on=TODAY)
+    decisions.case_withdraw(actor=OPERATOR, case=case, version=case.version, withdrawn_on=TODAY)
     assert case.status == Status.CLOSED and case.final_outcome == Outcome.WITHDRAWN
 
 

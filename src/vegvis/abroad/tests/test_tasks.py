@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from vegvis.abroad import services
+from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import send_deadline_reminders
 from vegvis.core.tasks import next_run
 from vegvis.testing.abroad import OPERATOR, make_case
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_each_handler_gets_one_mail_with_their_due_cases_and_no_names(case_handler, make_user):
     other = make_user("case_handler", office="ous", username="other.handler")
     overdue = make_case(received=timezone.localdate() - timedelta(days=45))
-    services.case_update(actor=OPERATOR, case=overdue, version=overdue.version, handler=case_handler)
+    cases.case_update(actor=OPERATOR, case=overdue, version=overdue.version, handler=case_handler)
     later = make_case(received=timezone.localdate())
-    services.case_update(actor=OPERATOR, case=later, version=later.version, handler=other)
+    cases.case_update(actor=OPERATOR, case=later, version=later.version, handler=other)
 
     sent = send_deadline_reminders.call()
 

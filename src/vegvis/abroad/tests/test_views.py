@@ -49,11 +49,11 @@ def test_case_page_shows_the_case_and_audits_the_read(client, case_handler):
 
 
 def test_medical_adviser_sees_only_assigned_cases_and_a_masked_national_id(client, medical_adviser):
-    from vegvis.abroad import services
+    from vegvis.abroad.services import cases
     from vegvis.testing.abroad import OPERATOR
 
     assigned = make_case()
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR,
         case=assigned,
         version=assigned.version,
@@ -100,11 +100,11 @@ def test_case_page_query_count_does_not_grow_with_documents(client, case_handler
     client.get(reverse("abroad:case", args=[case.pk]))
     with django_assert_max_num_queries(60) as baseline:
         client.get(reverse("abroad:case", args=[case.pk]))
-    from vegvis.abroad import services
+    from vegvis.abroad.services import followup
     from vegvis.testing.abroad import OPERATOR
 
     for number in range(5):
-        services.stay_note_add(actor=OPERATOR, case=case, version=None, text=f"Note {number}", follow_up_on=None)
+        followup.stay_note_add(actor=OPERATOR, case=case, version=None, text=f"Note {number}", follow_up_on=None)
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         client.get(reverse("abroad:case", args=[case.pk]))
 

@@ -7,11 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from vegvis.abroad import services
 from vegvis.abroad.models import Appeal, Case, Decision, Outcome, Route, Status
+from vegvis.abroad.services import appeals, base, decisions, followup
 from vegvis.abroad.workflow import ROUTE_EVENTS
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
@@ -30,11 +31,11 @@ APPEAL_EVENTS = [
 
 def partly_granted(**extra) -> Case:
     case = make_case("assessment_received", **extra)
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(
+        decision=decisions.DecisionData(
             outcome=Outcome.PARTLY_GRANTED,
             decided_on=TODAY - timedelta(days=20),
             grounds="Behandlingen dekkes, ikke ledsager.",
@@ -47,7 +48,7 @@ def partly_granted(**extra) -> Case:
 def take(case: Case, event: str) -> None:
     """Take the step through its service, with the data a case handler would give."""
     calls = {
-        "register_appeal": lambda: services.case_register_appeal(
+        "register_appeal": lambda: appeals.case_register_appeal(
             actor=OPERATOR,
             case=case,
             version=case.version,
@@ -55,33 +56,33 @@ def take(case: Case, event: str) -> None:
             grounds="Uenig.",
             late_reason="Pasienten var innlagt.",
         ),
-        "reverse_on_appeal": lambda: services.case_reverse_on_appeal(
+        "reverse_on_appeal": lambda: appeals.case_reverse_on_appeal(
             actor=OPERATOR, case=case, version=case.version, decided_on=TODAY, grounds="Ledsager dekkes likevel."
         ),
-        "forward_appeal": lambda: services.case_forward_appeal(
+        "forward_appeal": lambda: appeals.case_forward_appeal(
             actor=OPERATOR, case=case, version=case.version, forwarded_on=TODAY
         ),
-        "record_appeal_upheld": lambda: services.case_record_appeal_decision(
+        "record_appeal_upheld": lambda: appeals.case_record_appeal_decision(
             actor=OPERATOR, case=case, version=case.version, reversed_=False, received_on=TODAY
         ),
-        "record_appeal_reversed": lambda: services.case_record_appeal_decision(
+        "record_appeal_reversed": lambda: appeals.case_record_appeal_decision(
             actor=OPERATOR, case=case, version=case.version, reversed_=True, received_on=TODAY
         ),
-        "close": lambda: services.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY),
+        "close": lambda: followup.case_close(actor=OPERATOR, case=case, version=case.version, closed_on=TODAY),
     }
     calls[event]()
 
 
 def offered(case: Case) -> set[str]:
     case.refresh_from_db()
-    return set(services.available_events(OPERATOR, case)) & {*APPEAL_EVENTS, "close"}
+    return set(base.available_events(OPERATOR, case)) & {*APPEAL_EVENTS, "close"}
 
 
 def assert_refused_except(case: Case, allowed: set[str]) -> None:
     """Every appeal step and closing that is not offered is refused by its service, and changes nothing."""
     for event in sorted({*APPEAL_EVENTS, "close"} - allowed):
         before = (case.status, case.version, case.final_outcome, case.appeals.count(), case.decisions.count())
-        with pytest.raises(services.TransitionRefused):
+        with pytest.raises(base.TransitionRefused):
             take(case, event)
         case.refresh_from_db()
         after = (case.status, case.version, case.final_outcome, case.appeals.count(), case.decisions.count())
@@ -101,7 +102,7 @@ def test_a_partly_granted_case_is_appealed_while_its_follow_up_goes_on(ending):
     assert offered(case) == {"reverse_on_appeal", "forward_appeal"}  # and not closed while the appeal runs
     assert_refused_except(case, {"reverse_on_appeal", "forward_appeal"})
     # The granted part's follow-up goes on meanwhile: travel is booked while the appeal runs.
-    services.booking_add(
+    followup.booking_add(
         actor=OPERATOR,
         case=case,
         version=case.version,
@@ -142,17 +143,17 @@ def test_a_partly_granted_case_is_appealed_while_its_follow_up_goes_on(ending):
 def test_a_full_grant_cannot_be_appealed_by_the_office():
     case = make_case("follow_up")
     assert "register_appeal" not in offered(case)
-    with pytest.raises(services.TransitionRefused, match="Only a rejection or a partial grant"):
+    with pytest.raises(base.TransitionRefused, match="Only a rejection or a partial grant"):
         take(case, "register_appeal")
 
 
 def test_a_rejection_is_closed_only_after_its_appeal_deadline():
     case = make_case("assessment_received")
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY - timedelta(days=3), grounds="Nei."),
+        decision=decisions.DecisionData(outcome=Outcome.REJECTED, decided_on=TODAY - timedelta(days=3), grounds="Nei."),
     )
     assert offered(case) == {"register_appeal"}
     assert_refused_except(case, {"register_appeal"})
@@ -188,7 +189,7 @@ def test_page_buttons_the_api_and_the_services_agree_at_every_step(client, login
         page = client.get(reverse("abroad:case", args=[case.pk])).content.decode()
         buttons = set(re.findall(rf"/utland/saker/{case.pk}/steg/([a-z_]+)/", page))
         api = client.get(f"/api/v1/abroad/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {api_key}").json()
-        services_say = set(services.available_events(who, case))
+        services_say = set(base.available_events(who, case))
         assert buttons == set(api["allowed_events"]) == services_say, event
 
 
@@ -197,14 +198,14 @@ def test_routes_without_appeal_offer_none():
         assert not set(APPEAL_EVENTS) & ROUTE_EVENTS[route]
         case = make_case("rejected", route=route)
         assert not offered(case) & set(APPEAL_EVENTS)
-        with pytest.raises(services.TransitionRefused):
+        with pytest.raises(base.TransitionRefused):
             take(case, "register_appeal")
 
 
 def test_an_appeal_cannot_be_received_in_the_future():
     case = make_case("rejected")
-    with pytest.raises(services.ValidationError):
-        services.case_register_appeal(
+    with pytest.raises(ValidationError):
+        appeals.case_register_appeal(
             actor=OPERATOR, case=case, version=case.version, received_date=TODAY + timedelta(days=1)
         )
     assert not Appeal.objects.filter(case=case).exists()

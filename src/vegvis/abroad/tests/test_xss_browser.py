@@ -19,8 +19,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from vegvis.abroad import letters, services
+from vegvis.abroad import letters
 from vegvis.abroad.models import Case, Outcome
+from vegvis.abroad.services import cases, decisions, followup
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.testing.abroad import OPERATOR, expert_community, hospital
@@ -39,7 +40,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def case_full_of_payloads() -> Case:
     today = date.today()
-    case = services.application_register(
+    case = cases.application_register(
         actor=OPERATOR,
         values={
             "national_id": synthetic_id(),
@@ -55,10 +56,10 @@ def case_full_of_payloads() -> Case:
             "hospital": hospital(name=PAYLOAD),
         },
     )
-    services.case_request_assessment(
+    cases.case_request_assessment(
         actor=OPERATOR, case=case, version=case.version, expert_community=expert_community(), question=PAYLOAD
     )
-    services.assessment_answer(
+    cases.assessment_answer(
         actor=OPERATOR,
         assessment=case.assessments.get(),
         recommendation="supports",
@@ -66,13 +67,13 @@ def case_full_of_payloads() -> Case:
         by_letter=True,
         version=case.version,
     )
-    services.case_decide(
+    decisions.case_decide(
         actor=OPERATOR,
         case=case,
         version=case.version,
-        decision=services.DecisionData(outcome=Outcome.GRANTED, decided_on=today, grounds=PAYLOAD),
+        decision=decisions.DecisionData(outcome=Outcome.GRANTED, decided_on=today, grounds=PAYLOAD),
     )
-    services.booking_add(
+    followup.booking_add(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -84,8 +85,8 @@ def case_full_of_payloads() -> Case:
         description=PAYLOAD,
         booking_reference="ABC123",
     )
-    services.stay_note_add(actor=OPERATOR, case=case, version=None, text=PAYLOAD, follow_up_on=today)
-    services.expense_add(
+    followup.stay_note_add(actor=OPERATOR, case=case, version=None, text=PAYLOAD, follow_up_on=today)
+    followup.expense_add(
         actor=OPERATOR,
         case=case,
         version=None,
@@ -96,7 +97,7 @@ def case_full_of_payloads() -> Case:
         invoice_date=today,
         creditor=PAYLOAD,
     )
-    services.document_register_incoming(
+    cases.document_register_incoming(
         actor=OPERATOR,
         case=case,
         version=None,

@@ -9,11 +9,12 @@ from vegvis.testing.access_matrix import Actors, Redirect, expect, staff_only
 
 
 def a_person(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.access.principal import SYSTEM
     from vegvis.core.services import person_get_or_create
     from vegvis.testing.factories import region, synthetic_id
 
     person, _created = person_get_or_create(
-        actor=None, national_id=synthetic_id(), name="Kari Matrise", home_region=region("helse-sor-ost")
+        actor=SYSTEM, national_id=synthetic_id(), name="Kari Matrise", home_region=region("helse-sor-ost")
     )
     return {"person_id": person.pk}
 

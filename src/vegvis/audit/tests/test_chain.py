@@ -3,13 +3,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
+from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import Action, audit_record
 from vegvis.audit.verify import verify_chain
 
 
 def _write(n: int) -> list[AuditEntry]:
-    return [audit_record(principal=None, action=Action.READ, label=f"case {i}", person_id=100 + i) for i in range(n)]
+    return [audit_record(principal=SYSTEM, action=Action.READ, label=f"case {i}", person_id=100 + i) for i in range(n)]
 
 
 def _tamper(sql: str, params: list) -> None:

@@ -20,6 +20,7 @@ from django.core.management.base import CommandError
 from vegvis.abroad.import_cases import CaseImport, ImportRefused, _out_of_scope_message, cases_import, parse_file
 from vegvis.abroad.models import Case
 from vegvis.abroad.tests.test_import_cases import jsonl, line, national_id
+from vegvis.access.principal import SYSTEM
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import Person
@@ -46,7 +47,7 @@ def bergen() -> dict[str, Any]:
         diagnosis_icd10="C71.9",
         decision={"outcome": "granted", "date": "2020-02-20"},
     )
-    cases_import(actor=None, content=jsonl(source), filename="bergen.jsonl")
+    cases_import(actor=SYSTEM, content=jsonl(source), filename="bergen.jsonl")
     case = Case.objects.select_related("office", "patient").get(external_id="HB-2020-0001")
     assert case.office.code == "helse-bergen"
     Person.objects.filter(pk=case.patient_id).update(address_line="Strandkaien 1", postal_code="5013", city="Bergen")
@@ -151,7 +152,7 @@ def test_refused_lines_are_audited_naming_the_case_and_the_person(client, login,
 
 def test_an_import_audits_every_case_and_person_it_creates_or_changes(client, login, office_lead, tmp_path):
     known = line(home_region="helse-nord", patient_name="Ola Nordmann")
-    cases_import(actor=None, content=jsonl(known), filename="first.jsonl")
+    cases_import(actor=SYSTEM, content=jsonl(known), filename="first.jsonl")
     existing = Case.objects.get(external_id=known["external_id"])
     corrected = {
         **known,
@@ -160,7 +161,7 @@ def test_an_import_audits_every_case_and_person_it_creates_or_changes(client, lo
     }
     new = line(home_region="helse-sor-ost")
     unchanged = line(home_region="helse-nord")
-    cases_import(actor=None, content=jsonl(unchanged), filename="second.jsonl")
+    cases_import(actor=SYSTEM, content=jsonl(unchanged), filename="second.jsonl")
     seq = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
 
     login(office_lead)
@@ -194,7 +195,7 @@ def test_an_import_audits_every_case_and_person_it_creates_or_changes(client, lo
 
 def test_a_patient_the_office_already_has_may_be_imported_and_changed(client, login, office_lead):
     nid = national_id()
-    cases_import(actor=None, content=jsonl(line(national_id=nid, home_region="helse-nord")), filename="a.jsonl")
+    cases_import(actor=SYSTEM, content=jsonl(line(national_id=nid, home_region="helse-nord")), filename="a.jsonl")
     login(office_lead)
     preview_url = _upload(client, jsonl(line(national_id=nid, home_region="helse-sor-ost", patient_name="Ny Navn")))
     assert not _rows(client.get(preview_url).content.decode())
