@@ -8,28 +8,40 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/vegvis
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-sqlite test-postgres lint typecheck browser-deps backup-deps pdf-deps messages translations bench clean demo
+.PHONY: setup setup-dev run serve test test-sqlite test-postgres lint typecheck browser-deps backup-deps pdf-deps messages translations bench clean demo
 
-## setup: idempotent install — .venv, pinned Python packages, front-end packages, translations.
-setup: $(VENV)/.installed node_modules/.installed messages
+## setup: idempotent install of what the application needs to run — .venv with the pinned runtime packages only
+## (requirements/runtime.txt), front-end packages, translations. No test, benchmark, browser or lint tool.
+setup: $(VENV)/.runtime node_modules/.installed messages
 
-$(VENV)/.installed: pyproject.toml requirements/lock.txt
+## setup-dev: setup plus the pinned development tools (requirements/dev.txt: pytest, Playwright, Locust, ruff, mypy, …).
+setup-dev: setup $(VENV)/.dev
+
+# pip's own exit status counts (the grep only hides a harmless warning about the install location).
+PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check
+
+$(VENV)/.runtime: pyproject.toml requirements/runtime.txt
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP_INSTALL) -r requirements/runtime.txt 2>&1 | { grep -v "^WARNING: Location" || true; }; test $${PIPESTATUS[0]} -eq 0
+	$(PIP_INSTALL) --no-deps -e . 2>&1 | { grep -v "^WARNING: Location" || true; }; test $${PIPESTATUS[0]} -eq 0
 	$(BIN)/python -c "import vegvis, django, weasyprint"
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements/dev.txt
+	$(PIP_INSTALL) -r requirements/dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }; test $${PIPESTATUS[0]} -eq 0
+	$(BIN)/python -c "import pytest, factory, playwright, mypy"
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.runtime
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
 	@$(VEGVIS) compilemessages -v 0
 
 ## translations: extract new interface strings into the Norwegian catalogue and list what needs translating.
-translations: $(VENV)/.installed
+translations: $(VENV)/.dev
 	cd src/vegvis && ../../$(VEGVIS) makemessages -l nb --no-obsolete --ignore "testing/*" --ignore "*/tests/*" -v 0
 	$(BIN)/python scripts/untranslated.py
 
@@ -44,7 +56,7 @@ run: setup
 
 ## test: lint, the whole suite on SQLite, and on PostgreSQL when it answers at 127.0.0.1:5432. Fails (non-zero
 ## exit) when lint or either suite fails; both suites run even when the first fails, so one run reports both.
-test: setup browser-deps backup-deps pdf-deps
+test: setup-dev browser-deps backup-deps pdf-deps
 	@$(MAKE) --no-print-directory lint
 	@status=0; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
@@ -83,7 +95,7 @@ pdf-deps:
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
-bench: setup
+bench: setup-dev
 	$(BIN)/python bench/run.py
 
 clean:

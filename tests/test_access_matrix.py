@@ -1,7 +1,8 @@
 """Every URL and API operation declares who may call it, and every role gets the answer its module expects.
 
-The expectations live in each app's ``access_expectations.py`` (see vegvis.testing.access_matrix). A new URL
-fails here until it has an access rule and an expectation for every role.
+The expectations live in each app's ``tests/access_expectations.py``, the users asked as in its
+``tests/access_actors.py`` (see vegvis.testing.access_matrix). A new URL fails here until it has an access rule
+and an expectation for every role; a new role, until an actor holds it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from django.urls.resolvers import RegexPattern
 from ninja import NinjaAPI, Router
 
 from vegvis.access.rules import api_logged_in, public
+from vegvis.accounts.roles import declared_roles
 from vegvis.api.main import api
 from vegvis.audit.models import AuditEntry
 from vegvis.core.admin_site import admin_site
 from vegvis.testing.access_matrix import (
     ROLES,
+    Actor,
     Actors,
     expect,
     missing_expectations,
@@ -46,6 +49,27 @@ def test_the_walk_reaches_every_part_of_the_url_configuration():
     names = {route.name for route in routes()}
     assert {"core:home", "accounts:login", "audit:person_log", "set_language", "vegvis_admin:index"} <= names
     assert {"api-v1:me", "api-v1:openapi-json"} <= names
+
+
+def test_every_declared_role_has_an_actor_and_every_actor_a_declared_role():
+    declared = {spec.code for spec in declared_roles()}
+    held = {actor.role for actor in ROLES.values() if actor is not None}
+    assert declared - held == set(), "roles no actor of the matrix holds (add them to the app's tests/access_actors.py)"
+    assert held - declared == set(), "actors holding roles no app declares"
+
+
+def test_the_actors_come_from_the_apps_in_their_order():
+    assert list(ROLES) == [
+        "anonymous",
+        "case_handler",
+        "case_handler_other_office",
+        "office_lead",
+        "medical_adviser",
+        "network_analyst",
+        "system_administrator",
+        "privacy_officer",
+    ]
+    assert ROLES["case_handler_other_office"] == Actor("case_handler", office="helse-bergen", order=20)
 
 
 CASES = [

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 READS = (AuditEntry.Action.READ, AuditEntry.Action.SEARCH)
 CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")  # masked CSRF tokens differ on every rendering
-# The role the statistics are for: it sees all regions' figures and never a person (accounts/roles.py).
+# The role the statistics are for: it sees all regions' figures and never a person (reports/roles.py).
 STATISTICS_ROLE = "network_analyst"
 
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from vegvis.abroad import selectors
 from vegvis.access.principal import Principal
 from vegvis.audit.services import audit_read
-from vegvis.core.navigation import HomePanel, NavItem, register_nav, register_panel
+from vegvis.core.navigation import FooterLink, HomePanel, NavItem, register_footer_link, register_nav, register_panel
 
+register_footer_link(FooterLink(gettext_lazy("Public journal"), "abroad:public_journal"))
 register_nav(NavItem(gettext_lazy("Cases abroad"), "abroad:worklist", ("abroad.view_case",), order=10))
 register_nav(NavItem(gettext_lazy("New application"), "abroad:case_new", ("abroad.handle_case",), order=11))
 register_nav(NavItem(gettext_lazy("My assessments"), "abroad:adviser_assessments", ("abroad.assess_case",), order=12))

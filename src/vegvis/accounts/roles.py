@@ -27,46 +27,8 @@ class RoleSpec:
     permissions: tuple[str, ...] = field(default_factory=tuple)
 
 
+# The roles every system shares; each app declares its own in its roles.py.
 ROLES = [
-    RoleSpec(
-        code="case_handler",
-        name_nb="Saksbehandler",
-        name_en="Case handler",
-        scope="office",
-        description_nb="Behandler saker ved sitt eget utenlandskontor (tjenstlig behov).",
-        home_order=10,
-        permissions=("core.view_full_national_id", "access.use_emergency_access"),
-    ),
-    RoleSpec(
-        code="office_lead",
-        name_nb="Kontorleder",
-        name_en="Office lead",
-        scope="office",
-        description_nb="Leder et utenlandskontor: saker, maler, metoderegister og statistikk for regionen.",
-        home_order=5,
-        permissions=(
-            "core.view_full_national_id",
-            "core.view_access_log",
-            "access.use_emergency_access",
-            "access.review_emergency_access",
-        ),
-    ),
-    RoleSpec(
-        code="medical_adviser",
-        name_nb="Medisinsk rådgiver",
-        name_en="Medical adviser",
-        scope="assigned",
-        description_nb="Gir medisinske vurderinger i saker som er tildelt dem, og ser bare disse.",
-        home_order=20,
-    ),
-    RoleSpec(
-        code="network_analyst",
-        name_nb="Analytiker i nettverket",
-        name_en="Network analyst",
-        scope="global",
-        description_nb="Ser statistikk og årsrapport for alle regioner, aldri enkeltpersoner.",
-        home_order=30,
-    ),
     RoleSpec(
         code="system_administrator",
         name_nb="Systemadministrator",
@@ -92,6 +54,11 @@ ROLES = [
 ]
 
 GRANTS: dict[str, tuple[str, ...]] = {}
+
+
+def declared_roles() -> list[RoleSpec]:
+    """Every role the installed apps declare (their ``roles.py`` ``ROLES``), in the order of INSTALLED_APPS."""
+    return _declarations()[0]
 
 
 def _declarations() -> tuple[list[RoleSpec], dict[str, list[str]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vegvis.accounts.roles import ROLES
+from vegvis.accounts.roles import declared_roles
 
 # The kinds of personal data a read can show (the `shown` list of audit_read).
 SHOWN_LABELS = {
@@ -32,7 +32,7 @@ SHOWN_LABELS = {
 def role_names(codes: str) -> str:
     """'office_lead,case_handler' → 'Kontorleder, Saksbehandler' (or the English names on an English page)."""
     english = (get_language() or "nb").startswith("en")
-    names = {role.code: role.name_en if english else role.name_nb for role in ROLES}
+    names = {role.code: role.name_en if english else role.name_nb for role in declared_roles()}
     return ", ".join(names.get(code, code) for code in codes.split(",") if code)
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vegvis.access.rules import principal
-from vegvis.core.navigation import nav_for
+from vegvis.core.navigation import footer_links, nav_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "principal": who,
         "nav_items": nav_for(who) if who.is_authenticated else [],
+        "footer_links": footer_links(),
         "vegvis_env": settings.VEGVIS_ENV,
         "today": timezone.localdate(),
     }

@@ -1,4 +1,5 @@
-"""Menu items and home-page panels, registered by each module for the permissions that should see them."""
+"""Menu items, home-page panels and footer links, registered by each module (menu items and panels for the
+permissions that should see them; footer links lead to public pages and are shown to everyone)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,18 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class FooterLink:
+    """A public page every visitor finds in the footer (a module's public journal, say)."""
+
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+
+
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
+_footer: list[FooterLink] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -42,6 +53,15 @@ def register_nav(item: NavItem) -> None:
 def register_panel(panel: HomePanel) -> None:
     if all(p.key != panel.key for p in _panels):
         _panels.append(panel)
+
+
+def register_footer_link(link: FooterLink) -> None:
+    if all(f.url_name != link.url_name for f in _footer):
+        _footer.append(link)
+
+
+def footer_links() -> list[FooterLink]:
+    return sorted(_footer, key=lambda f: f.order)
 
 
 def nav_for(principal: Principal) -> list[NavItem]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from vegvis.core.demo import DemoContext
+from vegvis.reports import dataset_2020
 from vegvis.reports.models import HistoricalFigure, ReportNarrative
 
 
@@ -19,9 +20,7 @@ def populate(context: DemoContext) -> None:
     from vegvis.abroad.importer.cases import cases_import
     from vegvis.reports.services import history_import
 
-    # The data set the tests reproduce the 2020 report from (dev only: the demo runs in the dev profile).
-    from vegvis.reports.tests import dataset_2020
-
+    # The data set the tests reproduce the 2020 report from (shipped with the app: the demo needs it).
     dataset = dataset_2020.build()
     with tempfile.TemporaryDirectory() as folder:
         cases_file, history_file = dataset.write(Path(folder))

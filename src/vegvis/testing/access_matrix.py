@@ -1,13 +1,18 @@
 """The access matrix: for every URL and API operation, the answer each role should get.
 
-Each vegvis app declares its expectations in ``<app>/access_expectations.py``::
+Each vegvis app declares its expectations in ``<app>/tests/access_expectations.py``::
 
     expect("audit:person_log", kwargs=a_person, roles=staff_only(403, system_administrator=200))
 
+and the users the matrix asks as, for the roles the app declares in ``<app>/roles.py``, in
+``<app>/tests/access_actors.py``::
+
+    ACTORS = {"case_handler": Actor("case_handler", office="ous", order=10)}
+
 tests/test_access_matrix.py then fails on any URL or API operation that has no access rule or no expectation,
-and requests every expectation as every role in ``ROLES``. Outcomes are a status code or a ``Redirect``; an
-anonymous visitor to a page is sent to the login page (``TO_LOGIN``), an anonymous API caller gets 401, a
-refused role 403, and an object outside the caller's work need 404.
+or on a declared role no actor holds, and requests every expectation as every actor in ``ROLES``. Outcomes are
+a status code or a ``Redirect``; an anonymous visitor to a page is sent to the login page (``TO_LOGIN``), an
+anonymous API caller gets 401, a refused role 403, and an object outside the caller's work need 404.
 
 The same registrations drive the personal-data tests (tests/test_personal_data.py, tests/test_csrf.py):
 
@@ -26,6 +31,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -43,18 +49,63 @@ if TYPE_CHECKING:
     from vegvis.accounts.models import User
     from vegvis.core.admin_site import VegvisAdminSite
 
-# Each role the matrix exercises: the role code and, for office roles, the office (None: anonymous).
-ROLES: dict[str, tuple[str, str | None] | None] = {
-    "anonymous": None,
-    "case_handler": ("case_handler", "ous"),
-    "case_handler_other_office": ("case_handler", "helse-bergen"),
-    "office_lead": ("office_lead", "ous"),
-    "medical_adviser": ("medical_adviser", None),
-    "network_analyst": ("network_analyst", None),
-    "system_administrator": ("system_administrator", None),
-    "privacy_officer": ("privacy_officer", None),
-}
-STAFF = tuple(role for role in ROLES if ROLES[role] is not None)
+
+@dataclass(frozen=True)
+class Actor:
+    """A user the matrix asks as: a holder of ``role`` (at ``office`` for an office role).
+
+    ``order`` places the actor among all apps' actors (the order of the test ids, and of the first role that gets
+    an answer where a test needs one).
+    """
+
+    role: str
+    office: str | None = None
+    order: int = 100
+
+
+ANONYMOUS = "anonymous"
+
+
+class ActorRoles(Mapping[str, Actor | None]):
+    """Each actor the matrix exercises by name: ``anonymous`` (None) first, then the ``ACTORS`` of every installed
+    vegvis app's ``tests/access_actors.py``, in their order. Found when first asked for (the app registry must be
+    ready), so a new app brings its own actors without editing this module."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, Actor | None] | None = None
+
+    def _actors(self) -> dict[str, Actor | None]:
+        if self._found is None:
+            found: dict[str, tuple[str, Actor]] = {}
+            for package in _app_packages():
+                module = _import_if_present(f"{package}.tests.access_actors")
+                for name, actor in getattr(module, "ACTORS", {}).items():
+                    if name == ANONYMOUS or name in found:
+                        owner = found[name][0] if name in found else "the matrix"
+                        raise ValueError(f"Actor {name!r} of {package} is declared by {owner} already")
+                    found[name] = (package, actor)
+            ordered = sorted(found.items(), key=lambda item: (item[1][1].order, item[0]))
+            self._found = {ANONYMOUS: None, **{name: actor for name, (_package, actor) in ordered}}
+        return self._found
+
+    def __getitem__(self, name: str) -> Actor | None:
+        return self._actors()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._actors())
+
+    def __len__(self) -> int:
+        return len(self._actors())
+
+
+ROLES = ActorRoles()
+
+
+def staff_roles() -> tuple[str, ...]:
+    """Every actor but the anonymous visitor."""
+    return tuple(role for role in ROLES if ROLES[role] is not None)
+
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -88,7 +139,7 @@ def everyone(outcome: Outcome, **overrides: Outcome) -> dict[str, Outcome]:
 
 def staff(outcome: Outcome, **overrides: Outcome) -> dict[str, Outcome]:
     """The same answer for every logged-in role except the roles named (anonymous left out)."""
-    return _fill(STAFF, outcome, overrides)
+    return _fill(staff_roles(), outcome, overrides)
 
 
 def staff_only(outcome: Outcome = 200, **overrides: Outcome) -> dict[str, Outcome]:
@@ -115,15 +166,14 @@ class Actors:
         self._users: dict[str, User] = {}
 
     def __getitem__(self, role: str) -> User | None:
-        spec = ROLES[role]
-        if spec is None:
+        actor = ROLES[role]
+        if actor is None:
             return None
         if role not in self._users:
             from vegvis.testing.factories import UserFactory
 
-            code, office = spec
-            extra = {"role__office": office} if office else {}
-            self._users[role] = UserFactory(username=f"matrix.{role}", role=code, **extra)
+            extra = {"role__office": actor.office} if actor.office else {}
+            self._users[role] = UserFactory(username=f"matrix.{role}", role=actor.role, **extra)
         return self._users[role]
 
 
@@ -271,19 +321,25 @@ def registered_objects() -> list[ObjectsBuilder]:
     return [_objects[name] for name in sorted(_objects)]
 
 
-def discover() -> None:
-    """Import ``access_expectations`` of every installed vegvis app (as api/main.py finds ``api`` modules).
+def _app_packages() -> list[str]:
+    """The installed vegvis apps, and vegvis.api: no app, but it holds the API's own endpoints (as api/main.py
+    mounts ``core_api`` itself)."""
+    return ["vegvis.api"] + [c.name for c in apps.get_app_configs() if c.name.startswith("vegvis.")]
 
-    vegvis.api is no app, but holds the API's own endpoints (as api/main.py mounts ``core_api`` itself).
-    """
-    packages = ["vegvis.api"] + [c.name for c in apps.get_app_configs() if c.name.startswith("vegvis.")]
-    for package in packages:
-        name = f"{package}.access_expectations"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+
+def _import_if_present(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and (name == error.name or name.startswith(error.name + ".")):
+            return None  # the app has no such module (or no tests package)
+        raise
+
+
+def discover() -> None:
+    """Import ``tests/access_expectations`` of every installed vegvis app (as api/main.py finds ``api`` modules)."""
+    for package in _app_packages():
+        _import_if_present(f"{package}.tests.access_expectations")
 
 
 def registered() -> list[Expectation]:

@@ -110,8 +110,10 @@ def test_postgresql_refuses_update_and_delete_of_audit_rows():
 @pytest.mark.django_db
 def test_an_audited_write_that_did_not_take_the_chain_head_first_is_refused_in_tests():
     """The lock order (ADR 0003, amendment): a transaction that audits takes the chain's head before other rows."""
+    from vegvis.access.commands import OperatorPrincipal
     from vegvis.audit.services import LockOrderError, audit_record, audited_atomic
-    from vegvis.testing.abroad import OPERATOR
+
+    OPERATOR = OperatorPrincipal("test")
 
     with pytest.raises(LockOrderError), transaction.atomic():
         audit_record(principal=OPERATOR, action=AuditEntry.Action.UPDATE, label="rows locked before the head")

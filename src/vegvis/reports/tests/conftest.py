@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from vegvis.reports.tests import dataset_2020
+from vegvis.reports import dataset_2020
 
 
 @dataclass

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from vegvis.abroad.models import Appeal, Case, Expense, Outcome, Route
+from vegvis.reports.dataset_2020 import FIGURES, REFERENCE
 from vegvis.reports.models import HistoricalFigure
 from vegvis.reports.tests.conftest import Imported, report_json
-from vegvis.reports.tests.dataset_2020 import FIGURES, REFERENCE
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from vegvis.abroad import selectors
 from vegvis.abroad.models import OPEN_STATUSES, Appeal, Case, Outcome
 from vegvis.access.principal import principal_for
+from vegvis.reports.dataset_2020 import FIGURES
 from vegvis.reports.tests.conftest import report_json
-from vegvis.reports.tests.dataset_2020 import FIGURES
 
 pytestmark = pytest.mark.django_db
 

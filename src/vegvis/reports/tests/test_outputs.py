@@ -13,8 +13,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from vegvis.audit.models import AuditEntry
+from vegvis.reports.dataset_2020 import FIGURES, REFERENCE
 from vegvis.reports.tests.conftest import Imported
-from vegvis.reports.tests.dataset_2020 import FIGURES, REFERENCE
 from vegvis.testing import pdf
 from vegvis.testing.auth import log_in_verified
 

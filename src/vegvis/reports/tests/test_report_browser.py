@@ -11,8 +11,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from vegvis.abroad.models import Case
+from vegvis.reports import dataset_2020
 from vegvis.reports.models import ReportNarrative
-from vegvis.reports.tests import dataset_2020
 from vegvis.testing.browser import axe_violations, describe_violations, log_in
 from vegvis.testing.factories import PASSWORD, UserFactory
 

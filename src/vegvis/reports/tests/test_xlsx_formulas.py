@@ -18,7 +18,7 @@ from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from vegvis.core.xlsx import neutralise, put
-from vegvis.reports.tests import dataset_2020
+from vegvis.reports import dataset_2020
 
 pytestmark = pytest.mark.django_db
 

@@ -354,3 +354,42 @@ expect(
 )
 expect("api-v1:routes", roles=api_staff_only(403, **OFFICE_STAFF))
 expect("api-v1:due_reasons", roles=api_staff_only(403, **OFFICE_STAFF))
+
+
+# Emergency access to a case, reviewed on the audit pages: the office lead of the case's office and the privacy
+# officer review it.
+
+
+def an_emergency_grant(actors: Actors) -> Mapping[str, Any]:
+    """The other office's case handler has opened an Oslo case with emergency access."""
+    from vegvis.access.policies import open_emergency_access
+    from vegvis.access.principal import principal_for
+    from vegvis.testing.abroad import make_case
+
+    case = make_case(home_region="helse-sor-ost")
+    grant = open_emergency_access(
+        principal=principal_for(actors["case_handler_other_office"]), obj=case, reason="Pasienten er innlagt akutt."
+    )
+    return {"pk": grant.pk}
+
+
+def a_pending_grant(actors: Actors) -> Mapping[str, Any]:
+    an_emergency_grant(actors)
+    return {}
+
+
+REVIEWERS = {"office_lead": 200, "privacy_officer": 200}
+expect("audit:emergency_reviews", kwargs=a_pending_grant, roles=staff_only(403, **REVIEWERS))
+# Marking a grant reviewed: the Oslo office lead (the case's office) and the privacy officer. The grant's own user,
+# the other office's case handler, holds no review permission.
+expect(
+    "audit:emergency_review",
+    method="post",
+    kwargs=an_emergency_grant,
+    data={"outcome": "reviewed"},
+    roles=staff_only(
+        403,
+        office_lead=Redirect("audit:emergency_reviews"),
+        privacy_officer=Redirect("audit:emergency_reviews"),
+    ),
+)

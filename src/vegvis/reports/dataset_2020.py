@@ -215,7 +215,7 @@ class _Person:
 
 class _Builder:
     def __init__(self) -> None:
-        self.rng = random.Random(2020)
+        self.rng = random.Random(2020)  # noqa: S311  (synthetic data, not security)
         self.lines: list[dict[str, Any]] = []
         self.individual = count(1)
         self.person_number = count(1)
@@ -327,7 +327,7 @@ def _applications_2020(b: _Builder) -> None:
     b.rng.shuffle(regions)
 
     # Appeals that ended in a grant (treatment-abroad applications, so never PGD): per region, what happened.
-    reversals = {
+    reversals: dict[str, list[tuple[str, date, date | None]]] = {
         HSO: [
             ("office", date(2020, 3, 10), None),  # A1: reversed by the office in 2020
             ("office", date(2021, 1, 15), None),  # A17: reversed by the office in 2021 (counts in 2021's table)
