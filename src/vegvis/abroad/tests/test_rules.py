@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from vegvis.abroad import deadlines, numbering, rules
 from vegvis.abroad.importer.cases import cases_import
-from vegvis.abroad.models import Case, CaseCounter, Outcome, Route, Status
+from vegvis.abroad.models import CASE_NUMBER_KIND, Case, Outcome, Route, Status
 from vegvis.abroad.services import appeals, decisions
 from vegvis.abroad.services.base import _search_text
 from vegvis.abroad.tests.test_import_cases import jsonl, line
+from vegvis.casework.models import CaseCounter
 from vegvis.core.models import Office
 from vegvis.testing.abroad import OPERATOR, make_case
 
@@ -115,7 +116,7 @@ def test_the_services_import_and_bulk_demo_number_from_one_counter():
     assert [first.number, came.number, again.number] == ["2020/0001", "2020/0002", "2020/0003"]
     office = Office.objects.get(pk=first.office_id)
     assert came.office_id == again.office_id == office.pk
-    assert CaseCounter.objects.get(office=office, year=2020).last == 3
+    assert CaseCounter.objects.get(office=office, year=2020, kind=CASE_NUMBER_KIND).last == 3
     serials = numbering.reserve_serials({(office.pk, 2020): 2, (office.pk, 2021): 1})
     assert [list(serials[(office.pk, 2020)]), list(serials[(office.pk, 2021)])] == [[4, 5], [1]]
     assert numbering.case_number(2021, 1) == "2021/0001"
