@@ -34,7 +34,7 @@ from vegvis.abroad.policies import CasePolicy
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.casework import worklists
-from vegvis.casework.paging import Keyset, Position
+from vegvis.casework.paging import Position
 from vegvis.core import rates
 from vegvis.core.amounts import format_amount
 from vegvis.core.selectors import national_id_hash_or_none
@@ -377,9 +377,6 @@ def _screened_names(case: Case) -> list[str]:
     if case.power_of_attorney is not None:
         names.append(case.power_of_attorney.representative_name)
     return names
-
-
-JOURNAL_ORDER: Keyset[Document] = Keyset("registered_on", descending=True)
 
 
 def journal_page(

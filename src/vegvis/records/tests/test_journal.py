@@ -75,8 +75,8 @@ def test_a_missing_or_malformed_cursor_gives_the_first_page(cursor):
 
 def test_the_cursor_names_the_last_row():
     document = make_documents(1)[0]
-    assert journal.cursor_for(document) == f"{document.registered_on.isoformat()}_{document.pk}"
-    assert journal.parse_cursor(journal.cursor_for(document)) == (document.registered_on, document.pk)
+    assert journal.JOURNAL_ORDER.cursor(document) == f"{document.registered_on.isoformat()}_{document.pk}"
+    assert journal.JOURNAL_ORDER.parse(journal.JOURNAL_ORDER.cursor(document)) == (document.registered_on, document.pk)
 
 
 def test_a_correspondent_naming_someone_is_screened_on_the_page_and_never_saved():
