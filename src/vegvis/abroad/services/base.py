@@ -4,6 +4,7 @@ transition (checked against the step table, ``abroad.steps``), and the registrat
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -154,11 +155,24 @@ def _locked(case: Case, expected_version: int | None, principal: Principal, acti
             raise CaseChanged(
                 _("The case was changed by someone else while you worked on it. Reload it to see the changes.")
             )
+        before = _field_values(locked)
         yield locked
         locked.version += 1
         deadlines.refresh(locked)
-        locked.save()
+        after = _field_values(locked)
+        # Only the columns the change touched are written, so a change never writes back a value it did not mean
+        # to (the row is locked; this keeps each UPDATE to what the step is about, as the audit entry is).
+        locked.save(update_fields=[name for name, value in after.items() if before[name] != value])
         case.__dict__.update(locked.__dict__)
+
+
+def _field_values(case: Case) -> dict[str, Any]:
+    """The case's column values (copied, so a value changed in place still shows as changed)."""
+    return {
+        field.name: copy.deepcopy(getattr(case, field.attname))
+        for field in Case._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 def available_events(principal: Principal, case: Case) -> list[str]:

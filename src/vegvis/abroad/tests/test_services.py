@@ -535,3 +535,22 @@ def test_postgresql_refuses_an_update_of_a_sent_letter_behind_the_applications_b
     letter = case.documents.get(kind=Document.Kind.DECISION)
     with pytest.raises(DatabaseError, match="has been sent"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE abroad_document SET title = 'forged' WHERE id = %s", [letter.pk])
+
+
+def test_a_step_writes_only_the_columns_it_changes():
+    """A step's UPDATE of the case names the columns the step changed, never the whole row (the row is locked, so
+    this keeps each write to what the step is about)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case()
+    with CaptureQueriesContext(connection) as queries:
+        cases.case_request_info(actor=OPERATOR, case=case, version=case.version, text="Mangler", recipient="Lege")
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "abroad_case"')]
+    assert len(updates) == 1
+    written = updates[0].split(" WHERE ")[0]
+    assert '"status"' in written and '"version"' in written
+    for untouched in ('"requested_treatment"', '"diagnosis_icd10"', '"received_date"', '"number"'):
+        assert untouched not in written
+    case.refresh_from_db()
+    assert case.status == Status.INFO_REQUESTED
