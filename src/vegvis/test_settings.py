@@ -26,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # waits for SQLite's mutex, the other holds the mutex while a Python SQL function waits for the GIL). With a
     # file every thread has its own connection, as in production. pytest-django adds each xdist worker's suffix.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+
+# As in production, WhiteNoise serves only collected files (none in tests), not the finders: with the finders it
+# walked every static file each time a test client was made, half the access matrix's time. Browser tests get
+# static files from the live server's StaticFilesHandler (pytest-django).
+WHITENOISE_USE_FINDERS = False
