@@ -135,8 +135,11 @@ def test_the_refusal_does_not_tell_which_id_is_in_use_where_or_for_whom(client, 
     assert REFUSAL in messages[0][1]
     case = bergen["case"]
     for page in pages:
+        # Only what the page says about the import: the header names the signed-in user, whose random name may
+        # share a first name with the patient.
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
         for secret in ("Berit", "Bergenser", "Bergen", "Helse Vest", "helse-vest", case.number, "C71", "Strandkaien"):
-            assert secret not in page
+            assert secret not in main
 
 
 def test_refused_lines_are_audited_naming_the_case_and_the_person(client, login, office_lead, bergen):
