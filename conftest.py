@@ -1,4 +1,5 @@
-"""Root conftest: shared fixtures, and PostgreSQL-only tests left out (not skipped) on SQLite runs."""
+"""Root conftest: shared fixtures, the longest tests first, and PostgreSQL-only tests left out (not skipped) on
+SQLite runs."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ import pytest
 pytest_plugins = ["vegvis.testing.fixtures"]
 
 
+def _longest_first(item: pytest.Item) -> int:
+    """The browser tests (the walk of every page the longest) go first, so the two workers share the long ones
+    from the start and steal the short ones at the end, instead of one worker finishing a long test alone."""
+    if item.get_closest_marker("whole_walk"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
+    items.sort(key=_longest_first)  # stable: the order within each group is the collection order
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     kept, left_out = [], []

@@ -40,6 +40,7 @@ from vegvis.testing.pages import CASE_PAGE, Visit, linked_pages, pages_for
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.whole_walk,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
