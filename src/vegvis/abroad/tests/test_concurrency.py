@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from vegvis.abroad.models import Case, Outcome, Route
 from vegvis.abroad.services import base, cases, decisions
-from vegvis.testing.abroad import OPERATOR, make_case
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

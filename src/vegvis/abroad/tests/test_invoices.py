@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Expense
 from vegvis.abroad.services import base, followup
+from vegvis.abroad.tests.support import OPERATOR, make_case, rates
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import OPERATOR, make_case, rates
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Appeal, Case, Document, Method, Outcome, Route, Status
 from vegvis.abroad.services import appeals, base, cases, decisions, followup
+from vegvis.abroad.tests.support import OPERATOR, expert_community, hospital, make_case, rates
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import Office
-from vegvis.testing.abroad import OPERATOR, expert_community, hospital, make_case, rates
 from vegvis.testing.factories import PersonFactory, region
 
 pytestmark = pytest.mark.django_db

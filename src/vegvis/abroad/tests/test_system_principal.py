@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Document, Status
 from vegvis.abroad.services import base, followup
+from vegvis.abroad.tests.support import make_case, rates
 from vegvis.access.principal import ANONYMOUS, SYSTEM
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import Office
-from vegvis.testing.abroad import make_case, rates
 from vegvis.testing.factories import region
 
 pytestmark = pytest.mark.django_db

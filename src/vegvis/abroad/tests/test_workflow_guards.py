@@ -14,9 +14,9 @@ from django.utils import timezone
 from vegvis.abroad.models import Appeal, Case, Decision, Outcome, Route, Status
 from vegvis.abroad.services import appeals, base, decisions, followup
 from vegvis.abroad.steps import TABLE
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
