@@ -15,7 +15,6 @@ from vegvis.abroad import guards
 from vegvis.abroad.models import Case, Document, Expense, PaymentGuarantee, Status, StayNote, TravelBooking
 from vegvis.abroad.selectors import expense_amount_warnings
 from vegvis.abroad.services.base import (
-    TransitionRefused,
     _audit_case,
     _deny,
     _locked,
@@ -25,6 +24,7 @@ from vegvis.abroad.services.base import (
 )
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action
+from vegvis.casework.steps import TransitionRefused
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.icd10_notation import normalise
