@@ -13,10 +13,10 @@ from django.utils import timezone
 from vegvis.abroad.models import Case, Expense
 from vegvis.abroad.services import followup
 from vegvis.abroad.tests.support import OPERATOR, make_case, rates
-from vegvis.abroad.tests.test_concurrency import run_together
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.casework.steps import TransitionRefused
+from vegvis.testing.concurrency import run_together
 from vegvis.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
