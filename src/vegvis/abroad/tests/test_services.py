@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Appeal, Case, Document, Method, Outcome, Route, Status
 from vegvis.abroad.services import appeals, base, cases, decisions, followup
-from vegvis.abroad.tests.support import OPERATOR, expert_community, hospital, make_case, rates
+from vegvis.abroad.tests.support import OPERATOR, STATES, expert_community, hospital, make_case, rates
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
 from vegvis.casework.steps import TransitionRefused
@@ -466,18 +466,8 @@ def test_case_numbers_continue_per_office_and_year():
 
 
 def test_advance_reaches_every_state():
-    for state in (
-        "received",
-        "info_requested",
-        "info_received",
-        "assessment_requested",
-        "assessment_received",
-        "rejected",
-        "appealed",
-        "at_appeals_body",
-        "follow_up",
-        "closed",
-    ):
+    assert sorted(STATES) == sorted(Status.values)
+    for state in STATES:
         assert make_case(state).status == state
 
 
