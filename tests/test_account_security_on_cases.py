@@ -9,11 +9,11 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.models import ApiToken
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import make_case
 from vegvis.testing.auth import totp_device
 from vegvis.testing.factories import PASSWORD
 

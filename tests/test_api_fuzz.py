@@ -52,7 +52,7 @@ def wsgi_app() -> Iterator[WSGIHandler]:
 @pytest.fixture
 def bearer(db: Any, case_handler: Any) -> dict[str, str]:
     """A case handler's token, with cases of the handler's office and of another office to find."""
-    from vegvis.testing.abroad import make_case
+    from vegvis.abroad.tests.support import make_case
 
     make_case(home_region="helse-sor-ost")
     make_case("assessment_received", home_region="helse-sor-ost")

@@ -2,9 +2,10 @@
 
 (a) Shipped code imports no test code: no module outside a ``tests`` package, ``vegvis/testing`` and conftest
     imports ``vegvis.testing`` or a ``tests`` module, at module level or inside a function.
-(b) Arrows point down: no module of a shared app (its tests and migrations included) imports a domain app, nor a
-    domain's test support (``vegvis.testing.<domain>``).
-(c) No module outside migrations is longer than 800 lines.
+(b) Arrows point down: no module of a shared app (its tests and migrations included) imports a domain app.
+(c) The shared test package ``vegvis.testing`` imports no domain app: a domain's test support lives in the domain's
+    own ``tests`` package (``vegvis.abroad.tests.support``).
+(d) No module outside migrations is longer than 800 lines.
 
 Imports are read from ``import``/``from … import`` statements anywhere in a module (relative ones resolved) and
 from ``import_module("…")``/``import_string("…")`` calls with a written name.
@@ -101,16 +102,13 @@ def is_test_import(name: str) -> bool:
 
 def is_domain_import(name: str) -> bool:
     parts = name.split(".")
-    if parts[0] != "vegvis" or len(parts) < 2:
-        return False
-    if parts[1] == "testing":
-        return len(parts) > 2 and parts[2] in DOMAIN_APPS  # a domain's test support is the domain's code
-    return parts[1] in DOMAIN_APPS
+    return parts[0] == "vegvis" and len(parts) > 1 and parts[1] in DOMAIN_APPS
 
 
-def offences(found: list[Module]) -> tuple[list[str], list[str], list[str]]:
-    """(shipped modules importing test code, shared modules importing a domain, modules that are too long)."""
-    test_imports, domain_imports, too_long = [], [], []
+def offences(found: list[Module]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(shipped modules importing test code, shared modules importing a domain, vegvis.testing modules importing a
+    domain, modules that are too long)."""
+    test_imports, domain_imports, testing_domain_imports, too_long = [], [], [], []
     for module in found:
         source = module.path.read_text(encoding="utf-8")
         for line, names in imported_names(source, module):
@@ -120,14 +118,16 @@ def offences(found: list[Module]) -> tuple[list[str], list[str], list[str]]:
             domain = next((name for name in names if is_domain_import(name)), None)
             if domain and module.app in SHARED_APPS:
                 domain_imports.append(f"{module}:{line} imports {domain}")
+            if domain and module.app == "testing":
+                testing_domain_imports.append(f"{module}:{line} imports {domain}")
         lines = len(source.splitlines())
         if not module.is_migration and lines > MAX_LINES:
             too_long.append(f"{module}: {lines} lines")
-    return test_imports, domain_imports, too_long
+    return test_imports, domain_imports, testing_domain_imports, too_long
 
 
 MODULES = modules()
-TEST_IMPORTS, DOMAIN_IMPORTS, TOO_LONG = offences(MODULES)
+TEST_IMPORTS, DOMAIN_IMPORTS, TESTING_DOMAIN_IMPORTS, TOO_LONG = offences(MODULES)
 
 
 def test_the_walk_reads_every_app_of_the_source_tree():
@@ -144,6 +144,13 @@ def test_shared_apps_import_no_domain_app():
     assert not DOMAIN_IMPORTS, (
         f"modules of the shared apps ({', '.join(sorted(SHARED_APPS))}) importing a domain app:\n"
         + "\n".join(DOMAIN_IMPORTS)
+    )
+
+
+def test_the_shared_test_package_imports_no_domain_app():
+    assert not TESTING_DOMAIN_IMPORTS, (
+        "vegvis.testing modules importing a domain app (its test support belongs in the domain's tests package):\n"
+        + "\n".join(TESTING_DOMAIN_IMPORTS)
     )
 
 
@@ -176,7 +183,12 @@ def test_the_checks_find_each_kind_of_offence(tmp_path):
             "core/migrations/__init__.py": "",
             "core/migrations/0009_x.py": "from vegvis.abroad.models import Case\n" + "x = 1\n" * 900,
             "core/tests/__init__.py": "",
-            "core/tests/test_x.py": "from vegvis.testing.abroad import make_case\nfrom vegvis.testing import auth\n",
+            "core/tests/test_x.py": (
+                "from vegvis.abroad.tests.support import make_case\nfrom vegvis.testing import auth\n"
+            ),
+            "testing/__init__.py": "",
+            "testing/factories.py": "from vegvis.core.models import Office\n",
+            "testing/states.py": "def f():\n    from vegvis.abroad.services import cases\n",
             "abroad/__init__.py": "",
             "abroad/views.py": "from vegvis.core import models\nfrom vegvis.testing.factories import region\n",
             "abroad/big.py": "x = 1\n" * 801,
@@ -184,7 +196,7 @@ def test_the_checks_find_each_kind_of_offence(tmp_path):
         },
     )
 
-    test_imports, domain_imports, too_long = offences(found)
+    test_imports, domain_imports, testing_domain_imports, too_long = offences(found)
 
     assert [line.split("/", 1)[1] for line in test_imports] == [
         "abroad/fine.py:1 imports vegvis.abroad.tests.helpers",
@@ -196,7 +208,10 @@ def test_the_checks_find_each_kind_of_offence(tmp_path):
         "core/menu.py:2 imports vegvis.reports.navigation",
         "core/migrations/0009_x.py:1 imports vegvis.abroad.models.Case",
         "core/relative.py:1 imports vegvis.reports",
-        "core/tests/test_x.py:1 imports vegvis.testing.abroad.make_case",
+        "core/tests/test_x.py:1 imports vegvis.abroad.tests.support.make_case",
         "core/views.py:2 imports vegvis.abroad.selectors",
+    ]
+    assert [line.split("/", 1)[1] for line in testing_domain_imports] == [
+        "testing/states.py:2 imports vegvis.abroad.services.cases"
     ]
     assert [line.split("/", 1)[1] for line in too_long] == ["abroad/big.py: 801 lines"]

@@ -26,9 +26,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from vegvis.abroad.services import cases
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.core import backup
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

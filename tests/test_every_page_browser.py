@@ -29,10 +29,10 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Case, Expense
 from vegvis.abroad.services import followup
+from vegvis.abroad.tests.support import OPERATOR, STATES, advance, expert_community, hospital, make_case, rates
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.reports import dataset_2020, pending
-from vegvis.testing.abroad import OPERATOR, STATES, advance, expert_community, hospital, make_case, rates
 from vegvis.testing.access_matrix import ROLES, Actors, registered_objects
 from vegvis.testing.browser import AXE_SCRIPT, SCREENSHOTS, WCAG_21_AA, ConsoleLog, describe_violations, log_in
 from vegvis.testing.factories import PASSWORD

@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from vegvis.abroad.tests.support import make_case
 from vegvis.core.models import Person
-from vegvis.testing.abroad import make_case
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.privacy import identities, leaks, response_text
 

@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from vegvis.abroad import steps
 from vegvis.abroad.forms import FOLLOW_UP_FORMS, ApplicationForm, AssessmentLetterForm
 from vegvis.abroad.models import Appeal, Assessment, Case, Expense, PaymentGuarantee, Status, TravelBooking
+from vegvis.abroad.tests.support import expert_community, make_case
 from vegvis.access.principal import principal_for
 from vegvis.core.forms import AmountField, DateField
-from vegvis.testing.abroad import expert_community, make_case
 from vegvis.testing.access_matrix import ROLES, Actors, registered, routes
 from vegvis.testing.factories import region, synthetic_id
 
@@ -405,7 +405,7 @@ def test_guarantee_booking_invoice_and_close_with_norwegian_amounts_and_dates(lo
 
     # Closing needs the invoice settled: attested by a second person, then paid (as on the case page).
     from vegvis.abroad.services import followup
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     followup.expense_attest(actor=OPERATOR, expense=expense)
     response = client.post(

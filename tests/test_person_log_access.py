@@ -4,8 +4,8 @@ through /revisjon/personer/<id>/. The privacy officer (personvernombud) reads an
 import pytest
 from django.urls import reverse
 
+from vegvis.abroad.tests.support import make_case
 from vegvis.core.models import Person
-from vegvis.testing.abroad import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from vegvis.testing.abroad import make_case
+from vegvis.abroad.tests.support import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django_tasks_db.models import DBTaskResult
 
 from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import send_deadline_reminders
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.audit.tasks import verify_audit_chain
 from vegvis.core.models import WorkerHeartbeat
 from vegvis.core.tasks import recover_stale_tasks, worker_beat
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 

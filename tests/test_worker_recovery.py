@@ -25,8 +25,8 @@ from django_tasks_db.models import DBTaskResult
 
 from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import reminder_key, send_deadline_reminders
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.core.models import SentNotice
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,11 +11,13 @@ appeal is at that step.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.abroad import guards
 from vegvis.abroad.models import UNDECIDED_STATUSES, Appeal, Route, Status
-from vegvis.casework.steps import APART, NOT_OFFERED, Step, StepTable
+from vegvis.casework.steps import APART, NOT_OFFERED, Label, Step, StepTable
 
 RECEIVED, INFO_REQUESTED, INFO_RECEIVED = Status.RECEIVED, Status.INFO_REQUESTED, Status.INFO_RECEIVED
 ASSESSMENT_REQUESTED, ASSESSMENT_RECEIVED = Status.ASSESSMENT_REQUESTED, Status.ASSESSMENT_RECEIVED
@@ -40,6 +42,34 @@ FORMS = "vegvis.abroad.forms"
 
 def _from(sources: tuple[str, ...], target: str) -> dict[str, str]:
     return dict.fromkeys(sources, target)
+
+
+def _appeal_step(
+    event: str,
+    label: Label,
+    *,
+    source: str,
+    target: str,
+    awaiting: str,
+    form: str,
+    service: str,
+    permissions: tuple[str, ...] = HANDLE,
+    kinds: frozenset[str] = guards.APPEAL_ROUTES,
+    **more: Any,
+) -> Step:
+    """A step of a running appeal: from ``source`` to ``target`` along the main path, and in follow-up, where a partly
+    granted case's appeal runs, only while the appeal waits for this step (its office outcome is ``awaiting``)."""
+    return Step(
+        event=event,
+        label=label,
+        edges={source: target, FOLLOW_UP: FOLLOW_UP},
+        permissions=permissions,
+        kinds=kinds,
+        guards=(guards.in_follow_up_appeal(awaiting),),
+        form=f"{FORMS}.{form}",
+        service=f"{SERVICES}.appeals.{service}",
+        **more,
+    )
 
 
 TABLE = StepTable(
@@ -164,50 +194,49 @@ TABLE = StepTable(
             form=f"{FORMS}.AppealForm",
             service=f"{SERVICES}.appeals.case_register_appeal",
         ),
-        Step(
-            event="reverse_on_appeal",
-            label=_("Reverse the decision (appeal upheld by the office)"),
-            edges={APPEALED: FOLLOW_UP, FOLLOW_UP: FOLLOW_UP},
+        _appeal_step(
+            "reverse_on_appeal",
+            _("Reverse the decision (appeal upheld by the office)"),
+            source=APPEALED,
+            target=FOLLOW_UP,
+            awaiting=Appeal.OfficeOutcome.PENDING,
             permissions=DECIDE,
             policy_action="decide",
             kinds=OFFICE_DECIDES,  # PGD's appeals go to the appeals body; the office does not reconsider them
-            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),),
-            form=f"{FORMS}.ReverseForm",
-            service=f"{SERVICES}.appeals.case_reverse_on_appeal",
+            form="ReverseForm",
+            service="case_reverse_on_appeal",
             preview=f"{SERVICES}.decisions.reversal_letter_preview",
         ),
-        Step(
-            event="forward_appeal",
-            label=_("Keep the decision and forward the appeal"),
-            edges={APPEALED: AT_APPEALS_BODY, FOLLOW_UP: FOLLOW_UP},
+        _appeal_step(
+            "forward_appeal",
+            _("Keep the decision and forward the appeal"),
+            source=APPEALED,
+            target=AT_APPEALS_BODY,
+            awaiting=Appeal.OfficeOutcome.PENDING,
             permissions=DECIDE,
             policy_action="decide",
-            kinds=guards.APPEAL_ROUTES,
-            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.PENDING),),
-            form=f"{FORMS}.ForwardForm",
-            service=f"{SERVICES}.appeals.case_forward_appeal",
+            form="ForwardForm",
+            service="case_forward_appeal",
             preview=f"{SERVICES}.decisions.forward_letter_preview",
         ),
-        Step(
-            event="record_appeal_upheld",
-            label=_("Record: the appeals body upheld the decision"),
-            edges={AT_APPEALS_BODY: CLOSED, FOLLOW_UP: FOLLOW_UP},
-            permissions=HANDLE,
-            kinds=guards.APPEAL_ROUTES,
-            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),),
-            form=f"{FORMS}.BoardDecisionForm",
-            service=f"{SERVICES}.appeals.case_record_appeal_decision",
+        _appeal_step(
+            "record_appeal_upheld",
+            _("Record: the appeals body upheld the decision"),
+            source=AT_APPEALS_BODY,
+            target=CLOSED,
+            awaiting=Appeal.OfficeOutcome.FORWARDED,
+            form="BoardDecisionForm",
+            service="case_record_appeal_decision",
             fixed={"reversed_": False},
         ),
-        Step(
-            event="record_appeal_reversed",
-            label=_("Record: the appeals body reversed the decision"),
-            edges={AT_APPEALS_BODY: FOLLOW_UP, FOLLOW_UP: FOLLOW_UP},
-            permissions=HANDLE,
-            kinds=guards.APPEAL_ROUTES,
-            guards=(guards.in_follow_up_appeal(Appeal.OfficeOutcome.FORWARDED),),
-            form=f"{FORMS}.BoardDecisionForm",
-            service=f"{SERVICES}.appeals.case_record_appeal_decision",
+        _appeal_step(
+            "record_appeal_reversed",
+            _("Record: the appeals body reversed the decision"),
+            source=AT_APPEALS_BODY,
+            target=FOLLOW_UP,
+            awaiting=Appeal.OfficeOutcome.FORWARDED,
+            form="BoardDecisionForm",
+            service="case_record_appeal_decision",
             fixed={"reversed_": True},
         ),
         Step(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_noop
 
 from vegvis.abroad import deadlines, letters, rules
 from vegvis.abroad.models import Appeal, Case, Decision, Document, LetterTemplate, Route, Status
-from vegvis.abroad.services.base import TransitionRefused, _register_document, _transition, stored
+from vegvis.abroad.services.base import _register_document, _transition, stored
 from vegvis.abroad.services.decisions import _check_reversal, _record_decision
 from vegvis.access.principal import Principal
+from vegvis.casework.steps import TransitionRefused
 
 # ---------------------------------------------------------------- appeals
 

@@ -25,7 +25,6 @@ from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
-from vegvis.casework.steps import TransitionRefused as TransitionRefused  # every refusal of a step (409)
 from vegvis.core.errors import Conflict, DomainError
 from vegvis.core.models import Office, Person, Region
 from vegvis.records import files

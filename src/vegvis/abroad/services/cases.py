@@ -24,7 +24,6 @@ from vegvis.abroad.models import (
 )
 from vegvis.abroad.selectors import office_case_handlers
 from vegvis.abroad.services.base import (
-    TransitionRefused,
     _audit_case,
     _check_office,
     _deny,
@@ -41,6 +40,7 @@ from vegvis.abroad.steps import TABLE
 from vegvis.access import policies
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action, audit_record, audited_atomic, retry_on_conflict
+from vegvis.casework.steps import TransitionRefused
 from vegvis.core import icd10
 from vegvis.core.models import Office, Organisation, Person, PowerOfAttorney, Region
 from vegvis.core.national_id import IdKind

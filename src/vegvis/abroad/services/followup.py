@@ -15,7 +15,6 @@ from vegvis.abroad import guards
 from vegvis.abroad.models import Case, Document, Expense, PaymentGuarantee, Status, StayNote, TravelBooking
 from vegvis.abroad.selectors import expense_amount_warnings
 from vegvis.abroad.services.base import (
-    TransitionRefused,
     _audit_case,
     _deny,
     _locked,
@@ -25,6 +24,7 @@ from vegvis.abroad.services.base import (
 )
 from vegvis.access.principal import Principal
 from vegvis.audit.services import Action
+from vegvis.casework.steps import TransitionRefused
 from vegvis.core import icd10, rates
 from vegvis.core.currency import validate_currency
 from vegvis.core.icd10_notation import normalise
@@ -152,6 +152,15 @@ def _checked_invoice(*, currency: str, amount: Decimal, diagnosis_codes: str) ->
     return currency.upper(), ", ".join(normalise(c) for c in codes)
 
 
+def _invoice_rate(currency: str, invoice_date: date) -> Decimal:
+    """Norges Bank's rate on the invoice date, for registration and correction alike; a missing rate is the
+    currency field's error."""
+    try:
+        return rates.rate_on(currency, invoice_date)
+    except rates.RateMissing as error:
+        raise ValidationError({"currency": str(error)}) from error
+
+
 def expense_add(
     *,
     actor: Principal,
@@ -182,10 +191,7 @@ def expense_add(
     """
     currency, diagnosis_codes = _checked_invoice(currency=currency, amount=amount, diagnosis_codes=diagnosis_codes)
     if amount_nok is None:
-        try:
-            rate = rates.rate_on(currency, invoice_date)
-        except rates.RateMissing as error:
-            raise ValidationError({"currency": str(error)}) from error
+        rate = _invoice_rate(currency, invoice_date)
         amount_nok = rates.to_nok(amount, rate)
     else:
         rate = (amount_nok / amount).quantize(Decimal("0.00000001")) if amount else Decimal(1)
@@ -321,10 +327,7 @@ def expense_correct(
         if (currency, invoice_date) == (current.currency, current.invoice_date):
             rate = current.exchange_rate
         else:
-            try:
-                rate = rates.rate_on(currency, invoice_date)
-            except rates.RateMissing as error:
-                raise ValidationError({"currency": str(error)}) from error
+            rate = _invoice_rate(currency, invoice_date)
         amount_nok = rates.to_nok(amount, rate)
         new = {
             "kind": kind,

@@ -31,7 +31,7 @@ OWN_OFFICE_STAFF = ("case_handler", "office_lead")
 
 
 def _case(state: str = "received") -> Any:
-    from vegvis.testing.abroad import make_case
+    from vegvis.abroad.tests.support import make_case
 
     return make_case(state, home_region="helse-sor-ost")
 
@@ -40,7 +40,7 @@ def _case(state: str = "received") -> Any:
 def case_load(actors: Actors) -> None:
     """A day's work for the matrix's users: a case each handler handles, an assessment assigned to the adviser."""
     from vegvis.abroad.services import cases
-    from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+    from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 
     for role, region in (("case_handler", "helse-sor-ost"), ("case_handler_other_office", "helse-vest")):
         case = make_case(home_region=region)
@@ -93,7 +93,7 @@ def an_invoice(actors: Actors) -> Mapping[str, Any]:
     from django.utils import timezone
 
     from vegvis.abroad.services import followup
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     case = _case("follow_up")
     expense = followup.expense_add(
@@ -111,7 +111,7 @@ def an_invoice(actors: Actors) -> Mapping[str, Any]:
 
 def a_stay_note(actors: Actors) -> Mapping[str, Any]:
     from vegvis.abroad.services import followup
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     case = _case("follow_up")
     note = followup.stay_note_add(actor=OPERATOR, case=case, version=None, text="Forsinket fly", follow_up_on=None)
@@ -127,7 +127,7 @@ def a_letter(actors: Actors) -> Mapping[str, Any]:
 
 def assigned_assessment(actors: Actors) -> Mapping[str, Any]:
     from vegvis.abroad.services import cases
-    from vegvis.testing.abroad import OPERATOR, expert_community
+    from vegvis.abroad.tests.support import OPERATOR, expert_community
 
     case = _case()
     cases.case_request_assessment(
@@ -362,9 +362,9 @@ expect("api-v1:due_reasons", roles=api_staff_only(403, **OFFICE_STAFF))
 
 def an_emergency_grant(actors: Actors) -> Mapping[str, Any]:
     """The other office's case handler has opened an Oslo case with emergency access."""
+    from vegvis.abroad.tests.support import make_case
     from vegvis.access.policies import open_emergency_access
     from vegvis.access.principal import principal_for
-    from vegvis.testing.abroad import make_case
 
     case = make_case(home_region="helse-sor-ost")
     grant = open_emergency_access(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from vegvis.abroad.policies import ADVISER_DAYS_AFTER_ANSWER
 from vegvis.abroad.services import cases
-from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from vegvis.abroad.models import Case, Status
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import make_case
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 

@@ -22,8 +22,8 @@ from vegvis.abroad.services.cases import (
     case_update,
     document_register_incoming,
 )
+from vegvis.abroad.tests.support import OPERATOR, expert_community, hospital, make_case
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import OPERATOR, expert_community, hospital, make_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("norwegian_catalogue")]
 TODAY = timezone.localdate()

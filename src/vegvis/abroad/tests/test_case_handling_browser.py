@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from vegvis.abroad.models import Assessment, Case
 from vegvis.abroad.services import cases
-from vegvis.testing.abroad import OPERATOR, expert_community, make_case
+from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 from vegvis.testing.browser import axe_violations, describe_violations, log_in, save_screenshot
 from vegvis.testing.factories import PASSWORD, UserFactory
 

@@ -8,10 +8,10 @@ from django.db import connection
 
 from vegvis.abroad.models import Case
 from vegvis.abroad.services import base, cases
-from vegvis.abroad.tests.test_concurrency import run_together
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import make_case
+from vegvis.testing.concurrency import run_together
 from vegvis.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -1,41 +1,19 @@
 """Two case handlers at once: one wins, the other is told; numbers stay gap-free. Real PostgreSQL row locks."""
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from vegvis.abroad.models import Case, Outcome, Route
 from vegvis.abroad.services import base, cases, decisions
-from vegvis.testing.abroad import OPERATOR, make_case
+from vegvis.abroad.tests.support import OPERATOR, make_case
+from vegvis.testing.concurrency import run_together
 from vegvis.testing.factories import PersonFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def run_together(*jobs: Callable[[], Any]) -> list[Any]:
-    """Start the jobs at the same moment on their own connections; return each result or exception."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def worker(index: int, job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_conflicting_decisions_on_one_case_have_exactly_one_winner():

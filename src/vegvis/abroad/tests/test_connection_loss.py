@@ -24,6 +24,7 @@ from vegvis.abroad import letters
 from vegvis.abroad.importer import cases as import_cases
 from vegvis.abroad.models import Case, Document, Outcome
 from vegvis.abroad.services import base, decisions
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import Action
 from vegvis.audit.verify import verify_chain
@@ -32,7 +33,6 @@ from vegvis.core.backup import pg_connect
 from vegvis.core.models import Organisation, Person
 from vegvis.core.national_id import synthetic_number
 from vegvis.imports import transaction as import_transaction
-from vegvis.testing.abroad import OPERATOR, make_case
 
 
 class Pause:

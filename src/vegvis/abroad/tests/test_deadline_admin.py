@@ -14,10 +14,10 @@ from django.utils import timezone
 from vegvis.abroad import deadlines
 from vegvis.abroad.deadlines import decision_letter_date
 from vegvis.abroad.models import Case, Document, Status
+from vegvis.abroad.tests.support import make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import LegalDeadline
-from vegvis.testing.abroad import make_case
 from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from vegvis.abroad.deadlines import decision_letter_date
+from vegvis.abroad.tests.support import make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import LegalDeadline
-from vegvis.testing.abroad import make_case
 from vegvis.testing.browser import axe_violations, describe_violations, log_in
 from vegvis.testing.factories import PASSWORD, UserFactory
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from vegvis.abroad import deadlines
 from vegvis.abroad.models import DUE_REASONS, UNDECIDED_STATUSES, Assessment, Case, Status
+from vegvis.abroad.tests.support import expert_community, make_case
 from vegvis.core.models import LegalDeadline
-from vegvis.testing.abroad import expert_community, make_case
 
 DAYS = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))
 DB = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None, max_examples=40)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Decision, Document, Outcome, Route, Status
 from vegvis.abroad.services import appeals, cases, decisions
-from vegvis.testing.abroad import OPERATOR, make_case
+from vegvis.abroad.tests.support import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

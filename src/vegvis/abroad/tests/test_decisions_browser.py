@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from vegvis.abroad.models import Appeal, Document, Outcome, Status
-from vegvis.testing.abroad import make_case
+from vegvis.abroad.tests.support import make_case
 from vegvis.testing.browser import SCREENSHOTS, axe_violations, describe_violations, log_in
 from vegvis.testing.factories import PASSWORD, UserFactory
 
@@ -197,7 +197,7 @@ def test_a_rejected_case_months_old_reads_its_expired_deadline_and_red_not_suppo
     from django.utils import timezone
 
     from vegvis.abroad.services import cases, decisions
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     handler()
     today = timezone.localdate()

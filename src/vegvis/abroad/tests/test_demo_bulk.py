@@ -8,13 +8,13 @@ from django.db.models import Max
 from vegvis.abroad import deadlines, demo_bulk
 from vegvis.abroad.models import Case, Document, Expense, Outcome, Status
 from vegvis.abroad.services.base import _search_text
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.verify import verify_chain
 from vegvis.casework.models import CaseCounter
 from vegvis.core import demo as core_demo
 from vegvis.core.demo import DemoContext
 from vegvis.core.national_id import parse
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from vegvis.abroad.models import Case, Document, Status
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
 from vegvis.core import storage
-from vegvis.testing.abroad import make_case
 from vegvis.testing.disk import Disk
 
 pytestmark = pytest.mark.django_db

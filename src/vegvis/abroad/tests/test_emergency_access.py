@@ -8,9 +8,9 @@ from django.core import mail
 from django.urls import reverse
 
 from vegvis.abroad.models import Case, Status, StayNote
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.models import EmergencyAccess
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import make_case
 
 pytestmark = pytest.mark.django_db
 REASON = "Pasienten er innlagt akutt i Bergen og trenger oppfølging av innvilget behandling i dag."

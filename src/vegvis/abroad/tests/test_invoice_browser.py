@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from vegvis.abroad.models import Case, Expense
 from vegvis.abroad.services import followup
-from vegvis.testing.abroad import OPERATOR, make_case, rates
+from vegvis.abroad.tests.support import OPERATOR, make_case, rates
 from vegvis.testing.browser import SCREENSHOTS, axe_violations, describe_violations, log_in, log_in_elsewhere
 from vegvis.testing.factories import PASSWORD, UserFactory
 

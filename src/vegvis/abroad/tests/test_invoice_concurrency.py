@@ -11,11 +11,12 @@ from django.db import connection
 from django.utils import timezone
 
 from vegvis.abroad.models import Case, Expense
-from vegvis.abroad.services import base, followup
-from vegvis.abroad.tests.test_concurrency import run_together
+from vegvis.abroad.services import followup
+from vegvis.abroad.tests.support import OPERATOR, make_case, rates
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import OPERATOR, make_case, rates
+from vegvis.casework.steps import TransitionRefused
+from vegvis.testing.concurrency import run_together
 from vegvis.testing.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -81,7 +82,7 @@ def test_an_invoice_attested_by_two_people_at_once_is_attested_once():
 
     results = run_together(*(lambda user=user: attest(user) for user in attesters))
     done = [r for r in results if isinstance(r, Expense)]
-    told = [r for r in results if isinstance(r, base.TransitionRefused)]
+    told = [r for r in results if isinstance(r, TransitionRefused)]
     assert len(done) == 1 and len(told) == 1, results
     expense.refresh_from_db()
     assert expense.state == Expense.State.APPROVED and expense.attested_by_id == done[0].attested_by_id

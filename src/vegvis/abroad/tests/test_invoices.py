@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegvis.abroad.models import Expense
-from vegvis.abroad.services import base, followup
+from vegvis.abroad.services import followup
+from vegvis.abroad.tests.support import OPERATOR, make_case, rates
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import OPERATOR, make_case, rates
+from vegvis.casework.steps import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -267,7 +268,7 @@ def test_a_paid_invoice_can_no_longer_be_corrected(client, login, case_handler, 
     client.post(url, invoice_form(case, "1"))
     expense.refresh_from_db()
     assert expense.amount == Decimal("412345.50") and not entries(case, "expense_corrected")
-    with pytest.raises(base.TransitionRefused, match="betalt"):
+    with pytest.raises(TransitionRefused, match="betalt"):
         followup.expense_correct(
             actor=OPERATOR,
             expense=expense,

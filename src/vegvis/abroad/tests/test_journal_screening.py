@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from vegvis.abroad.services import cases
-from vegvis.testing.abroad import OPERATOR, make_case
+from vegvis.abroad.tests.support import OPERATOR, make_case
 
 
 @pytest.mark.django_db

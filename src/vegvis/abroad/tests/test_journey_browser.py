@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from vegvis.abroad.models import Appeal, Case, Document, Expense, Status
-from vegvis.testing.abroad import expert_community, hospital, rates
+from vegvis.abroad.tests.support import expert_community, hospital, rates
 from vegvis.testing.browser import axe_violations, describe_violations, log_in, log_in_elsewhere
 from vegvis.testing.factories import PASSWORD, UserFactory, synthetic_id
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from vegvis.abroad import letters
 from vegvis.abroad.models import Case, Document, LetterTemplate, Outcome, Route, Status
 from vegvis.abroad.services import appeals, cases, decisions, registers
+from vegvis.abroad.tests.support import OPERATOR, advance, hospital, make_case
 from vegvis.core.pdf import write_pdf
 from vegvis.testing import pdf
-from vegvis.testing.abroad import OPERATOR, advance, hospital, make_case
 from vegvis.testing.factories import PersonFactory, region
 
 pytestmark = pytest.mark.django_db

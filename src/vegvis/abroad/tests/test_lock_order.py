@@ -20,14 +20,14 @@ from django.db.models import F
 
 from vegvis.abroad.models import Case
 from vegvis.abroad.services import cases
-from vegvis.abroad.tests.test_concurrency import run_together
+from vegvis.abroad.tests.support import OPERATOR
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import retry_on_conflict
 from vegvis.audit.verify import verify_chain
 from vegvis.casework.models import CaseCounter
 from vegvis.core.models import Office
 from vegvis.core.services import person_get_or_create
-from vegvis.testing.abroad import OPERATOR
+from vegvis.testing.concurrency import run_together
 from vegvis.testing.factories import region, synthetic_id
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

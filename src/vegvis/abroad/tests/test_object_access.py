@@ -17,10 +17,10 @@ from django.urls import reverse
 
 from vegvis.abroad.models import Assessment, Case, Document, Expense, StayNote
 from vegvis.abroad.services import cases, followup
+from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegvis.abroad.models import Case
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
-from vegvis.testing.abroad import make_case
 from vegvis.testing.factories import region, synthetic_id
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from vegvis.abroad.models import Case
+from vegvis.abroad.tests.support import make_case
 from vegvis.access.principal import SYSTEM
 from vegvis.accounts.services import role_assign
-from vegvis.testing.abroad import make_case
 from vegvis.testing.browser import log_in
 from vegvis.testing.factories import PASSWORD, UserFactory, office, synthetic_id
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from vegvis.abroad import steps
 from vegvis.abroad.forms import FOLLOW_UP_FORMS
-from vegvis.testing.abroad import make_case
+from vegvis.abroad.tests.support import make_case
 
 pytestmark = pytest.mark.django_db
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)

@@ -20,12 +20,12 @@ from django.utils import timezone
 from vegvis.abroad import demo_bulk, selectors
 from vegvis.abroad.models import Assessment, Case, Document, Method, Status
 from vegvis.abroad.services import cases, followup
+from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
 from vegvis.core import demo as core_demo
 from vegvis.core.demo import DemoContext
 from vegvis.core.models import ExchangeRate
-from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 

@@ -21,13 +21,13 @@ from vegvis.abroad.models import Case, Document, StayNote
 from vegvis.abroad.retention import retention_run, sweep_orphan_files
 from vegvis.abroad.services import cases, followup
 from vegvis.abroad.tasks import delete_cases_past_retention
+from vegvis.abroad.tests.support import OPERATOR, advance, make_case
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.audit.models import AuditEntry, DeletionLog
 from vegvis.audit.verify import verify_chain
 from vegvis.core.models import LegalDeadline, Person
 from vegvis.core.services import person_get_or_create
-from vegvis.testing.abroad import OPERATOR, advance, make_case
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import region, synthetic_id
 from vegvis.testing.privacy import identities, leaks

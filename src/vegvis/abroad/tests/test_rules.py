@@ -15,10 +15,10 @@ from vegvis.abroad.importer.cases import cases_import
 from vegvis.abroad.models import CASE_NUMBER_KIND, Case, Outcome, Route, Status
 from vegvis.abroad.services import appeals, decisions
 from vegvis.abroad.services.base import _search_text
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.abroad.tests.test_import_cases import jsonl, line
 from vegvis.casework.models import CaseCounter
 from vegvis.core.models import Office
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vegvis.abroad.models import Case
-from vegvis.testing.abroad import make_case
+from vegvis.abroad.tests.support import make_case
 from vegvis.testing.auth import log_in_verified
 
 TRICKY = st.sampled_from(

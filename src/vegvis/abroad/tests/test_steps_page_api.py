@@ -23,12 +23,12 @@ from django.utils import timezone
 from vegvis.abroad.models import Assessment, Case, Outcome, Route, Status
 from vegvis.abroad.services import appeals, cases, decisions, followup
 from vegvis.abroad.steps import TABLE
+from vegvis.abroad.tests.support import OPERATOR, expert_community, make_case
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
 from vegvis.accounts.models import User
 from vegvis.accounts.services import api_token_issue
 from vegvis.casework.steps import NEXT_STEPS, NOT_OFFERED, TransitionRefused
-from vegvis.testing.abroad import OPERATOR, expert_community, make_case
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

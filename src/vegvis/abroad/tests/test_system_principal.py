@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from vegvis.abroad.models import Document, Status
 from vegvis.abroad.services import base, followup
+from vegvis.abroad.tests.support import make_case, rates
 from vegvis.access.principal import ANONYMOUS, SYSTEM
 from vegvis.audit.models import AuditEntry
+from vegvis.casework.steps import TransitionRefused
 from vegvis.core.models import Office
-from vegvis.testing.abroad import make_case, rates
 from vegvis.testing.factories import region
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_an_invoice_is_registered_during_follow_up_with_its_document_whoever_reg
     assert expense.registered_by is None
     assert case.documents.filter(kind=Document.Kind.INVOICE).count() == 1
     received = make_case(actor=SYSTEM)
-    with pytest.raises(base.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         _invoice(received)
 
 

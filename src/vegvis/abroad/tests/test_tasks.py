@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from vegvis.abroad.services import cases
 from vegvis.abroad.tasks import send_deadline_reminders
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.core.tasks import next_run
-from vegvis.testing.abroad import OPERATOR, make_case
 
 pytestmark = pytest.mark.django_db
 

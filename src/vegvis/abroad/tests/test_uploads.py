@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from vegvis.abroad.tests.support import make_case
 from vegvis.audit.models import AuditEntry
 from vegvis.core.models import ExchangeRate
-from vegvis.testing.abroad import make_case
 from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db

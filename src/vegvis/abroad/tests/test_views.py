@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vegvis.abroad.models import Case, Document, Method, Status
+from vegvis.abroad.tests.support import expert_community, make_case
 from vegvis.audit.models import AuditEntry
-from vegvis.testing.abroad import expert_community, make_case
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import synthetic_id
 
@@ -50,7 +50,7 @@ def test_case_page_shows_the_case_and_audits_the_read(client, case_handler):
 
 def test_medical_adviser_sees_only_assigned_cases_and_a_masked_national_id(client, medical_adviser):
     from vegvis.abroad.services import cases
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     assigned = make_case()
     cases.case_request_assessment(
@@ -101,7 +101,7 @@ def test_case_page_query_count_does_not_grow_with_documents(client, case_handler
     with django_assert_max_num_queries(60) as baseline:
         client.get(reverse("abroad:case", args=[case.pk]))
     from vegvis.abroad.services import followup
-    from vegvis.testing.abroad import OPERATOR
+    from vegvis.abroad.tests.support import OPERATOR
 
     for number in range(5):
         followup.stay_note_add(actor=OPERATOR, case=case, version=None, text=f"Note {number}", follow_up_on=None)

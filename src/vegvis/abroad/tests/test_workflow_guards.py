@@ -14,9 +14,10 @@ from django.utils import timezone
 from vegvis.abroad.models import Appeal, Case, Decision, Outcome, Route, Status
 from vegvis.abroad.services import appeals, base, decisions, followup
 from vegvis.abroad.steps import TABLE
+from vegvis.abroad.tests.support import OPERATOR, make_case
 from vegvis.access.principal import principal_for
 from vegvis.accounts.services import api_token_issue
-from vegvis.testing.abroad import OPERATOR, make_case
+from vegvis.casework.steps import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -82,7 +83,7 @@ def assert_refused_except(case: Case, allowed: set[str]) -> None:
     """Every appeal step and closing that is not offered is refused by its service, and changes nothing."""
     for event in sorted({*APPEAL_EVENTS, "close"} - allowed):
         before = (case.status, case.version, case.final_outcome, case.appeals.count(), case.decisions.count())
-        with pytest.raises(base.TransitionRefused):
+        with pytest.raises(TransitionRefused):
             take(case, event)
         case.refresh_from_db()
         after = (case.status, case.version, case.final_outcome, case.appeals.count(), case.decisions.count())
@@ -143,7 +144,7 @@ def test_a_partly_granted_case_is_appealed_while_its_follow_up_goes_on(ending):
 def test_a_full_grant_cannot_be_appealed_by_the_office():
     case = make_case("follow_up")
     assert "register_appeal" not in offered(case)
-    with pytest.raises(base.TransitionRefused, match="Only a rejection or a partial grant"):
+    with pytest.raises(TransitionRefused, match="Only a rejection or a partial grant"):
         take(case, "register_appeal")
 
 
@@ -198,7 +199,7 @@ def test_routes_without_appeal_offer_none():
         assert not set(APPEAL_EVENTS) & TABLE.kind_events[route]
         case = make_case("rejected", route=route)
         assert not offered(case) & set(APPEAL_EVENTS)
-        with pytest.raises(base.TransitionRefused):
+        with pytest.raises(TransitionRefused):
             take(case, "register_appeal")
 
 

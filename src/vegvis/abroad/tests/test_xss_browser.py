@@ -22,9 +22,9 @@ from django.test import Client
 from vegvis.abroad import letters
 from vegvis.abroad.models import Case, Outcome
 from vegvis.abroad.services import cases, decisions, followup
+from vegvis.abroad.tests.support import OPERATOR, expert_community, hospital
 from vegvis.access.policies import open_emergency_access
 from vegvis.access.principal import principal_for
-from vegvis.testing.abroad import OPERATOR, expert_community, hospital
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import UserFactory, region, synthetic_id
 

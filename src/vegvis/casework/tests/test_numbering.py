@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from vegvis.casework import numbering
 from vegvis.casework.models import CaseCounter
 from vegvis.core.models import Office
+from vegvis.testing.concurrency import run_together
 
 
 @pytest.mark.django_db
@@ -54,28 +52,6 @@ def test_a_rolled_back_transaction_gives_its_number_back():
     assert numbering.next_number(oslo, 2026, "abroad") == 2
 
 
-def _at_once(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run the jobs at the same moment, each on its own connection; their results or exceptions."""
-    start = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results[index] = job()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("counter_exists", [False, True], ids=["new series", "existing series"])
@@ -95,7 +71,7 @@ def test_transactions_at_once_take_different_numbers_without_gaps(counter_exists
             time.sleep(0.2)  # the case is saved here, the counter still locked
             return number
 
-    results = _at_once([take] * 4)
+    results = run_together(*[take] * 4)
 
     assert sorted(results) == [base + 1, base + 2, base + 3, base + 4], results
     assert CaseCounter.objects.get(office=office, year=1999, kind="abroad").last == base + 4
