@@ -28,7 +28,6 @@ from vegvis.statistics.exports import About
 from vegvis.statistics.numbers import NBSP, share
 from vegvis.statistics.tables import HIDDEN, Column, Table, hidden_in_text
 
-FONT_DIR = font_dir()
 
 
 # ---------------------------------------------------------------- tables
@@ -607,7 +606,7 @@ def html_document(report: dict[str, Any], narratives: dict[str, str], *, nationa
     context["inline_css"] = mark_safe(  # noqa: S308  (our own static files)
         "\n".join(Path(p).read_text("utf-8") for p in (css_path, print_path) if p)
     )
-    context["font_dir"] = FONT_DIR.as_uri()
+    context["font_dir"] = font_dir().as_uri()
     return render_to_string("reports/publication_document.html", context)
 
 

@@ -23,13 +23,13 @@ def test_no_module_but_core_pdf_calls_weasyprint():
 
 
 def test_only_the_shipped_fonts_and_data_urls_may_be_loaded():
-    font = next(pdf.font_dir().glob("inter-latin-400-normal.woff2"))
+    font = next(pdf.font_dir().glob("inter-latin-400-normal.ttf"))
     assert pdf.allowed(font.as_uri())
     assert pdf.allowed("data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=")
     for refused in [
         "file:///proc/self/environ",
         "file:///etc/passwd",
-        font.as_uri().replace("inter-latin-400-normal.woff2", "../../../../../etc/passwd"),
+        font.as_uri().replace("inter-latin-400-normal.ttf", "../../../../../etc/passwd"),
         f"file://{pdf.font_dir()}/../../../../src/vegvis/settings.py",
         (pdf.font_dir() / "no-such-font.woff2").as_uri(),
         "file://otherhost" + str(font),
@@ -45,3 +45,34 @@ def test_only_the_shipped_fonts_and_data_urls_may_be_loaded():
 def test_the_fetcher_refuses_with_an_error_weasyprint_skips(url: str):
     with pytest.raises(pdf.URLRefused):
         pdf._fetcher().fetch(url)
+
+
+def test_the_documents_fonts_are_embedded_from_the_truetype_copies(tmp_path, settings):
+    """The WOFF2 the package ships are decompressed once into VAR_DIR/pdf-fonts, and a document using them
+    embeds Inter (not a fallback font of the machine)."""
+    import subprocess
+
+    settings.VAR_DIR = tmp_path
+    pdf.font_dir.cache_clear()
+    try:
+        folder = pdf.font_dir()
+        assert folder == tmp_path / "pdf-fonts"
+        assert sorted(p.name for p in folder.iterdir()) == sorted(f"{face}.ttf" for face in pdf.FONT_FACES)
+        faces = "".join(
+            f'@font-face {{ font-family: "Inter"; src: url("{folder.as_uri()}/{face}.ttf"); '
+            f"font-weight: {face.split('-')[2]}; font-style: {face.split('-')[3]}; }}"
+            for face in pdf.FONT_FACES
+        )
+        html = (
+            f'<html lang="nb"><head><title>Brev</title><style>{faces} body {{ font-family: "Inter"; }}</style>'
+            "</head><body><p>Blåbærsyltetøy</p><p><b>Ærlig</b> <i>øye</i></p></body></html>"
+        )
+        target = tmp_path / "letter.pdf"
+        target.write_bytes(pdf.write_pdf(html))
+        fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
+        names = [line.split()[0] for line in fonts.splitlines()[2:]]
+        assert sorted(name.split("+")[-1] for name in names) == ["Inter", "Inter-Italic", "Inter-Semi-Bold"], fonts
+        text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Blåbærsyltetøy" in text and "Ærlig" in text
+    finally:
+        pdf.font_dir.cache_clear()
