@@ -29,7 +29,6 @@ from vegvis.statistics.numbers import NBSP, share
 from vegvis.statistics.tables import HIDDEN, Column, Table, hidden_in_text
 
 
-
 # ---------------------------------------------------------------- tables
 
 

@@ -57,6 +57,12 @@ def attachments(pdf: bytes) -> list[str]:
     return [line.split(":", 1)[1].strip() for line in lines[1:] if ":" in line]
 
 
+def fonts(pdf: bytes) -> list[str]:
+    """The names of the fonts the PDF uses (pdffonts), without the subset prefix ("Inter-Semi-Bold")."""
+    lines = _run("pdffonts", pdf).splitlines()[2:]
+    return sorted(line.split()[0].split("+")[-1] for line in lines if line.strip())
+
+
 def words(value: str) -> str:
     """Whitespace (line breaks, page breaks, non-breaking spaces) normalised to single spaces."""
     return " ".join(value.replace("\xa0", " ").split())
