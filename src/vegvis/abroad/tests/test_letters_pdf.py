@@ -149,6 +149,7 @@ def test_every_letter_reads_as_a_letter_in_its_own_language(kind: str, language:
     subject = letters.letter(kind, case, language=language, extra=extra)["subject"]
     assert subject in lines and "{{" not in subject  # the subject is a heading line of its own, filled in
     assert pdf.info(content)["Title"] == subject
+    assert set(pdf.fonts(content)) <= {"Inter", "Inter-Semi-Bold", "Inter-Italic"}  # the letter's own font only
     for markup in MARKUP:
         assert markup not in text, markup
     # The headings of the template, each a line of its own and in order, with no heading left empty.
