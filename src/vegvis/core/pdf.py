@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,14 +44,14 @@ def asset_roots() -> list[Path]:
     return [(Path(settings.NODE_MODULES) / "@fontsource").resolve(), _font_cache().resolve()]
 
 
-@cache
 def font_dir() -> Path:
     """The folder of the documents' fonts as TrueType files (``<face>.ttf``, FONT_FACES).
 
     The package ships WOFF2, which WeasyPrint decompresses for every document it writes: a fifth of the time of a
     one-page letter. The files are decompressed once (per version of the shipped font) into ``VAR_DIR/pdf-fonts``
     and used from there. Each file is written under a temporary name and renamed, so processes that start
-    together never read half a file."""
+    together never read half a file. (Not cached in memory: a test or a deployment may move VAR_DIR, and a
+    stat per face is nothing beside a document.)"""
     from fontTools.ttLib import woff2
 
     target = _font_cache()

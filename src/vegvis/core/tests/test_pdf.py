@@ -53,23 +53,19 @@ def test_the_documents_fonts_are_embedded_from_the_truetype_copies(tmp_path, set
     from vegvis.testing import pdf as reader
 
     settings.VAR_DIR = tmp_path
-    pdf.font_dir.cache_clear()
-    try:
-        folder = pdf.font_dir()
-        assert folder == tmp_path / "pdf-fonts"
-        assert sorted(p.name for p in folder.iterdir()) == sorted(f"{face}.ttf" for face in pdf.FONT_FACES)
-        faces = "".join(
-            f'@font-face {{ font-family: "Inter"; src: url("{folder.as_uri()}/{face}.ttf"); '
-            f"font-weight: {face.split('-')[2]}; font-style: {face.split('-')[3]}; }}"
-            for face in pdf.FONT_FACES
-        )
-        html = (
-            f'<html lang="nb"><head><title>Brev</title><style>{faces} body {{ font-family: "Inter"; }}</style>'
-            "</head><body><p>Blåbærsyltetøy</p><p><b>Ærlig</b> <i>øye</i></p></body></html>"
-        )
-        document = pdf.write_pdf(html)
-        assert reader.fonts(document) == ["Inter", "Inter-Italic", "Inter-Semi-Bold"]
-        text = reader.text(document)
-        assert "Blåbærsyltetøy" in text and "Ærlig" in text
-    finally:
-        pdf.font_dir.cache_clear()
+    folder = pdf.font_dir()
+    assert folder == tmp_path / "pdf-fonts"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{face}.ttf" for face in pdf.FONT_FACES)
+    faces = "".join(
+        f'@font-face {{ font-family: "Inter"; src: url("{folder.as_uri()}/{face}.ttf"); '
+        f"font-weight: {face.split('-')[2]}; font-style: {face.split('-')[3]}; }}"
+        for face in pdf.FONT_FACES
+    )
+    html = (
+        f'<html lang="nb"><head><title>Brev</title><style>{faces} body {{ font-family: "Inter"; }}</style>'
+        "</head><body><p>Blåbærsyltetøy</p><p><b>Ærlig</b> <i>øye</i></p></body></html>"
+    )
+    document = pdf.write_pdf(html)
+    assert reader.fonts(document) == ["Inter", "Inter-Italic", "Inter-Semi-Bold"]
+    text = reader.text(document)
+    assert "Blåbærsyltetøy" in text and "Ærlig" in text
