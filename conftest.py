@@ -8,18 +8,35 @@ import pytest
 pytest_plugins = ["vegvis.testing.fixtures"]
 
 
-def _longest_first(item: pytest.Item) -> int:
-    """The browser tests (the walk of every page the longest) go first, so the two workers share the long ones
-    from the start and steal the short ones at the end, instead of one worker finishing a long test alone."""
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order (Django's): tests in a rolled-back transaction, then transactional tests (which
+    empty the database when they end), then tests without a database."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _longest_first(item: pytest.Item) -> tuple[int, int]:
+    """Within Django's order, the longest tests first: the walk of every page, then the other browser tests.
+    With xdist's work stealing, the worker that runs the walk has its other tests taken by the idle one, instead
+    of finishing a long test alone at the end."""
     if item.get_closest_marker("whole_walk"):
-        return 0
-    return 1 if item.get_closest_marker("browser") else 2
+        return _django_group(item), 0
+    return _django_group(item), 1 if item.get_closest_marker("browser") else 2
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
-    items.sort(key=_longest_first)  # stable: the order within each group is the collection order
+    items.sort(key=_longest_first)  # stable: otherwise the collection order
     if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
         return
     kept, left_out = [], []
