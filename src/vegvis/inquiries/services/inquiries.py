@@ -17,7 +17,7 @@ from vegvis.accounts.models import User
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
 from vegvis.casework.numbering import next_organisation_number
 from vegvis.core.errors import Conflict, DomainError
-from vegvis.core.models import Organisation
+from vegvis.core.models import Organisation, Person
 from vegvis.inquiries.models import (
     CASE_NUMBER_KIND,
     INQUIRY_NUMBER_KIND,
@@ -76,8 +76,9 @@ def inquiry_register(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    person: Person | None = None,
 ) -> Inquiry:
-    """A phone call, e-mail or letter registered by the desk's staff."""
+    """A phone call, e-mail or letter registered by the desk's staff (linked to a registered person if known)."""
     check_organisation(actor, organisation, "register inquiry")
     if channel == Channel.WEB_FORM:
         raise DomainError(_("Inquiries from the web form come in through the form itself."), field="channel")
@@ -94,6 +95,7 @@ def inquiry_register(
             contact_name=contact_name,
             contact_email=contact_email,
             contact_phone=contact_phone,
+            person=person,
         )
 
 
