@@ -92,7 +92,11 @@ def make_case(
     if state == "at_npe":
         return case
     cases.claim_decide(
-        actor=SYSTEM, case=case, version=case.version, decision="rejected", decision_received_on=today - timedelta(days=5)
+        actor=SYSTEM,
+        case=case,
+        version=case.version,
+        decision="rejected",
+        decision_received_on=today - timedelta(days=5),
     )
     if state == "npe_decided":
         return case
