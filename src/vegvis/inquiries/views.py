@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vegvis.access import policies
 from vegvis.access.rules import principal, public, requires
@@ -43,7 +44,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     who = principal(request)
     scope = "desk" if request.GET.get("vis") == "desk" and who.has("inquiries.view_case") else "mine"
     work = selectors.worklist(who, scope)
-    read_rows(who, [*work.inquiries, *work.cases], label=_("Inquiry desk worklist"), shown=["name", "case_number"])
+    rows = [*work.inquiries, *work.cases]
+    # Persons are linked only when known to the register; a web-form inquiry names nobody in it.
+    persons = [row.audit_person_id for row in rows if row.audit_person_id is not None]
+    read_rows(who, rows, label=_("Inquiry desk worklist"), shown=["name", "case_number"], person_ids=persons)
     return render(
         request,
         "inquiries/worklist.html",
@@ -197,7 +201,7 @@ def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileRespon
 # ---------------------------------------------------------------- the public web form (no login)
 
 # The consent the person agrees to, stored with the inquiry word for word.
-CONSENT_TEXT = _(
+CONSENT_TEXT = gettext_lazy(
     "I agree that %(organisation)s registers and processes what I have written here, including information about "
     "my health or the health of the person I write for, in order to answer and help with my inquiry. I can "
     "withdraw this consent at any time by contacting the association."
@@ -212,7 +216,7 @@ def _association(organisation: int) -> Organisation:
 @public
 def public_form(request: HttpRequest, organisation: int) -> HttpResponse:
     association = _association(organisation)
-    consent_text = CONSENT_TEXT % {"organisation": association.name}
+    consent_text = str(CONSENT_TEXT) % {"organisation": association.name}
     form = PublicInquiryForm(request.POST or None)
     status = 200
     if request.method == "POST":
