@@ -28,6 +28,21 @@ TEXT = forms.Textarea(attrs={"rows": 6})
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.WEB_FORM]
 
 
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class RecordRequestChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.provider} ({obj.sent_on:%d.%m.%Y})"
+
+
+class ComplaintChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.provider} ({obj.get_recipient_display()})"
+
+
 class InquiryForm(forms.Form):
     """A phone call, e-mail or letter registered by staff."""
 
@@ -72,7 +87,7 @@ class PublicInquiryForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("contact_email") or data.get("contact_phone")):
             raise forms.ValidationError(_("Give an e-mail address or a phone number, so that we can reach you."))
         return data
@@ -95,8 +110,8 @@ class TriageForm(forms.Form):
 
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    case_worker = forms.ModelChoiceField(label=_("Case worker"), queryset=None, required=False)
-    medical_adviser = forms.ModelChoiceField(label=_("Medical adviser"), queryset=None, required=False)
+    case_worker = UserChoiceField(label=_("Case worker"), queryset=None, required=False)
+    medical_adviser = UserChoiceField(label=_("Medical adviser"), queryset=None, required=False)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         from vegvis.inquiries.selectors import desk_users
@@ -106,7 +121,6 @@ class AssignForm(forms.Form):
         assert isinstance(worker_field, forms.ModelChoiceField) and isinstance(adviser_field, forms.ModelChoiceField)
         worker_field.queryset = desk_users(case.organisation_id, "inquiries.handle_case")
         adviser_field.queryset = desk_users(case.organisation_id, "inquiries.assess_case")
-        worker_field.label_from_instance = adviser_field.label_from_instance = lambda u: u.display_name
 
 
 # ---------------------------------------------------------------- the steps' forms
@@ -166,7 +180,7 @@ class RecordRequestForm(StepForm):
 
 
 class RecordsReceivedForm(StepForm):
-    request = forms.ModelChoiceField(label=_("Request answered"), queryset=None, empty_label=None)
+    request = RecordRequestChoiceField(label=_("Request answered"), queryset=None, empty_label=None)
     received_on = DateField(label=_("Records received on"), not_in_future=True)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -174,7 +188,6 @@ class RecordsReceivedForm(StepForm):
         field = self.fields["request"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = case.record_requests.filter(received_on__isnull=True)
-        field.label_from_instance = lambda r: f"{r.provider} ({r.sent_on:%d.%m.%Y})"
 
 
 class ComplaintForm(StepForm):
@@ -189,7 +202,7 @@ class ComplaintForm(StepForm):
 
 
 class ComplaintSentForm(StepForm):
-    complaint = forms.ModelChoiceField(label=_("Complaint"), queryset=None, empty_label=None)
+    complaint = ComplaintChoiceField(label=_("Complaint"), queryset=None, empty_label=None)
     sent_on = DateField(label=_("Sent on"), not_in_future=True)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -197,7 +210,6 @@ class ComplaintSentForm(StepForm):
         field = self.fields["complaint"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = case.complaints.filter(sent_on__isnull=True)
-        field.label_from_instance = lambda c: f"{c.provider} ({c.get_recipient_display()})"
 
 
 class ClaimForm(StepForm):

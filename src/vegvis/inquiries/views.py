@@ -44,7 +44,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     who = principal(request)
     scope = "desk" if request.GET.get("vis") == "desk" and who.has("inquiries.view_case") else "mine"
     work = selectors.worklist(who, scope)
-    rows = [*work.inquiries, *work.cases]
+    rows: list[Any] = [*work.inquiries, *work.cases]
     # Persons are linked only when known to the register; a web-form inquiry names nobody in it.
     persons = [row.audit_person_id for row in rows if row.audit_person_id is not None]
     read_rows(who, rows, label=_("Inquiry desk worklist"), shown=["name", "case_number"], person_ids=persons)
