@@ -23,8 +23,10 @@ from vegvis.inquiries.models import (
     Scope,
     Service,
 )
+from vegvis.records.models import LetterLanguage
 
 TEXT = forms.Textarea(attrs={"rows": 6})
+ADDRESS = forms.Textarea(attrs={"rows": 3})
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.WEB_FORM]
 
 
@@ -141,6 +143,18 @@ class StepForm(StepFormMixin, forms.Form):
         return cls(data, files, case=case, initial={"version": case.version})
 
 
+class LetterStepForm(StepForm):
+    """A step that sends a letter: its written form, the case's unless chosen here (the choice is kept on the case;
+    empty from the API: the case's)."""
+
+    language = forms.ChoiceField(label=_("Letter language"), choices=LetterLanguage.choices, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["language"].initial = case.letter_language
+        self.order_fields([name for name in self.fields if name != "language"])
+
+
 class PowerOfAttorneyForm(StepForm):
     multipart = True
     granted_by = forms.CharField(label=_("Signed by"), max_length=200)
@@ -174,8 +188,11 @@ class PowerOfAttorneyForm(StepForm):
         }
 
 
-class RecordRequestForm(StepForm):
+class RecordRequestForm(LetterStepForm):
     provider = forms.CharField(label=_("Health provider"), max_length=200)
+    provider_address = forms.CharField(
+        label=_("The provider's postal address"), widget=ADDRESS, max_length=500, required=False
+    )
     sent_on = DateField(label=_("Sent on"), not_in_future=True, help_text=_("The answer is due one month later."))
 
 
@@ -201,9 +218,12 @@ class ComplaintForm(StepForm):
     sent_on = DateField(label=_("Sent on"), required=False, not_in_future=True, help_text=_("Empty: not sent yet."))
 
 
-class ComplaintSentForm(StepForm):
+class ComplaintSentForm(LetterStepForm):
     complaint = ComplaintChoiceField(label=_("Complaint"), queryset=None, empty_label=None)
     sent_on = DateField(label=_("Sent on"), not_in_future=True)
+    recipient_address = forms.CharField(
+        label=_("The recipient's postal address"), widget=ADDRESS, max_length=500, required=False
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
@@ -222,7 +242,7 @@ class ClaimForm(StepForm):
     claimed_loss = AmountField(label=_("Claimed loss (NOK)"), required=False)
 
 
-class ClaimSentForm(StepForm):
+class ClaimSentForm(LetterStepForm):
     sent_on = DateField(label=_("Sent to NPE on"), not_in_future=True)
     npe_reference = forms.CharField(label=_("NPE's reference"), max_length=40, required=False)
 
@@ -269,3 +289,38 @@ class CloseForm(StepForm):
 
 class ReopenForm(StepForm):
     reason = forms.CharField(label=_("Why the case is reopened"), widget=TEXT, max_length=2000)
+
+
+# ---------------------------------------------------------------- letters
+
+
+class PowerOfAttorneyLetterForm(LetterStepForm):
+    """The power-of-attorney form sent to the person to sign: what it covers, and where it goes."""
+
+    scope_records = forms.BooleanField(label=Scope.RECORDS.label, required=False, initial=True)
+    scope_complaints = forms.BooleanField(label=Scope.COMPLAINTS.label, required=False, initial=True)
+    scope_compensation = forms.BooleanField(label=Scope.COMPENSATION.label, required=False, initial=True)
+    scope_meetings = forms.BooleanField(label=Scope.MEETINGS.label, required=False, initial=True)
+    address = forms.CharField(label=_("The person's postal address"), widget=ADDRESS, max_length=500, required=False)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        person = case.person if case.person_id else None
+        if person is not None and person.address_line:
+            self.fields["address"].initial = f"{person.address_line}\n{person.postal_code} {person.city}".strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f"scope_{scope}") for scope in Scope.values):
+            raise forms.ValidationError(_("Choose what the power of attorney covers."))
+        return data
+
+    def step_arguments(self, case: Any) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        scopes = [scope for scope in Scope.values if data.pop(f"scope_{scope}")]
+        return {"case": case, **data, "scopes": scopes}
+
+
+class LetterTemplateForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 24}), max_length=20000)

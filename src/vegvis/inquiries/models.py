@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vegvis.core.models import Organisation, Person
-from vegvis.records.models import CaseDocument
+from vegvis.records.models import CaseDocument, LetterLanguage, LetterTemplateBase
 
 # The series of casework.numbering: cases and inquiries are numbered per association and year.
 CASE_NUMBER_KIND = "inquiries"
@@ -180,6 +180,10 @@ class Case(models.Model):
     due_on = models.DateField(null=True, blank=True, editable=False)
     due_reason = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The written form the person chose for the desk's letters (målloven lets them choose); bokmål unless they did.
+    letter_language = models.CharField(
+        _("letter language"), max_length=2, choices=LetterLanguage.choices, default=LetterLanguage.BOKMAAL
+    )
 
     class Meta:
         ordering = ["-year", "-serial"]
@@ -249,6 +253,7 @@ class Document(CaseDocument):
         APPEAL = "appeal", _("Appeal to Pasientskadenemnda")
         BOARD_DECISION = "board_decision", _("Decision from Pasientskadenemnda")
         OTHER = "other", _("Other")
+        POWER_OF_ATTORNEY_FORM = "power_of_attorney_form", _("Power-of-attorney form to sign")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -400,3 +405,33 @@ class CompensationClaim(models.Model):
     @property
     def appeal_open(self) -> bool:
         return bool(self.decision) and self.appealed_on is None and self.appeal_deadline is not None
+
+
+class LetterTemplate(LetterTemplateBase):
+    """A desk letter's text per kind and written language (``letters.py`` fills and frames it). The rows without an
+    organisation are the defaults (seeded by migration 0004); an association's lead edits its own copy, which its
+    letters use from then on, so one association's words never reach another's letters."""
+
+    class Kind(models.TextChoices):
+        POWER_OF_ATTORNEY_FORM = "power_of_attorney_form", _("Power-of-attorney form to sign")
+        RECORD_REQUEST = "record_request", _("Request for medical records")
+        COMPLAINT_COVER = "complaint_cover", _("Complaint: cover letter")
+        NPE_CLAIM_COVER = "npe_claim_cover", _("Compensation claim to NPE: cover letter")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="inquiry_letter_templates"
+    )
+
+    class Meta(LetterTemplateBase.Meta):
+        verbose_name = _("desk letter template")
+        verbose_name_plural = _("desk letter templates")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "language"], name="inquiry_letter_template_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "language"],
+                condition=Q(organisation__isnull=True),
+                name="inquiry_letter_template_default",
+            ),
+        ]
+        permissions = [("manage_letter_templates", "Edit the desk's letter templates")]

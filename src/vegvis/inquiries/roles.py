@@ -31,6 +31,11 @@ ROLES = [
 
 GRANTS = {
     "association_case_worker": ("inquiries.view_case", "inquiries.handle_case"),
-    "association_lead": ("inquiries.view_case", "inquiries.handle_case", "inquiries.lead_desk"),
+    "association_lead": (
+        "inquiries.view_case",
+        "inquiries.handle_case",
+        "inquiries.lead_desk",
+        "inquiries.manage_letter_templates",
+    ),
     "association_medical_adviser": ("inquiries.assess_case",),
 }

@@ -28,6 +28,7 @@ HANDLE = ("inquiries.handle_case",)
 ASSISTANCE = frozenset({Kind.ASSISTANCE})
 SERVICES = "vegvis.inquiries.services.cases"
 FORMS = "vegvis.inquiries.forms"
+LETTERS = "vegvis.inquiries.letters"
 
 
 def _stay(states: tuple[str, ...]) -> dict[str, str]:
@@ -59,6 +60,7 @@ TABLE = StepTable(
             guards=(guards.power_of_attorney("records"),),
             form=f"{FORMS}.RecordRequestForm",
             service=f"{SERVICES}.records_request",
+            preview=f"{LETTERS}.record_request",
         ),
         Step(
             event="register_records",
@@ -89,6 +91,7 @@ TABLE = StepTable(
             guards=(guards.unsent_complaint, guards.power_of_attorney("complaints")),
             form=f"{FORMS}.ComplaintSentForm",
             service=f"{SERVICES}.complaint_send",
+            preview=f"{LETTERS}.complaint_cover",
         ),
         Step(
             event="prepare_npe_claim",
@@ -109,6 +112,7 @@ TABLE = StepTable(
             guards=(guards.prepared_claim, guards.power_of_attorney("compensation")),
             form=f"{FORMS}.ClaimSentForm",
             service=f"{SERVICES}.claim_send",
+            preview=f"{LETTERS}.npe_claim_cover",
         ),
         Step(
             event="register_npe_decision",
@@ -155,6 +159,18 @@ TABLE = StepTable(
             permissions=("inquiries.lead_desk",),
             form=f"{FORMS}.ReopenForm",
             service=f"{SERVICES}.case_reopen",
+        ),
+        # The form the person signs to give the association power of attorney: a letter, checked before it is sent
+        # and sealed in the case file; registering the signed form is ``register_power_of_attorney``.
+        Step(
+            event="send_power_of_attorney_form",
+            label=_("Send a power-of-attorney form to sign"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            form=f"{FORMS}.PowerOfAttorneyLetterForm",
+            service="vegvis.inquiries.services.letters.power_of_attorney_form_send",
+            preview=f"{LETTERS}.power_of_attorney_form",
         ),
     ],
 )

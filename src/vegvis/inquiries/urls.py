@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vegvis.inquiries import views
+from vegvis.inquiries import views, views_letters
 
 app_name = "inquiries"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("henvendelser/saker/<int:pk>/dokumenter/<int:document_pk>/", views.document_file, name="document_file"),
     path("pasientforening/<int:organisation>/henvendelse/", views.public_form, name="public_form"),
     path("pasientforening/<int:organisation>/henvendelse/kvittering/", views.public_receipt, name="public_receipt"),
+]
+
+# The desk's letters (views_letters): an association lead's letter templates.
+urlpatterns += [
+    path("henvendelser/brevmaler/", views_letters.letter_templates, name="letter_templates"),
+    path(
+        "henvendelser/brevmaler/<int:organisation>/<slug:kind>/<slug:language>/",
+        views_letters.letter_template_edit,
+        name="letter_template_edit",
+    ),
 ]

@@ -20,6 +20,7 @@ from vegvis.casework.steps import NEXT_STEPS
 from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation
 from vegvis.inquiries import ratelimit, selectors, steps
+from vegvis.inquiries import views_letters as letters_views
 from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriageForm
 from vegvis.inquiries.models import Case, Document
 from vegvis.inquiries.services import cases, inquiries
@@ -165,8 +166,12 @@ def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     form_class: Any = steps.TABLE.forms[event]
     form = form_class.for_step(steps.TABLE.step(event), case, request.POST or None, request.FILES or None)
     refusal = steps.TABLE.refusal(case, event)
-    if request.method == "POST" and form.is_valid():
+    sends_letter = steps.TABLE.step(event).sends_letter
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         try:
+            if sends_letter and "confirm" not in request.POST:
+                # A letter is sealed once sent: first the letter as it will be sent, then the confirmation.
+                return letters_views.preview(request, who, case, event, form)
             steps.TABLE.take(event, who, case, form)
         except (ValidationError, DomainError) as error:
             _apply_errors(form, error)

@@ -115,6 +115,7 @@ def register_document(
     content: bytes | None = None,
     filename: str = "",
     content_type: str = "",
+    sent: bool = False,
 ) -> Document:
     """Register a document in the case file: numbered ``<case number>-<n>``, the person's name screened."""
     return records_services.document_register(
@@ -132,5 +133,6 @@ def register_document(
         content=content,
         filename=filename,
         content_type=content_type,
+        sent=sent,
         person_id=case.person_id,
     )

@@ -13,7 +13,7 @@ from vegvis.access.principal import Principal
 from vegvis.accounts.models import User
 from vegvis.audit.services import Action, retry_on_conflict
 from vegvis.core.errors import DomainError
-from vegvis.inquiries import deadlines
+from vegvis.inquiries import deadlines, letters
 from vegvis.inquiries.models import (
     Case,
     CompensationClaim,
@@ -26,6 +26,7 @@ from vegvis.inquiries.models import (
     Scope,
 )
 from vegvis.inquiries.services.base import audit_case, locked, register_document, stored, take_step
+from vegvis.inquiries.services.letters import letter_seal
 
 INFORMATION_OUTCOMES = frozenset({Outcome.ADVICE_GIVEN, Outcome.WITHDRAWN})
 
@@ -92,20 +93,51 @@ def power_of_attorney_revoke(
 
 
 def records_request(
-    *, actor: Principal, case: Case, version: int | None, provider: str, sent_on: date
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    provider: str,
+    sent_on: date,
+    provider_address: str = "",
+    language: str = "",
+    write_letter: bool = True,
 ) -> RecordRequest:
+    """The request for the person's records; its letter (``letters.record_request``) sealed into the case file,
+    unless the request went some other way (``write_letter=False``: only registered)."""
     made: dict[str, RecordRequest] = {}
 
     def apply(row: Case) -> dict[str, Any]:
         made["request"] = RecordRequest.objects.create(
             case=row, provider=provider, sent_on=sent_on, due_on=deadlines.records_due(sent_on)
         )
+        title = stored("Request for medical records to %(provider)s", provider=provider)
+        if write_letter:
+            data = letters.record_request(
+                actor=actor,
+                case=row,
+                provider=provider,
+                sent_on=sent_on,
+                provider_address=provider_address,
+                language=language,
+            )
+            sent = letter_seal(
+                row,
+                actor=actor,
+                data=data,
+                kind=Document.Kind.RECORD_REQUEST,
+                title=title,
+                correspondent=provider,
+                document_date=sent_on,
+                language=language,
+            )
+            return {"provider": provider, "due_on": made["request"].due_on, "letter": sent.pk}
         register_document(
             row,
             principal=actor,
             kind=Document.Kind.RECORD_REQUEST,
             direction=Document.Direction.OUTGOING,
-            title=stored("Request for medical records to %(provider)s", provider=provider),
+            title=title,
             document_date=sent_on,
             correspondent=provider,
         )
@@ -179,14 +211,46 @@ def _complaint_document(actor: Principal, row: Case, complaint: Complaint) -> No
     )
 
 
-def complaint_send(*, actor: Principal, case: Case, version: int | None, complaint: Complaint, sent_on: date) -> None:
+def complaint_send(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    complaint: Complaint,
+    sent_on: date,
+    recipient_address: str = "",
+    language: str = "",
+    write_letter: bool = True,
+) -> None:
+    """The complaint sent, with its cover letter (``letters.complaint_cover``) sealed into the case file."""
+
     def apply(row: Case) -> dict[str, Any]:
         found = Complaint.objects.select_for_update().get(pk=complaint.pk, case=row)
         if found.sent_on is not None:
             raise DomainError(_("The complaint is already registered as sent."), field="complaint")
         found.sent_on = sent_on
         found.save(update_fields=["sent_on"])
-        _complaint_document(actor, row, found)
+        if write_letter:
+            data = letters.complaint_cover(
+                actor=actor,
+                case=row,
+                complaint=found,
+                sent_on=sent_on,
+                recipient_address=recipient_address,
+                language=language,
+            )
+            letter_seal(
+                row,
+                actor=actor,
+                data=data,
+                kind=Document.Kind.COMPLAINT,
+                title=stored("Complaint about %(provider)s", provider=found.provider),
+                correspondent=data["recipient_lines"][0],
+                document_date=sent_on,
+                language=language,
+            )
+        else:
+            _complaint_document(actor, row, found)
         return {"complaint": found.pk, "late": sent_on > found.deadline}
 
     take_step(actor, case, "send_complaint", version, apply)
@@ -230,23 +294,47 @@ def _open_claim(row: Case, **conditions: Any) -> CompensationClaim:
 
 
 def claim_send(
-    *, actor: Principal, case: Case, version: int | None, sent_on: date, npe_reference: str = ""
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    sent_on: date,
+    npe_reference: str = "",
+    language: str = "",
+    write_letter: bool = True,
 ) -> CompensationClaim:
+    """The claim sent to NPE, with its cover letter (``letters.npe_claim_cover``) sealed into the case file."""
     made: dict[str, CompensationClaim] = {}
 
     def apply(row: Case) -> dict[str, Any]:
         claim = made["claim"] = _open_claim(row, sent_on__isnull=True)
+        title = stored("Compensation claim to Norsk pasientskadeerstatning")
+        if write_letter:
+            data = letters.npe_claim_cover(
+                actor=actor, case=row, sent_on=sent_on, npe_reference=npe_reference, language=language, claim=claim
+            )
+            letter_seal(
+                row,
+                actor=actor,
+                data=data,
+                kind=Document.Kind.NPE_CLAIM,
+                title=title,
+                correspondent="Norsk pasientskadeerstatning",
+                document_date=sent_on,
+                language=language,
+            )
+        else:
+            register_document(
+                row,
+                principal=actor,
+                kind=Document.Kind.NPE_CLAIM,
+                direction=Document.Direction.OUTGOING,
+                title=title,
+                document_date=sent_on,
+                correspondent="Norsk pasientskadeerstatning",
+            )
         claim.sent_on, claim.npe_reference = sent_on, npe_reference
         claim.save(update_fields=["sent_on", "npe_reference"])
-        register_document(
-            row,
-            principal=actor,
-            kind=Document.Kind.NPE_CLAIM,
-            direction=Document.Direction.OUTGOING,
-            title=stored("Compensation claim to Norsk pasientskadeerstatning"),
-            document_date=sent_on,
-            correspondent="Norsk pasientskadeerstatning",
-        )
         return {"claim": claim.pk, "after_limitation": claim.limit_passed}
 
     take_step(actor, case, "send_npe_claim", version, apply)
