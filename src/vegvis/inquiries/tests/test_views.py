@@ -114,7 +114,9 @@ def test_a_case_worker_takes_an_inquiry_from_registration_to_closing(worker):
 
     sent = date(2026, 1, 31)
     assert (
-        step(worker, case, "request_records", {"provider": "Sykehuset Innlandet", "sent_on": d(sent)}).status_code
+        step(
+            worker, case, "request_records", {"provider": "Sykehuset Innlandet", "sent_on": d(sent), "confirm": "1"}
+        ).status_code
         == 302
     )
     text = worker.get(reverse("inquiries:case", args=[case.pk])).content.decode()
@@ -133,7 +135,12 @@ def test_a_case_worker_takes_an_inquiry_from_registration_to_closing(worker):
     assert "under 10 000 kroner" in text
 
     today = timezone.localdate()
-    assert step(worker, case, "send_npe_claim", {"sent_on": d(today), "npe_reference": "22/123"}).status_code == 302
+    assert (
+        step(
+            worker, case, "send_npe_claim", {"sent_on": d(today), "npe_reference": "22/123", "confirm": "1"}
+        ).status_code
+        == 302
+    )
     assert (
         step(
             worker, case, "register_npe_decision", {"decision": "rejected", "decision_received_on": d(today)}
@@ -165,10 +172,10 @@ def test_a_case_worker_takes_an_inquiry_from_registration_to_closing(worker):
 def test_a_step_from_a_stale_form_is_refused_with_a_message(worker):
     case = make_case()
     stale = case.version
-    step(worker, case, "request_records", {"provider": "A", "sent_on": d(timezone.localdate())})
+    step(worker, case, "request_records", {"provider": "A", "sent_on": d(timezone.localdate()), "confirm": "1"})
     page = worker.post(
         reverse("inquiries:case_action", args=[case.pk, "request_records"]),
-        {"version": stale, "provider": "B", "sent_on": d(timezone.localdate())},
+        {"version": stale, "provider": "B", "sent_on": d(timezone.localdate()), "confirm": "1"},
     )
     assert "endret av noen andre" in page.content.decode()
     assert list(case.record_requests.values_list("provider", flat=True)) == ["A"]
