@@ -85,3 +85,50 @@ expect("inquiries:document_file", kwargs=a_scan, roles=staff_only(403, **OWN, as
 # The public web form and its receipt: open to all, never a person.
 expect("inquiries:public_form", kwargs=an_association, roles=everyone(200))
 expect("inquiries:public_receipt", kwargs=an_association, roles=everyone(200))
+
+
+# ---------------------------------------------------------------- letters (letters.py, views_letters.py)
+
+
+def a_letter_step(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case(actors).pk, "event": "send_power_of_attorney_form"}
+
+
+def _sent_letter(case: Any) -> Mapping[str, Any]:
+    from vegvis.access.principal import SYSTEM
+    from vegvis.inquiries.services import cases
+
+    cases.records_request(
+        actor=SYSTEM, case=case, version=case.version, provider="Helse Bergen", sent_on=case.created_at.date()
+    )
+    return {"pk": case.pk, "document_pk": case.documents.get(kind="record_request").pk}
+
+
+def a_sent_letter(actors: Actors) -> Mapping[str, Any]:
+    return _sent_letter(_case(actors))
+
+
+def a_sent_letter_not_assigned(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import make_case
+
+    return _sent_letter(make_case())
+
+
+def a_letter_template(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import association
+
+    return {"organisation": association().pk, "kind": "record_request", "language": "nn"}
+
+
+expect("inquiries:case_action", kwargs=a_letter_step, roles=staff_only(403, **OWN), shows_personal_data=True)
+# A sealed letter: the desk and the adviser the case is assigned to; an adviser not assigned gets 404 like another
+# association; treatment abroad's roles 403.
+expect("inquiries:document_file", kwargs=a_sent_letter, roles=staff_only(403, **OWN, association_medical_adviser=200))
+expect(
+    "inquiries:document_file",
+    kwargs=a_sent_letter_not_assigned,
+    roles=staff_only(403, **OWN, association_medical_adviser=404),
+)
+# The letter templates: the association's lead only (another association's templates are 404 for its lead).
+expect("inquiries:letter_templates", roles=staff_only(403, association_lead=200))
+expect("inquiries:letter_template_edit", kwargs=a_letter_template, roles=staff_only(403, association_lead=200))
