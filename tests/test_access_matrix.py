@@ -72,6 +72,10 @@ def test_the_actors_come_from_the_apps_in_their_order():
         "network_analyst",
         "system_administrator",
         "privacy_officer",
+        "association_case_worker",
+        "association_case_worker_other",
+        "association_lead",
+        "association_medical_adviser",
     ]
     assert ROLES["case_handler_other_office"] == Actor("case_handler", office="helse-bergen", order=20)
 

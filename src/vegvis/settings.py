@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "vegvis.imports",
     "vegvis.abroad",
     "vegvis.reports",
+    "vegvis.inquiries",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("konto/", include("vegvis.accounts.urls")),
     path("", include("vegvis.abroad.urls")),
     path("", include("vegvis.reports.urls")),
+    path("", include("vegvis.inquiries.urls")),
     path("revisjon/", include("vegvis.audit.urls")),
     path("api/v1/", api.urls),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
-from vegvis.core.models import Office
+from vegvis.core.models import Office, Organisation
 
 
 class CaseCounter(models.Model):
-    """The last number an office gave a kind of case in a year; taken under a row lock, so numbers have no gaps.
+    """The last number an office (or an organisation) gave a kind of case in a year; taken under a row lock, so
+    numbers have no gaps.
 
     ``kind`` names the series (``abroad`` for treatment abroad): each system numbers its own cases from 1 each
-    year, whatever the others do (casework/numbering.py)."""
+    year, whatever the others do (casework/numbering.py). A system whose cases belong to an organisation rather
+    than an office (the patient association's inquiry desk) counts per organisation: exactly one of the two is
+    set."""
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     kind = models.SlugField(max_length=40)
     last = models.PositiveIntegerField(default=0)
@@ -21,7 +26,16 @@ class CaseCounter(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["office", "year", "kind"], name="casework_case_counter_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "kind"], name="casework_case_counter_organisation_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(office__isnull=False, organisation__isnull=True)
+                | Q(office__isnull=True, organisation__isnull=False),
+                name="casework_case_counter_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.office.code} {self.year}: {self.last}"
+        owner = self.office.code if self.office else str(self.organisation)
+        return f"{self.kind} {owner} {self.year}: {self.last}"

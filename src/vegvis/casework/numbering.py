@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from vegvis.casework.models import CaseCounter
-from vegvis.core.models import Office
+from vegvis.core.models import Office, Organisation
 
 Series = tuple[int, int]  # (office id, year)
 
@@ -43,3 +43,15 @@ def next_number(office: Office | int, year: int, kind: str) -> int:
     """The next number of one office, year and kind (under the counter's row lock, as ``reserve``)."""
     office_id = office if isinstance(office, int) else office.pk
     return reserve({(office_id, year): 1}, kind=kind)[(office_id, year)][0]
+
+
+def next_organisation_number(organisation: Organisation | int, year: int, kind: str) -> int:
+    """The next number of one organisation, year and kind: the series of a system whose cases belong to an
+    organisation, not an office (under the counter's row lock, in the transaction that saves the case)."""
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        organisation_id=organisation_id, year=year, kind=kind
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last

@@ -75,3 +75,23 @@ def test_transactions_at_once_take_different_numbers_without_gaps(counter_exists
 
     assert sorted(results) == [base + 1, base + 2, base + 3, base + 4], results
     assert CaseCounter.objects.get(office=office, year=1999, kind="abroad").last == base + 4
+
+
+@pytest.mark.django_db
+def test_an_organisations_series_counts_on_its_own():
+    from vegvis.core.models import Organisation
+
+    first = Organisation.objects.create(kind=Organisation.Kind.PATIENT_ORGANISATION, name="Forening A")
+    second = Organisation.objects.create(kind=Organisation.Kind.PATIENT_ORGANISATION, name="Forening B")
+    oslo = Office.objects.order_by("pk").first()
+
+    taken = [
+        numbering.next_organisation_number(first, 2026, "inquiries"),
+        numbering.next_organisation_number(first, 2026, "inquiries"),
+        numbering.next_organisation_number(second.pk, 2026, "inquiries"),
+        numbering.next_organisation_number(first, 2027, "inquiries"),
+        numbering.next_number(oslo, 2026, "inquiries"),
+    ]
+
+    assert taken == [1, 2, 1, 1, 1]
+    assert CaseCounter.objects.get(organisation=first, year=2026, kind="inquiries").last == 2

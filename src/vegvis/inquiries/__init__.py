@@ -1,0 +1,1 @@
+"""The patient association's inquiry desk: inquiries, information and assistance cases (issue 13)."""

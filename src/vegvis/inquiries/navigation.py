@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy
+
+from vegvis.core.navigation import NavItem, register_nav
+
+register_nav(NavItem(gettext_lazy("Inquiry desk"), "inquiries:worklist", ("inquiries.view_case",), order=15))
+register_nav(
+    NavItem(
+        gettext_lazy("Letter templates"), "inquiries:letter_templates", ("inquiries.manage_letter_templates",), order=16
+    )
+)

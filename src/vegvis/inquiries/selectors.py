@@ -1,0 +1,128 @@
+"""Every read of the desk, already filtered by the object policies (``inquiries.policies``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vegvis.access.policies import get_visible_or_404, visible
+from vegvis.access.principal import Principal
+from vegvis.accounts.models import User
+from vegvis.casework.worklists import due_first
+from vegvis.core.models import Organisation
+from vegvis.inquiries.deadlines import LIMITATION_WARNING_MONTHS
+from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, Status
+
+LIST_LIMIT = 50
+
+
+def desk_organisations(principal: Principal) -> QuerySet[Organisation]:
+    """The associations whose inquiries the principal registers."""
+    grant = principal.grant("inquiries.handle_case")
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.PATIENT_ORGANISATION)
+    return organisations if grant.everywhere else organisations.filter(pk__in=sorted(grant.organisation_ids))
+
+
+def desk_users(organisation_id: int, permission: str) -> QuerySet[User]:
+    """Active users holding ``permission`` at the association today (for assigning cases)."""
+    app_label, codename = permission.split(".", 1)
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            is_active=True,
+            assignments__organisation_id=organisation_id,
+            assignments__valid_from__lte=today,
+            assignments__role__permissions__content_type__app_label=app_label,
+            assignments__role__permissions__codename=codename,
+        )
+        .filter(Q(assignments__valid_until__isnull=True) | Q(assignments__valid_until__gte=today))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def untriaged(principal: Principal) -> list[Inquiry]:
+    rows = visible(principal, Inquiry.objects.filter(triaged_at__isnull=True)).select_related("person")
+    return list(rows.order_by("received_at", "id")[:LIST_LIMIT])
+
+
+@dataclass
+class Worklist:
+    untriaged: list[Inquiry] = field(default_factory=list)
+    overdue: list[Case] = field(default_factory=list)
+    this_week: list[Case] = field(default_factory=list)
+    limitation: list[CompensationClaim] = field(default_factory=list)
+    open_cases: list[Case] = field(default_factory=list)
+
+    @property
+    def cases(self) -> list[Case]:
+        return [*self.overdue, *self.this_week, *self.open_cases, *(c.case for c in self.limitation)]
+
+    @property
+    def inquiries(self) -> list[Inquiry]:
+        return self.untriaged
+
+
+def _cases(principal: Principal, scope: str) -> QuerySet[Case]:
+    cases = visible(principal, Case.objects.exclude(status=Status.CLOSED))
+    if scope == "mine" and principal.user is not None:
+        cases = cases.filter(Q(case_worker=principal.user) | Q(medical_adviser=principal.user))
+    return cases.select_related("inquiry__person", "case_worker")
+
+
+def worklist(principal: Principal, scope: str) -> Worklist:
+    """The desk's worklist: new inquiries not triaged (the whole desk's; an inquiry has nobody yet), cases overdue,
+    cases due within a week, claims whose limitation date is within six months, and the other open cases."""
+    today = timezone.localdate()
+    cases = _cases(principal, scope)
+    claims = (
+        CompensationClaim.objects.filter(
+            case__in=cases,
+            sent_on__isnull=True,
+        )
+        .filter(
+            Q(relative_limit__lte=today + relativedelta(months=LIMITATION_WARNING_MONTHS))
+            | Q(absolute_limit__lte=today + relativedelta(months=LIMITATION_WARNING_MONTHS))
+        )
+        .select_related("case__inquiry__person")
+        .order_by("relative_limit", "id")
+    )
+    return Worklist(
+        untriaged=untriaged(principal) if principal.has("inquiries.view_case") else [],
+        overdue=due_first(cases.filter(due_on__lt=today), after=None, limit=LIST_LIMIT),
+        this_week=due_first(
+            cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=7)), after=None, limit=LIST_LIMIT
+        ),
+        limitation=list(claims[:LIST_LIMIT]),
+        open_cases=due_first(
+            cases.filter(Q(due_on__isnull=True) | Q(due_on__gt=today + timedelta(days=7))),
+            after=None,
+            limit=LIST_LIMIT,
+        ),
+    )
+
+
+def case_for_page(principal: Principal, pk: int) -> Case:
+    return get_visible_or_404(
+        principal,
+        Case.objects.select_related("inquiry__person", "case_worker", "medical_adviser", "organisation"),
+        pk=pk,
+    )
+
+
+def inquiry_for_page(principal: Principal, pk: int) -> Inquiry:
+    return get_visible_or_404(principal, Inquiry.objects.select_related("person", "organisation"), pk=pk)
+
+
+def case_file(case: Case) -> dict[str, list]:
+    return {
+        "powers_of_attorney": list(case.powers_of_attorney.select_related("scan")),
+        "record_requests": list(case.record_requests.all()),
+        "complaints": list(case.complaints.all()),
+        "claims": list(case.claims.all()),
+        "documents": list(case.documents.order_by("sequence")),
+    }

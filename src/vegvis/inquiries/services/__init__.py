@@ -1,0 +1,1 @@
+"""Every write of the inquiry desk: one function, one transaction, the row locked, the change audited."""

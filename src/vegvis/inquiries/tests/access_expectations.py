@@ -1,0 +1,134 @@
+"""Who gets what from the inquiry desk's pages.
+
+Inquiries and cases belong to «Pasientforeningen», where the matrix's desk case worker, lead and medical adviser
+work; the case worker of another association gets 404 for them, exactly as for one that does not exist. The
+medical adviser sees only cases assigned to them. Treatment abroad's roles, the network analyst and the shared
+roles hold no permission of the desk: 403 everywhere (and the desk's roles get 403 on treatment abroad's pages,
+which abroad's expectations say with their ``staff_only(403, …)``).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from vegvis.testing.access_matrix import Actors, everyone, expect, register_objects, staff_only
+
+DESK = {"association_case_worker": 200, "association_lead": 200}
+ALL_DESK = {**DESK, "association_case_worker_other": 200, "association_medical_adviser": 200}
+OWN = {**DESK, "association_case_worker_other": 404}
+OWN_SHOWN = ("association_case_worker", "association_lead")
+
+
+def _case(actors: Actors, state: str = "open") -> Any:
+    from vegvis.testing.inquiries import make_case
+
+    return make_case(state, medical_adviser=actors["association_medical_adviser"])
+
+
+@register_objects
+def desk_load(actors: Actors) -> None:
+    """A day's work at the desk: an inquiry to triage, a case the case worker has, one assigned to the adviser."""
+    from vegvis.testing.inquiries import make_case, make_inquiry
+
+    make_inquiry(channel="email")
+    make_case(case_worker=actors["association_case_worker"])
+    make_case("at_npe", medical_adviser=actors["association_medical_adviser"])
+
+
+def an_inquiry(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import make_inquiry
+
+    return {"pk": make_inquiry().pk}
+
+
+def a_listed_inquiry(actors: Actors) -> Mapping[str, Any]:
+    an_inquiry(actors)
+    return {}
+
+
+def a_case(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case(actors).pk}
+
+
+def a_case_step(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case(actors).pk, "event": "request_records"}
+
+
+def a_scan(actors: Actors) -> Mapping[str, Any]:
+    case = _case(actors)
+    return {"pk": case.pk, "document_pk": case.powers_of_attorney.get().scan_id}
+
+
+def an_association(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import association
+
+    return {"organisation": association().pk}
+
+
+expect("inquiries:worklist", kwargs=a_listed_inquiry, roles=staff_only(403, **ALL_DESK), shows_personal_data=OWN_SHOWN)
+expect("inquiries:inquiry_new", roles=staff_only(403, **DESK, association_case_worker_other=200))
+expect(
+    "inquiries:inquiry",
+    kwargs=an_inquiry,
+    roles=staff_only(403, **OWN),
+    shows_personal_data=True,
+)
+expect(
+    "inquiries:case",
+    kwargs=a_case,
+    roles=staff_only(403, **OWN, association_medical_adviser=200),
+    shows_personal_data=True,
+)
+expect("inquiries:case_assign", kwargs=a_case, roles=staff_only(403, **OWN), shows_personal_data=True)
+expect("inquiries:case_action", kwargs=a_case_step, roles=staff_only(403, **OWN), shows_personal_data=True)
+expect("inquiries:document_file", kwargs=a_scan, roles=staff_only(403, **OWN, association_medical_adviser=200))
+
+# The public web form and its receipt: open to all, never a person.
+expect("inquiries:public_form", kwargs=an_association, roles=everyone(200))
+expect("inquiries:public_receipt", kwargs=an_association, roles=everyone(200))
+
+
+# ---------------------------------------------------------------- letters (letters.py, views_letters.py)
+
+
+def a_letter_step(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _case(actors).pk, "event": "send_power_of_attorney_form"}
+
+
+def _sent_letter(case: Any) -> Mapping[str, Any]:
+    from vegvis.access.principal import SYSTEM
+    from vegvis.inquiries.services import cases
+
+    cases.records_request(
+        actor=SYSTEM, case=case, version=case.version, provider="Helse Bergen", sent_on=case.created_at.date()
+    )
+    return {"pk": case.pk, "document_pk": case.documents.get(kind="record_request").pk}
+
+
+def a_sent_letter(actors: Actors) -> Mapping[str, Any]:
+    return _sent_letter(_case(actors))
+
+
+def a_sent_letter_not_assigned(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import make_case
+
+    return _sent_letter(make_case())
+
+
+def a_letter_template(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.inquiries import association
+
+    return {"organisation": association().pk, "kind": "record_request", "language": "nn"}
+
+
+expect("inquiries:case_action", kwargs=a_letter_step, roles=staff_only(403, **OWN), shows_personal_data=True)
+# A sealed letter: the desk and the adviser the case is assigned to; an adviser not assigned gets 404 like another
+# association; treatment abroad's roles 403.
+expect("inquiries:document_file", kwargs=a_sent_letter, roles=staff_only(403, **OWN, association_medical_adviser=200))
+expect(
+    "inquiries:document_file",
+    kwargs=a_sent_letter_not_assigned,
+    roles=staff_only(403, **OWN, association_medical_adviser=404),
+)
+# The letter templates: the association's lead only (another association's templates are 404 for its lead).
+expect("inquiries:letter_templates", roles=staff_only(403, association_lead=200))
+expect("inquiries:letter_template_edit", kwargs=a_letter_template, roles=staff_only(403, association_lead=200))

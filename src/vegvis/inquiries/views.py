@@ -1,0 +1,256 @@
+"""Pages of the inquiry desk: parse, authorise, call a service or selector, audit reads, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vegvis.access import policies
+from vegvis.access.rules import principal, public, requires
+from vegvis.audit.services import read_for, read_rows
+from vegvis.casework.steps import NEXT_STEPS
+from vegvis.core.errors import DomainError
+from vegvis.core.models import Organisation
+from vegvis.inquiries import ratelimit, selectors, steps
+from vegvis.inquiries import views_letters as letters_views
+from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriageForm
+from vegvis.inquiries.models import Case, Document
+from vegvis.inquiries.services import cases, inquiries
+from vegvis.records.files import serve_document_file
+
+VIEW = ("inquiries.view_case", "inquiries.assess_case")
+CASE_SHOWN = ["name", "account", "contact", "case_number", "power_of_attorney", "claims", "documents"]
+
+
+def _apply_errors(form: forms.BaseForm, error: ValidationError | DomainError) -> None:
+    if isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, texts in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, texts)
+    else:
+        form.add_error(None, error.messages)
+
+
+@requires(*VIEW)
+def worklist(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    scope = "desk" if request.GET.get("vis") == "desk" and who.has("inquiries.view_case") else "mine"
+    work = selectors.worklist(who, scope)
+    rows: list[Any] = [*work.inquiries, *work.cases]
+    # Persons are linked only when known to the register; a web-form inquiry names nobody in it.
+    persons = [row.audit_person_id for row in rows if row.audit_person_id is not None]
+    read_rows(who, rows, label=_("Inquiry desk worklist"), shown=["name", "case_number"], person_ids=persons)
+    return render(
+        request,
+        "inquiries/worklist.html",
+        {"work": work, "scope": scope, "today": timezone.localdate(), "desk": who.has("inquiries.view_case")},
+    )
+
+
+@requires("inquiries.handle_case")
+def inquiry_new(request: HttpRequest) -> HttpResponse:
+    who = principal(request)
+    organisations = selectors.desk_organisations(who)
+    form = InquiryForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation", None) or organisations.first()
+        if organisation is None:
+            raise Http404
+        try:
+            inquiry = inquiries.inquiry_register(actor=who, organisation=organisation, **data)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Inquiry %(reference)s is registered.") % {"reference": inquiry.reference})
+            return redirect("inquiries:inquiry", pk=inquiry.pk)
+    return render(request, "inquiries/form.html", {"form": form, "title": _("Register an inquiry")})
+
+
+@requires("inquiries.view_case")
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inquiry as it came in, and its triage into a case."""
+    who = principal(request)
+    inquiry = selectors.inquiry_for_page(who, pk)
+    case = Case.objects.filter(inquiry=inquiry).first()
+    may_triage = case is None and policies.policy_for(type(inquiry)).can(who, "handle", inquiry)
+    form = TriageForm(request.POST or None) if may_triage else None
+    if request.method == "POST":
+        if form is None:
+            policies.require(who, "handle", inquiry)
+            return redirect("inquiries:inquiry", pk=pk)
+        if form.is_valid():
+            try:
+                made = inquiries.inquiry_triage(actor=who, inquiry=inquiry, kind=form.cleaned_data["kind"])
+            except (ValidationError, DomainError) as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Case %(number)s is made.") % {"number": made.number})
+                return redirect("inquiries:case", pk=made.pk)
+    read_for(who, inquiry, shown=["name", "account", "contact"])
+    return render(request, "inquiries/inquiry_detail.html", {"inquiry": inquiry, "case": case, "form": form})
+
+
+@requires(*VIEW)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    case = selectors.case_for_page(who, pk)
+    available = steps.TABLE.available_steps(who, case)
+    events = [(e, steps.TABLE.button_label(e)) for e in available if steps.TABLE.step(e).offered == NEXT_STEPS]
+    can_handle = policies.policy_for(Case).can(who, "handle", case)
+    # Why the steps that act for the person are not offered, said once (the guard's own message).
+    blocked = (
+        steps.TABLE.refusal(case, "request_records")
+        if can_handle and case.is_open and steps.TABLE.applies_to("request_records", case.kind)
+        else None
+    )
+    read_for(who, case, shown=CASE_SHOWN)
+    return render(
+        request,
+        "inquiries/case_detail.html",
+        {
+            "case": case,
+            "inquiry": case.inquiry,
+            "events": events,
+            "blocked": blocked,
+            "can_handle": can_handle,
+            "today": timezone.localdate(),
+            **selectors.case_file(case),
+        },
+    )
+
+
+@requires("inquiries.handle_case")
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    case = selectors.case_for_page(who, pk)
+    policies.require(who, "handle", case)
+    form = AssignForm(
+        request.POST or None,
+        case=case,
+        initial={
+            "version": case.version,
+            "case_worker": case.case_worker_id,
+            "medical_adviser": case.medical_adviser_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cases.case_assign(actor=who, case=case, **form.cleaned_data)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The case is assigned."))
+            return redirect("inquiries:case", pk=case.pk)
+    read_for(who, case, shown=["name", "case_number"])
+    return render(request, "inquiries/form.html", {"case": case, "form": form, "title": _("Assign the case")})
+
+
+@requires("inquiries.handle_case")
+def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
+    """One step of the case's workflow: its form, and the change when it is sent."""
+    who = principal(request)
+    if event not in steps.TABLE.actions:
+        raise Http404
+    case = selectors.case_for_page(who, pk)
+    policies.require(who, steps.TABLE.step(event).policy_action, case)
+    form_class: Any = steps.TABLE.forms[event]
+    form = form_class.for_step(steps.TABLE.step(event), case, request.POST or None, request.FILES or None)
+    refusal = steps.TABLE.refusal(case, event)
+    sends_letter = steps.TABLE.step(event).sends_letter
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        try:
+            if sends_letter and "confirm" not in request.POST:
+                # A letter is sealed once sent: first the letter as it will be sent, then the confirmation.
+                return letters_views.preview(request, who, case, event, form)
+            steps.TABLE.take(event, who, case, form)
+        except (ValidationError, DomainError) as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": steps.TABLE.labels[event]})
+            return redirect("inquiries:case", pk=case.pk)
+    read_for(who, case, shown=["name", "case_number"])
+    return render(
+        request,
+        "inquiries/form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": steps.TABLE.labels[event],
+            "refusal": refusal,
+            "multipart": getattr(form, "multipart", False),
+        },
+    )
+
+
+@requires(*VIEW)
+def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    return serve_document_file(
+        principal(request),
+        Document.objects.select_related("case"),
+        person_id=lambda document: document.case.person_id,
+        pk=document_pk,
+        case_id=pk,
+    )
+
+
+# ---------------------------------------------------------------- the public web form (no login)
+
+# The consent the person agrees to, stored with the inquiry word for word.
+CONSENT_TEXT = gettext_lazy(
+    "I agree that %(organisation)s registers and processes what I have written here, including information about "
+    "my health or the health of the person I write for, in order to answer and help with my inquiry. I can "
+    "withdraw this consent at any time by contacting the association."
+)
+RECEIPT_SESSION_KEY = "inquiries_receipt"
+
+
+def _association(organisation: int) -> Organisation:
+    return get_object_or_404(Organisation, pk=organisation, kind=Organisation.Kind.PATIENT_ORGANISATION)
+
+
+@public
+def public_form(request: HttpRequest, organisation: int) -> HttpResponse:
+    association = _association(organisation)
+    consent_text = str(CONSENT_TEXT) % {"organisation": association.name}
+    form = PublicInquiryForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not ratelimit.allowed(request):
+            form.add_error(
+                None, _("Too many inquiries have been sent from your address in a short time. Please try again later.")
+            )
+            status = 429
+        elif form.is_valid():
+            if not form.is_trapped:
+                data = dict(form.cleaned_data)
+                data.pop("consent")
+                data.pop("website")
+                inquiry = inquiries.inquiry_submit(organisation=association, consent_text=consent_text, **data)
+                request.session[RECEIPT_SESSION_KEY] = inquiry.reference
+            else:
+                # A robot filled in the hidden field: it gets the receipt page, and nothing is stored.
+                request.session[RECEIPT_SESSION_KEY] = ""
+            return redirect("inquiries:public_receipt", organisation=association.pk)
+    return render(
+        request,
+        "inquiries/public_form.html",
+        {"form": form, "association": association, "consent_text": consent_text},
+        status=status,
+    )
+
+
+@public
+def public_receipt(request: HttpRequest, organisation: int) -> HttpResponse:
+    association = _association(organisation)
+    reference = request.session.get(RECEIPT_SESSION_KEY)
+    return render(request, "inquiries/public_receipt.html", {"association": association, "reference": reference})
