@@ -28,7 +28,6 @@ from vegvis.statistics.exports import About
 from vegvis.statistics.numbers import NBSP, share
 from vegvis.statistics.tables import HIDDEN, Column, Table, hidden_in_text
 
-
 # ---------------------------------------------------------------- tables
 
 

@@ -19,7 +19,7 @@ OWN_SHOWN = ("association_case_worker", "association_lead")
 
 
 def _case(actors: Actors, state: str = "open") -> Any:
-    from vegvis.testing.inquiries import make_case
+    from vegvis.inquiries.tests.support import make_case
 
     return make_case(state, medical_adviser=actors["association_medical_adviser"])
 
@@ -27,7 +27,7 @@ def _case(actors: Actors, state: str = "open") -> Any:
 @register_objects
 def desk_load(actors: Actors) -> None:
     """A day's work at the desk: an inquiry to triage, a case the case worker has, one assigned to the adviser."""
-    from vegvis.testing.inquiries import make_case, make_inquiry
+    from vegvis.inquiries.tests.support import make_case, make_inquiry
 
     make_inquiry(channel="email")
     make_case(case_worker=actors["association_case_worker"])
@@ -35,7 +35,7 @@ def desk_load(actors: Actors) -> None:
 
 
 def an_inquiry(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.testing.inquiries import make_inquiry
+    from vegvis.inquiries.tests.support import make_inquiry
 
     return {"pk": make_inquiry().pk}
 
@@ -59,7 +59,7 @@ def a_scan(actors: Actors) -> Mapping[str, Any]:
 
 
 def an_association(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.testing.inquiries import association
+    from vegvis.inquiries.tests.support import association
 
     return {"organisation": association().pk}
 
@@ -109,13 +109,13 @@ def a_sent_letter(actors: Actors) -> Mapping[str, Any]:
 
 
 def a_sent_letter_not_assigned(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.testing.inquiries import make_case
+    from vegvis.inquiries.tests.support import make_case
 
     return _sent_letter(make_case())
 
 
 def a_letter_template(actors: Actors) -> Mapping[str, Any]:
-    from vegvis.testing.inquiries import association
+    from vegvis.inquiries.tests.support import association
 
     return {"organisation": association().pk, "kind": "record_request", "language": "nn"}
 

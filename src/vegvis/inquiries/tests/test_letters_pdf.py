@@ -18,9 +18,9 @@ from vegvis.access.principal import SYSTEM
 from vegvis.inquiries.models import Case, Complaint, Document, Kind
 from vegvis.inquiries.services import cases, inquiries
 from vegvis.inquiries.services import letters as letter_services
+from vegvis.inquiries.tests.support import PDF, make_inquiry
 from vegvis.records.models import DocumentSealed
 from vegvis.testing import pdf
-from vegvis.testing.inquiries import PDF, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from vegvis.access.principal import SYSTEM
 from vegvis.inquiries.models import Case, Document, LetterTemplate, RecordRequest
 from vegvis.inquiries.services import cases
+from vegvis.inquiries.tests.support import ASSOCIATION, OTHER_ASSOCIATION, association, make_case
 from vegvis.testing import pdf
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.factories import UserFactory
-from vegvis.testing.inquiries import ASSOCIATION, OTHER_ASSOCIATION, association, make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
+from vegvis.abroad.tests.support import make_case as make_abroad_case
 from vegvis.access.policies import visible
 from vegvis.access.principal import SYSTEM, principal_for
 from vegvis.audit.models import AuditEntry
@@ -20,9 +21,8 @@ from vegvis.inquiries import steps
 from vegvis.inquiries.models import Case, Document, Inquiry, Kind, Status
 from vegvis.inquiries.services import cases, inquiries
 from vegvis.inquiries.services.base import CaseChanged
-from vegvis.testing.abroad import make_case as make_abroad_case
+from vegvis.inquiries.tests.support import ASSOCIATION, OTHER_ASSOCIATION, PDF, STATES, make_case, make_inquiry
 from vegvis.testing.factories import UserFactory
-from vegvis.testing.inquiries import ASSOCIATION, OTHER_ASSOCIATION, PDF, STATES, make_case, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from vegvis.audit.models import AuditEntry
 from vegvis.inquiries.models import Case, Document, Inquiry, PowerOfAttorney, Status
+from vegvis.inquiries.tests.support import ASSOCIATION, PDF, association, make_case
 from vegvis.testing.factories import UserFactory
-from vegvis.testing.inquiries import ASSOCIATION, PDF, association, make_case
 
 pytestmark = pytest.mark.django_db
 
