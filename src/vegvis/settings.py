@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "vegvis.casework",
     "vegvis.records",
     "vegvis.imports",
+    "vegvis.cooperation",  # before the contrib apps: its permissions exist when the roles are seeded
     "vegvis.abroad",
     "vegvis.reports",
     "django.contrib.admin",
@@ -97,7 +98,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "vegvis.cooperation",
 ]
 
 MIDDLEWARE = [

@@ -61,6 +61,8 @@ class Actor:
     role: str
     office: str | None = None
     order: int = 100
+    # The patient association an organisation-scoped role is held at (by name; made at first use).
+    organisation: str | None = None
 
 
 ANONYMOUS = "anonymous"
@@ -173,6 +175,8 @@ class Actors:
             from vegvis.testing.factories import UserFactory
 
             extra = {"role__office": actor.office} if actor.office else {}
+            if actor.organisation:
+                extra["role__organisation"] = actor.organisation
             self._users[role] = UserFactory(username=f"matrix.{role}", role=actor.role, **extra)
         return self._users[role]
 

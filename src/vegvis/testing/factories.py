@@ -45,12 +45,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             from vegvis.accounts.services import role_assign
 
             office_code = kwargs.get("office") or ("ous" if extracted in {"case_handler", "office_lead"} else None)
+            organisation_name = kwargs.get("organisation")
             role_assign(
                 actor=SYSTEM,
                 user=self,
                 role_code=extracted,
                 office=office(office_code) if office_code else None,
+                organisation=patient_organisation(organisation_name) if organisation_name else None,
             )
+
+
+def patient_organisation(name: str) -> Organisation:
+    """A patient association by name (made at first use): the organisation an organisation-scoped role holds."""
+    found, _created = Organisation.objects.get_or_create(
+        kind=Organisation.Kind.PATIENT_ORGANISATION, name=name, city="", country="NO"
+    )
+    return found
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
