@@ -9,6 +9,8 @@ turns them into the plain `register.py` dataclasses that `rules.evaluate()` judg
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,8 +19,6 @@ from django_countries.fields import CountryField
 
 from vegvis.core.models import Organisation
 from vegvis.records.models import CaseDocument
-
-AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
 
 class RuleSetName(models.TextChoices):
@@ -63,7 +63,7 @@ class OrganisationBudget(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cooperation_budgets")
     year = models.PositiveSmallIntegerField(_("year"))
-    amount = models.DecimalField(_("budget (NOK)"), **AMOUNT)
+    amount = models.DecimalField(_("budget (NOK)"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["organisation", "year"]
@@ -141,8 +141,10 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("signed"), null=True, blank=True)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"), null=True, blank=True)
-    amount_nok = models.DecimalField(_("amount (NOK)"), null=True, blank=True, **AMOUNT)
-    in_kind_value_nok = models.DecimalField(_("value given in kind (NOK)"), null=True, blank=True, **AMOUNT)
+    amount_nok = models.DecimalField(_("amount (NOK)"), null=True, blank=True, max_digits=14, decimal_places=2)
+    in_kind_value_nok = models.DecimalField(
+        _("value given in kind (NOK)"), null=True, blank=True, max_digits=14, decimal_places=2
+    )
     purpose = models.TextField(_("purpose"), blank=True)
     exclusive = models.BooleanField(_("exclusive"))
     transparency_clause = models.BooleanField(_("transparency clause"))
@@ -253,7 +255,7 @@ class PublishedVersion(models.Model):
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    total_nok = models.DecimalField(_("total (NOK)"), **AMOUNT)
+    total_nok = models.DecimalField(_("total (NOK)"), max_digits=14, decimal_places=2)
     disputed = models.BooleanField(_("disputed"), default=False)
     dispute_reason = models.TextField(_("reason for disputing"), blank=True)
     terms = models.JSONField(default=dict)  # the agreement's public fields, as text (see services.publication)
@@ -274,3 +276,11 @@ class PublishedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} v{self.sequence}"
+
+    @property
+    def starts_on(self) -> date:
+        return date.fromisoformat(self.terms["starts_on"])
+
+    @property
+    def ends_on(self) -> date | None:
+        return date.fromisoformat(self.terms["ends_on"]) if self.terms.get("ends_on") else None
