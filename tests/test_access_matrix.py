@@ -76,6 +76,11 @@ def test_the_actors_come_from_the_apps_in_their_order():
         "association_case_worker_other",
         "association_lead",
         "association_medical_adviser",
+        "cooperation_administrator",
+        "supplier_user",
+        "supplier_user_other",
+        "patient_organisation_user",
+        "patient_organisation_user_other",
     ]
     assert ROLES["case_handler_other_office"] == Actor("case_handler", office="helse-bergen", order=20)
 

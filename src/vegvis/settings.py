@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "vegvis.casework",
     "vegvis.records",
     "vegvis.imports",
+    "vegvis.cooperation",  # before the contrib apps: its permissions exist when the roles are seeded
     "vegvis.abroad",
     "vegvis.reports",
     "vegvis.inquiries",
@@ -98,7 +99,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "vegvis.cooperation",
 ]
 
 MIDDLEWARE = [

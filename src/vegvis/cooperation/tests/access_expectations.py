@@ -1,0 +1,106 @@
+"""Who gets what from the cooperation register's pages.
+
+The agreements are between the matrix's supplier (its `supplier_user`) and organisation (its
+`patient_organisation_user`). The other supplier's and the other organisation's users get 404 for them, exactly as
+for an agreement that does not exist; a role without the register's permissions gets 403. The public pages and
+downloads are open to all and show no person (`export=True` on the downloads: the privacy scan reads them).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from vegvis.testing.access_matrix import Actors, Redirect, everyone, expect, staff_only
+
+TO_AGREEMENT = Redirect("/samarbeid/", prefix=True)
+SCOPED = ("supplier_user", "supplier_user_other", "patient_organisation_user", "patient_organisation_user_other")
+ANY_ROLE = dict.fromkeys(("cooperation_administrator", *SCOPED), 200)
+SEES_IT = {
+    "cooperation_administrator": 200,
+    "supplier_user": 200,
+    "supplier_user_other": 404,
+    "patient_organisation_user": 200,
+    "patient_organisation_user_other": 404,
+}
+
+
+def _agreement(actors: Actors, state: str = "in_review") -> Any:
+    from vegvis.cooperation.tests.support import make_agreement
+
+    for name in SCOPED:  # their organisations first, so the agreement's supplier is the supplier user's company
+        actors[name]
+    return make_agreement(state)
+
+
+def an_agreement(actors: Actors) -> Mapping[str, Any]:
+    return {"pk": _agreement(actors).pk}
+
+
+def a_signed_pdf(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.access.principal import SYSTEM
+    from vegvis.cooperation import services
+    from vegvis.cooperation.tests.support import PDF, terms
+
+    for name in SCOPED:
+        actors[name]
+    agreement = services.agreement_enter(
+        actor=SYSTEM, data=terms(), signed_pdf=services.SignedPdf(content=PDF, filename="avtale.pdf")
+    )
+    return {"pk": agreement.pk, "document_pk": agreement.documents.get().pk}
+
+
+def a_published_year(actors: Actors) -> Mapping[str, Any]:
+    agreement = _agreement(actors, "published_disputed")
+    return {"year": agreement.starts_on.year}
+
+
+def a_download(fmt: str) -> Any:
+    def build(actors: Actors) -> Mapping[str, Any]:
+        return {**a_published_year(actors), "fmt": fmt}
+
+    return build
+
+
+expect("cooperation:register", kwargs=lambda actors: (_agreement(actors), {})[1], roles=staff_only(403, **ANY_ROLE))
+expect(
+    "cooperation:agreement_new",
+    roles=staff_only(403, cooperation_administrator=200, supplier_user=200, supplier_user_other=200),
+)
+expect("cooperation:agreement", kwargs=an_agreement, roles=staff_only(403, **SEES_IT))
+expect(
+    "cooperation:agreement_correct",
+    kwargs=an_agreement,
+    roles=staff_only(403, cooperation_administrator=200, supplier_user=200, supplier_user_other=404),
+)
+expect(
+    "cooperation:agreement_confirm",
+    method="post",
+    kwargs=an_agreement,
+    data={"version": "1"},
+    roles=staff_only(403, patient_organisation_user=TO_AGREEMENT, patient_organisation_user_other=404),
+)
+expect(
+    "cooperation:agreement_dispute",
+    kwargs=an_agreement,
+    roles=staff_only(403, patient_organisation_user=200, patient_organisation_user_other=404),
+)
+expect(
+    "cooperation:agreement_dispute",
+    method="post",
+    kwargs=an_agreement,
+    data={"version": "1", "reason": "Beløpet er feil."},
+    roles=staff_only(403, patient_organisation_user=TO_AGREEMENT, patient_organisation_user_other=404),
+)
+expect(
+    "cooperation:agreement_publish",
+    method="post",
+    kwargs=an_agreement,
+    data={"version": "1"},
+    roles=staff_only(403, cooperation_administrator=TO_AGREEMENT),
+)
+expect("cooperation:agreement_document", kwargs=a_signed_pdf, roles=staff_only(403, **SEES_IT))
+
+# The public register: open to all, never a person.
+expect("cooperation:public", roles=everyone(200))
+expect("cooperation:public_year", kwargs=a_published_year, roles=everyone(200))
+expect("cooperation:public_download", kwargs=a_download("csv"), roles=everyone(200), export=True)
+expect("cooperation:public_download", kwargs=a_download("json"), roles=everyone(200), export=True)
