@@ -72,11 +72,11 @@ test: setup-dev browser-deps backup-deps pdf-deps
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_URL)) =="
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 --dist worksteal -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check src tests scripts

@@ -25,9 +25,11 @@ def _django_group(item: pytest.Item) -> int:
 
 
 def _longest_first(item: pytest.Item) -> tuple[int, int]:
-    """Within Django's order, the longest tests first: the walk of every page, then the other browser tests.
-    With xdist's work stealing, the worker that runs the walk has its other tests taken by the idle one, instead
-    of finishing a long test alone at the end."""
+    """Within Django's order, the longest tests first: the walk of every page, then the other browser tests, so
+    the other worker has the rest of the suite to run while one walks, instead of one worker finishing a long test
+    alone at the end. (xdist's ``load`` scheduling hands each worker its tests in this order; ``worksteal`` would
+    not: a worker that steals runs tests of the rolled-back group after transactional tests emptied its
+    database.)"""
     if item.get_closest_marker("whole_walk"):
         return _django_group(item), 0
     return _django_group(item), 1 if item.get_closest_marker("browser") else 2

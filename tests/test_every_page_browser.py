@@ -26,6 +26,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 
 from vegvis.abroad.models import Case, Expense
 from vegvis.abroad.services import followup
@@ -196,7 +197,13 @@ def visit_page(tab: Any, visit: Visit, walk: Walk, console_log: Any) -> list[str
     """Visit one page at both widths; returns the page's links (for the walk under case pages)."""
     errors_before = len(console_log.errors)
     tab.set_viewport_size(WIDE)
-    response = tab.goto(visit.url)
+    try:
+        response = tab.goto(visit.url)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):  # a file to save (an export), not a page
+            walk.not_html.append(visit.url)
+            return []
+        raise
     if response is None or response.status != 200:
         walk.add(visit, f"answered {response.status if response else 'nothing'}, expected 200")
         return []

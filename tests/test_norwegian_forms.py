@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -94,6 +96,17 @@ def test_the_discovery_finds_every_pages_forms():
     assert len(FORM_CLASSES) > 30
 
 
+def _app_form_kwargs(form_class: type[forms.BaseForm], parameters: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The arguments a system's own forms need, from ``vegvis.<app>.tests.form_builders.form_kwargs`` when the
+    form's app has one (its cases, its organisations); None for the forms built below."""
+    app = form_class.__module__.split(".")[1]
+    try:
+        module = import_module(f"vegvis.{app}.tests.form_builders")
+    except ModuleNotFoundError:
+        return None
+    return module.form_kwargs(form_class, parameters)
+
+
 @pytest.fixture
 def make_form(case_handler):
     """Build any of the forms as its view does (some need the case, the user or the kind of decision)."""
@@ -105,6 +118,9 @@ def make_form(case_handler):
         if issubclass(form_class, PasswordChangeForm):
             return form_class(case_handler, data)
         parameters = inspect.signature(form_class.__init__).parameters
+        own = _app_form_kwargs(form_class, parameters)
+        if own is not None:
+            return form_class(data, **own)
         kwargs: dict[str, Any] = {}
         if "granting" in parameters:
             kwargs["granting"] = True
