@@ -177,7 +177,11 @@ class Actors:
             extra = {"role__office": actor.office} if actor.office else {}
             if actor.organisation:
                 extra["role__organisation"] = actor.organisation
-            self._users[role] = UserFactory(username=f"matrix.{role}", role=actor.role, **extra)
+            # A name no synthetic person can have: the pages show the user's name in the header, and the audit
+            # and privacy walks look for the persons' names on every page.
+            self._users[role] = UserFactory(
+                username=f"matrix.{role}", first_name="Matrisebruker", last_name=role, role=actor.role, **extra
+            )
         return self._users[role]
 
 
