@@ -2,8 +2,8 @@
 
 Every operation in the document the API serves at /api/v1/openapi.json is called with generated input, valid
 and invalid, as a case handler with a bearer token (the inquiry desk's operations as its case worker), through
-the WSGI application in this process (so the test database's transaction holds). A module that mounts a router joins by being in the document. Bounded so the
-whole run stays well under a minute.
+the WSGI application in this process (so the test database's transaction holds). A module that mounts a router
+joins by being in the document. Bounded so the whole run stays well under a minute.
 """
 
 from __future__ import annotations
