@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
@@ -126,6 +126,8 @@ def case_file(case: Case) -> dict[str, list]:
         "complaints": list(case.complaints.all()),
         "claims": list(case.claims.all()),
         "documents": list(case.documents.order_by("sequence")),
+        "assessments": list(case.assessments.select_related("adviser")),
+        "meetings": list(case.meetings.all()),
     }
 
 
@@ -157,3 +159,35 @@ def cases_page(
     if scope == "mine" and principal.user is not None:
         rows = rows.filter(Q(case_worker=principal.user) | Q(medical_adviser=principal.user))
     return DUE_FIRST.page(rows, after=after, limit=limit)
+
+
+def duplicate_suggestions(
+    principal: Principal,
+    inquiry: Inquiry,
+    *,
+    national_id: str = "",
+    name: str = "",
+    birth_date: date | None = None,
+) -> list[Case]:
+    """The same person's open cases at the association, to suggest at triage: the person the inquiry is linked
+    to, the person with this national id (by its keyed hash: the number is neither stored nor logged here), or a
+    registered person with this name and date of birth."""
+    from vegvis.core import crypto
+
+    condition = Q()
+    if inquiry.person_id:
+        condition |= Q(person_id=inquiry.person_id)
+    if national_id:
+        condition |= Q(person__national_id_hash=crypto.lookup_hash(national_id))
+    if name.strip() and birth_date is not None:
+        condition |= Q(person__name__iexact=name.strip(), person__birth_date=birth_date)
+    if not condition:
+        return []
+    cases = visible(principal, Case.objects.filter(organisation_id=inquiry.organisation_id))
+    return list(
+        cases.exclude(status=Status.CLOSED)
+        .exclude(inquiry=inquiry)
+        .filter(condition)
+        .select_related("inquiry__person")
+        .order_by("-year", "-serial")[:LIST_LIMIT]
+    )

@@ -94,7 +94,11 @@ def test_the_case_list_and_a_case_with_its_allowed_steps(api, django_assert_max_
 def test_steps_through_the_api_with_the_scan_checked_by_content(api):
     _user, key = _key("association_case_worker")
     case = make_case(power_of_attorney=False)
-    assert api(key, "get", f"/cases/{case.pk}").json()["allowed_events"] == ["register_power_of_attorney", "close"]
+    assert api(key, "get", f"/cases/{case.pk}").json()["allowed_events"] == [
+        "register_power_of_attorney",
+        "request_assessment",
+        "close",
+    ]
 
     step = {
         "event": "register_power_of_attorney",
