@@ -390,6 +390,10 @@ def inquiry_case_transition(request: HttpRequest, case_id: int, payload: Transit
         # Refused (and audited) before the form is read, so the caller learns nothing of the step's rules.
         audit_denied(who, obj=case, label=case.number, detail={"action": payload.event})
         raise PermissionDenied
+    refusal = TABLE.refusal(case, payload.event)
+    if refusal is not None:
+        # The case's kind, state or data does not allow the step: said before its fields are checked.
+        return Status(409, {"detail": refusal, "code": "transition_refused"})
     form_class: Any = TABLE.forms[payload.event]
     form = form_class.for_step(step, case, {**payload.data, "version": payload.version}, files or None)
     if not form.is_valid():
