@@ -368,10 +368,11 @@ class TriagePersonForm(TriageForm):
         help_text=_("Needed with the national identity number."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, triage: bool = True, **kwargs: Any) -> None:
         from vegvis.core.models import Region
 
         super().__init__(*args, **kwargs)
+        self.triage = triage  # False: only looking for the person's other cases
         field = self.fields["home_region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Region.objects.all()
@@ -391,6 +392,8 @@ class TriagePersonForm(TriageForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not self.triage:
+            return data
         if data.get("national_id") and not data.get("home_region"):
             self.add_error("home_region", _("Choose the person's home region."))
         if data.get("national_id") and not data.get("name"):

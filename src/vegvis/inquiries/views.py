@@ -83,7 +83,15 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_for_page(who, pk)
     case = Case.objects.filter(inquiry=inquiry).first()
     may_triage = case is None and policies.policy_for(type(inquiry)).can(who, "handle", inquiry)
-    form = TriagePersonForm(request.POST or None, initial={"name": inquiry.display_name}) if may_triage else None
+    form = (
+        TriagePersonForm(
+            request.POST or None,
+            initial={"name": inquiry.display_name},
+            triage=request.POST.get("action") != "check",
+        )
+        if may_triage
+        else None
+    )
     lookup: dict[str, Any] = {}
     if request.method == "POST":
         if form is None:
