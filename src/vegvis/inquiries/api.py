@@ -39,13 +39,13 @@ StatusCode = Literal["open", "at_npe", "npe_decided", "at_board", "closed"]
 KindCode = Literal["information", "assistance"]
 
 
-class ErrorOut(Schema):
+class DeskErrorOut(Schema):
     detail: str
     code: str | None = None
     errors: dict[str, list[str]] | None = None
 
 
-class InquiryRow(Schema):
+class DeskInquiryRow(Schema):
     id: int
     reference: str
     channel: ChannelCode
@@ -58,19 +58,19 @@ class InquiryRow(Schema):
     case_id: int | None
 
 
-class InquiryPage(Schema):
-    items: list[InquiryRow]
+class DeskInquiryPage(Schema):
+    items: list[DeskInquiryRow]
     next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null on the last page.")
 
 
-class InquiryOut(InquiryRow):
+class DeskInquiryOut(DeskInquiryRow):
     account: str = Field(description="The account in the person's words")
     contact_email: str
     contact_phone: str
     consent_given_at: datetime | None
 
 
-class CaseRow(Schema):
+class DeskCaseRow(Schema):
     id: int
     number: str
     kind: KindCode
@@ -83,12 +83,12 @@ class CaseRow(Schema):
     medical_adviser_id: int | None
 
 
-class CasePage(Schema):
-    items: list[CaseRow]
+class DeskCasePage(Schema):
+    items: list[DeskCaseRow]
     next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page; null on the last page.")
 
 
-class PowerOfAttorneyOut(Schema):
+class DeskPowerOfAttorneyOut(Schema):
     id: int
     granted_by: str
     scopes: list[str]
@@ -98,7 +98,7 @@ class PowerOfAttorneyOut(Schema):
     has_scan: bool
 
 
-class RecordRequestOut(Schema):
+class DeskRecordRequestOut(Schema):
     id: int
     provider: str
     sent_on: date
@@ -106,7 +106,7 @@ class RecordRequestOut(Schema):
     received_on: date | None
 
 
-class ComplaintOut(Schema):
+class DeskComplaintOut(Schema):
     id: int
     recipient: str
     provider: str
@@ -115,7 +115,7 @@ class ComplaintOut(Schema):
     sent_on: date | None
 
 
-class ClaimOut(Schema):
+class DeskClaimOut(Schema):
     id: int
     knew_on: date
     act_on: date
@@ -132,7 +132,7 @@ class ClaimOut(Schema):
     board_decided_on: date | None
 
 
-class DocumentOut(Schema):
+class DeskDocumentOut(Schema):
     number: str
     kind: str
     direction: Literal["I", "U", "N"]
@@ -141,7 +141,7 @@ class DocumentOut(Schema):
     has_file: bool
 
 
-class CaseOut(CaseRow):
+class DeskCaseOut(DeskCaseRow):
     inquiry_id: int
     inquiry_reference: str
     outcome: str
@@ -150,23 +150,23 @@ class CaseOut(CaseRow):
     amount_granted: Decimal | None
     closed_at: datetime | None
     allowed_events: list[str] = Field(description="Steps the caller may take now (POST them to /transitions).")
-    powers_of_attorney: list[PowerOfAttorneyOut]
-    record_requests: list[RecordRequestOut]
-    complaints: list[ComplaintOut]
-    claims: list[ClaimOut]
-    documents: list[DocumentOut]
+    powers_of_attorney: list[DeskPowerOfAttorneyOut]
+    record_requests: list[DeskRecordRequestOut]
+    complaints: list[DeskComplaintOut]
+    claims: list[DeskClaimOut]
+    documents: list[DeskDocumentOut]
 
 
-class FileIn(Schema):
+class DeskFileIn(Schema):
     filename: str = Field(min_length=1, max_length=200)
     content_base64: str = Field(description="The file's bytes, base64-encoded; checked by content, not by name")
 
 
-class TransitionIn(Schema):
+class DeskTransitionIn(Schema):
     event: str = Field(description="One of the case's allowed_events")
     version: int = Field(description="The case version you last read; a changed case answers 409")
     data: dict[str, Any] = Field(default_factory=dict, description="The step's fields, as in the web form")
-    files: dict[str, FileIn] = Field(
+    files: dict[str, DeskFileIn] = Field(
         default_factory=dict, description="The step's files by field (register_power_of_attorney: `scan`)"
     )
 
@@ -284,7 +284,7 @@ def _case(request: HttpRequest, case_id: int) -> Case:
     )
 
 
-@router.get("/inquiries", response=InquiryPage, summary=gettext_noop("Inquiries to the desk, newest first"))
+@router.get("/inquiries", response=DeskInquiryPage, summary=gettext_noop("Inquiries to the desk, newest first"))
 @api_requires("inquiries.view_case")
 def list_inquiries(request: HttpRequest, untriaged: bool = False, cursor: str | None = None) -> dict[str, Any]:
     who = principal(request)
@@ -301,7 +301,7 @@ def list_inquiries(request: HttpRequest, untriaged: bool = False, cursor: str | 
 
 @router.get(
     "/inquiries/{inquiry_id}",
-    response=InquiryOut,
+    response=DeskInquiryOut,
     summary=gettext_noop("An inquiry as it came in, with its case once triaged"),
 )
 @api_requires("inquiries.view_case")
@@ -318,7 +318,7 @@ def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("/cases", response=CasePage, summary=gettext_noop("The desk's cases, what is due first"))
+@router.get("/cases", response=DeskCasePage, summary=gettext_noop("The desk's cases, what is due first"))
 @api_requires(*VIEW)
 def list_inquiry_cases(
     request: HttpRequest,
@@ -341,7 +341,7 @@ def list_inquiry_cases(
 
 @router.get(
     "/cases/{case_id}",
-    response=CaseOut,
+    response=DeskCaseOut,
     summary=gettext_noop("A desk case with its next steps, power of attorney, requests, claims and case file"),
 )
 @api_requires(*VIEW)
@@ -349,7 +349,7 @@ def get_inquiry_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _case_detail(request, _case(request, case_id))
 
 
-def _files(payload: TransitionIn) -> dict[str, SimpleUploadedFile] | Status[dict[str, Any]]:
+def _files(payload: DeskTransitionIn) -> dict[str, SimpleUploadedFile] | Status[dict[str, Any]]:
     files: dict[str, SimpleUploadedFile] = {}
     for name, sent in payload.files.items():
         try:
@@ -366,11 +366,11 @@ def _files(payload: TransitionIn) -> dict[str, SimpleUploadedFile] | Status[dict
 
 @router.post(
     "/cases/{case_id}/transitions",
-    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: DeskCaseOut, 403: DeskErrorOut, 404: DeskErrorOut, 409: DeskErrorOut, 422: DeskErrorOut},
     summary=gettext_noop("Take a step in a desk case"),
 )
 @api_requires(*STEP_PERMISSIONS)
-def inquiry_case_transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
+def inquiry_case_transition(request: HttpRequest, case_id: int, payload: DeskTransitionIn) -> Any:
     who = principal(request)
     case = _case(request, case_id)
     if payload.event not in TABLE.actions:

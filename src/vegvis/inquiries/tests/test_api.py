@@ -192,3 +192,13 @@ def test_another_association_and_other_roles_get_nothing(api):
     case.refresh_from_db()
     assert case.status == "open"
     assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_the_desks_schemas_do_not_replace_another_systems_in_the_openapi_document():
+    """ninja names a schema by its class: a desk ``CaseOut`` silently replaced treatment abroad's (the fuzzer
+    found abroad's answers outside "its" schema). The desk's are prefixed."""
+    from vegvis.api.main import api as ninja_api
+
+    schemas = ninja_api.get_openapi_schema()["components"]["schemas"]
+    assert "route" in schemas["CaseOut"]["properties"]
+    assert "allowed_events" in schemas["DeskCaseOut"]["properties"] and "kind" in schemas["DeskCaseOut"]["properties"]
