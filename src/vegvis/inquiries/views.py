@@ -21,7 +21,7 @@ from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation
 from vegvis.inquiries import ratelimit, selectors, steps
 from vegvis.inquiries import views_letters as letters_views
-from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriageForm
+from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriagePersonForm
 from vegvis.inquiries.models import Case, Document
 from vegvis.inquiries.services import cases, inquiries
 from vegvis.records.files import serve_document_file
@@ -78,26 +78,55 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 
 @requires("inquiries.view_case")
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inquiry as it came in, and its triage into a case."""
+    """The inquiry as it came in, the same person's open cases, and its triage into a case (linking the person by
+    national id: the number comes by POST only, and is never shown back, put in a URL or logged)."""
     who = principal(request)
     inquiry = selectors.inquiry_for_page(who, pk)
     case = Case.objects.filter(inquiry=inquiry).first()
     may_triage = case is None and policies.policy_for(type(inquiry)).can(who, "handle", inquiry)
-    form = TriageForm(request.POST or None) if may_triage else None
+    form = (
+        TriagePersonForm(
+            request.POST or None,
+            initial={"name": inquiry.display_name},
+            triage=request.POST.get("action") != "check",
+        )
+        if may_triage
+        else None
+    )
+    lookup: dict[str, Any] = {}
     if request.method == "POST":
         if form is None:
             policies.require(who, "handle", inquiry)
             return redirect("inquiries:inquiry", pk=pk)
         if form.is_valid():
-            try:
-                made = inquiries.inquiry_triage(actor=who, inquiry=inquiry, kind=form.cleaned_data["kind"])
-            except (ValidationError, DomainError) as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Case %(number)s is made.") % {"number": made.number})
-                return redirect("inquiries:case", pk=made.pk)
+            data = form.cleaned_data
+            lookup = {k: data[k] for k in ("national_id", "name", "birth_date") if data.get(k)}
+            if request.POST.get("action") != "check":
+                try:
+                    if data["national_id"]:
+                        inquiries.inquiry_link_person(
+                            actor=who,
+                            inquiry=inquiry,
+                            national_id=data["national_id"],
+                            name=data["name"],
+                            home_region=data["home_region"],
+                            birth_date=data["birth_date"],
+                        )
+                    made = inquiries.inquiry_triage(actor=who, inquiry=inquiry, kind=data["kind"])
+                except (ValidationError, DomainError) as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, _("Case %(number)s is made.") % {"number": made.number})
+                    return redirect("inquiries:case", pk=made.pk)
+    duplicates = selectors.duplicate_suggestions(who, inquiry, **lookup) if case is None else []
     read_for(who, inquiry, shown=["name", "account", "contact"])
-    return render(request, "inquiries/inquiry_detail.html", {"inquiry": inquiry, "case": case, "form": form})
+    if duplicates:
+        read_rows(who, duplicates, label=_("Possible duplicates"), shown=["name", "case_number"])
+    return render(
+        request,
+        "inquiries/inquiry_detail.html",
+        {"inquiry": inquiry, "case": case, "form": form, "duplicates": duplicates, "looked_up": bool(lookup)},
+    )
 
 
 @requires(*VIEW)
@@ -155,7 +184,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inquiries/form.html", {"case": case, "form": form, "title": _("Assign the case")})
 
 
-@requires("inquiries.handle_case")
+@requires("inquiries.handle_case", "inquiries.assess_case")
 def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     """One step of the case's workflow: its form, and the change when it is sent."""
     who = principal(request)
