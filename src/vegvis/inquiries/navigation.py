@@ -3,3 +3,4 @@ from django.utils.translation import gettext_lazy
 from vegvis.core.navigation import NavItem, register_nav
 
 register_nav(NavItem(gettext_lazy("Inquiry desk"), "inquiries:worklist", ("inquiries.view_case",), order=15))
+register_nav(NavItem(gettext_lazy("Desk statistics"), "inquiries:statistics_index", ("inquiries.view_case",), order=16))
