@@ -36,6 +36,11 @@ UNTRIAGED = "untriaged"
 WITHIN = (30, 90)
 
 
+def short_service_labels() -> list[str]:
+    """The services as column headers, short enough for four of them side by side on an A4 page."""
+    return [_("GP"), _("Specialist care"), _("Municipal"), _("Other")]
+
+
 def statistics_organisations(principal: Principal) -> QuerySet[Organisation]:
     """The associations whose figures the principal may see: those where they are desk staff."""
     grant = principal.grant(PERMISSION)
@@ -155,7 +160,7 @@ class DeskStatistics:
             sheet=_("Failure type"),
             label_header=_("Failure type"),
             row_labels=[str(label) for _v, label in failure_labels],
-            columns=[str(label) for _v, label in Service.choices],
+            columns=[str(label) for label in short_service_labels()],
             cells=[[self.by_failure[(value, s)] for s, _l in Service.choices] for value, _label in failure_labels],
             column_totals=True,
             threshold=self.threshold,
@@ -166,36 +171,32 @@ class DeskStatistics:
         return found
 
     def _summary(self, kinds: list[tuple[str, Any]]) -> Table:
-        """New inquiries: how many became each kind of case, as counts and shares of the triaged."""
-        untriaged = self.count(UNTRIAGED)
-        labels = [label for _k, label in kinds] + ([_("Not yet triaged")] if untriaged else [])
-        cells = [self.count(k) for k, _l in kinds] + ([untriaged] if untriaged else [])
+        """The year's triaged inquiries by the kind of case they became, as counts and shares (the share of
+        assistance cases is the yearly account's headline). Inquiries not yet triaged are in the tables by service
+        and channel."""
+        cells = [self.count(k) for k, _l in kinds]
         table, protected = counts_table(
             key="summary",
-            caption=_("New inquiries in %(year)s") % {"year": self.year},
-            sheet=_("Inquiries"),
+            caption=_("Inquiries of %(year)s by the kind of case they became") % {"year": self.year},
+            sheet=_("Kind of case"),
             label_header=_("Kind of case"),
-            row_labels=[str(label) for label in labels],
+            row_labels=[str(label) for _k, label in kinds],
             columns=[_("Inquiries")],
             cells=[[n] for n in cells],
             row_totals=False,
             column_totals=True,
-            total_label=_("New inquiries"),
+            total_label=_("Triaged inquiries"),
             threshold=self.threshold,
         )
-        triaged_shown = not any(protected.cell_hidden(r, 0) for r in range(len(kinds)))
+        total_hidden = protected.column_total_hidden(0)
         rows = []
-        for index, row in enumerate(table.rows):
-            if index < len(kinds):
-                part = None if protected.cell_hidden(index, 0) or not triaged_shown else cells[index]
-                rows.append([*row, HIDDEN if part is None else share(part, self.triaged)])
-            else:
-                rows.append([*row, None])
-        table.columns.append(Column(_("Share of triaged"), "percent"))
+        for index, row in enumerate(table.rows[:-1]):
+            hidden = protected.cell_hidden(index, 0) or total_hidden
+            rows.append([*row, HIDDEN if hidden and self.triaged else share(cells[index], self.triaged)])
+        rows.append([*table.rows[-1], 100 if self.triaged else None])
+        table.columns.append(Column(_("Share"), "percent"))
         table.rows = rows
-        table.note = _(
-            "A share is of the inquiries of the year that were triaged into an information or an assistance case."
-        )
+        table.note = _("Shares are of the inquiries of the year that were triaged, rounded half up.")
         return table
 
     def _time(self, kinds: list[tuple[str, Any]]) -> Table:
@@ -363,7 +364,8 @@ def export(kind: str, stats: DeskStatistics) -> bytes:
             {
                 "organisation": stats.organisation.name,
                 "year": stats.year,
-                "assistance_share": _shown_share(tables),
+                "new_inquiries": _shown(tables["service"].rows[-1][-1]),
+                "assistance_share": _shown(tables["summary"].rows[1][2]),
                 "tables": [exports.table_data(t) for t in tables.values()],
                 "suppression": {
                     "threshold": stats.threshold,
@@ -389,9 +391,8 @@ def export(kind: str, stats: DeskStatistics) -> bytes:
     raise ValueError(kind)
 
 
-def _shown_share(tables: dict[str, Table]) -> int | None:
-    """The share of assistance cases as the summary table shows it (None when hidden)."""
-    value = tables["summary"].rows[1][2]
+def _shown(value: Any) -> Any:
+    """A figure as the tables show it, None when hidden."""
     return None if value is HIDDEN else value
 
 

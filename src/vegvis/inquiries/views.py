@@ -301,7 +301,7 @@ def statistics_page(request: HttpRequest, year: int) -> HttpResponse:
             "organisations": desk_statistics.statistics_organisations(principal(request)),
             "sections": sections,
             "assistance_share": tables["summary"].rendered_rows()[1][2][0],
-            "total_inquiries": tables["summary"].rendered_rows()[-1][1][0],
+            "total_inquiries": tables["service"].rendered_rows()[-1][-1][0],
             "years": sorted(
                 {*desk_statistics.statistics_years(organisation), timezone.localdate().year, year}, reverse=True
             ),
