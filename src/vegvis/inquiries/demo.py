@@ -67,15 +67,20 @@ DESK_USERS = [
     ),
 ]
 
-CHANNELS = {Channel.PHONE: 52, Channel.EMAIL: 27, Channel.WEB_FORM: 16, Channel.LETTER: 5}
-SERVICES = {Service.GP: 44, Service.SPECIALIST: 36, Service.MUNICIPAL: 15, Service.OTHER: 5}
-CONTACTS = {ContactedBy.PATIENT: 64, ContactedBy.RELATIVE: 31, ContactedBy.OTHER: 5}
+CHANNELS: dict[str, float] = {Channel.PHONE: 52, Channel.EMAIL: 27, Channel.WEB_FORM: 16, Channel.LETTER: 5}
+SERVICES: dict[str, float] = {Service.GP: 44, Service.SPECIALIST: 36, Service.MUNICIPAL: 15, Service.OTHER: 5}
+CONTACTS: dict[str, float] = {ContactedBy.PATIENT: 64, ContactedBy.RELATIVE: 31, ContactedBy.OTHER: 5}
 # How much likelier an inquiry about this service becomes an assistance case (specialist care: injuries, claims).
-ASSISTANCE_WEIGHT = {Service.GP: 0.8, Service.SPECIALIST: 1.45, Service.MUNICIPAL: 1.0, Service.OTHER: 0.5}
+ASSISTANCE_WEIGHT: dict[str, float] = {
+    Service.GP: 0.8,
+    Service.SPECIALIST: 1.45,
+    Service.MUNICIPAL: 1.0,
+    Service.OTHER: 0.5,
+}
 # Fewer inquiries in the summer holiday and at Christmas.
 MONTH_WEIGHT = [1.1, 1.05, 1.05, 0.95, 0.95, 0.9, 0.45, 0.95, 1.1, 1.1, 1.05, 0.75]
 
-ASSISTANCE_OUTCOMES = {
+ASSISTANCE_OUTCOMES: dict[str, float] = {
     Outcome.SETTLED_BY_DIALOGUE: 23,
     Outcome.COMPLAINT_UPHELD: 12,
     Outcome.COMPLAINT_PARTLY_UPHELD: 14,
@@ -85,7 +90,7 @@ ASSISTANCE_OUTCOMES = {
     Outcome.WITHDRAWN: 11,
 }
 # Median days from inquiry to closing, and the spread (log-normal sigma), by outcome.
-DURATION = {
+DURATION: dict[str, tuple[float, float]] = {
     Outcome.ADVICE_GIVEN: (2, 1.2),
     Outcome.WITHDRAWN: (35, 0.8),
     Outcome.SETTLED_BY_DIALOGUE: (75, 0.6),
@@ -95,7 +100,7 @@ DURATION = {
     Outcome.CLAIM_GRANTED: (290, 0.35),
     Outcome.CLAIM_REJECTED: (260, 0.35),
 }
-FAILURES_FOUND = {
+FAILURES_FOUND: dict[str, float] = {
     FailureType.DIAGNOSIS: 22,
     FailureType.TREATMENT: 27,
     FailureType.INFORMATION: 14,
@@ -184,12 +189,15 @@ RESULTS = [
 ]
 
 
-def pick(rng: random.Random, weights: dict[Any, float]) -> Any:
+def pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+TRANSLITERATE: dict[str | int, str | int | None] = {"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"}
+
+
 def _email(name: str) -> str:
-    ascii_name = name.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ü": "u"}))
+    ascii_name = name.lower().translate(str.maketrans(TRANSLITERATE))
     return ".".join(part for part in ascii_name.replace("-", " ").split() if part.isalpha()) + "@example.no"
 
 
@@ -269,7 +277,11 @@ def _plan_case(rng: random.Random, plan: Planned, now: datetime) -> None:
     else:
         triage_day = _working_day(received.date() + timedelta(days=rng.choice([0, 1, 1, 2, 3])))
         plan.outcome = pick(rng, ASSISTANCE_OUTCOMES)
-        none_found = {Outcome.WITHDRAWN: 0.85, Outcome.COMPLAINT_NOT_UPHELD: 0.45, Outcome.CLAIM_REJECTED: 0.4}
+        none_found: dict[str, float] = {
+            Outcome.WITHDRAWN: 0.85,
+            Outcome.COMPLAINT_NOT_UPHELD: 0.45,
+            Outcome.CLAIM_REJECTED: 0.4,
+        }
         found_none = rng.random() < none_found.get(plan.outcome, 0.05)
         plan.failure_type = FailureType.NONE if found_none else pick(rng, FAILURES_FOUND)
     triaged = _aware(triage_day, max(received.hour + received.minute / 60 + 0.25, 9 + rng.random() * 6))
@@ -317,9 +329,9 @@ def write_year(context: DemoContext, organisation: Organisation, year: int, *, c
                 values = synthetic_person_values(context, region=rng.choice(regions))
                 if values["national_id_hash"] not in taken:
                     taken.add(values["national_id_hash"])
-                    person = Person(**values)
-                    new_persons.append(person)
-                    persons.append(person)
+                    made_person = Person(**values)
+                    new_persons.append(made_person)
+                    persons.append(made_person)
                     continue
             persons.append(None)
         Person.objects.bulk_create(new_persons, batch_size=500)
@@ -387,7 +399,7 @@ def write_year(context: DemoContext, organisation: Organisation, year: int, *, c
         made = [cases[i] for i in order]
         Case.objects.bulk_create(made, batch_size=500)
         for index, case in cases.items():
-            case.created_at = plans[index].triaged_at
+            case.created_at = plans[index].triaged_at or plans[index].received_at
         Case.objects.bulk_update(made, ["created_at"], batch_size=500)
         label = public_title(Document.Kind.INQUIRY.label)
         Document.objects.bulk_create(

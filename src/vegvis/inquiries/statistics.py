@@ -12,6 +12,7 @@ Which cases count where (docs/modules/inquiries.md, "Statistics"):
 from __future__ import annotations
 
 import statistics as pystats
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,8 +234,8 @@ class DeskStatistics:
             # Within 90 days is shown when its count can be read: both buckets shown, or the total and the rest.
             readable = (not hidden(0) and not hidden(1)) or (not hidden(2) and not total_hidden)
             within_high = share(bucket[0] + bucket[1], closed) if readable and not total_hidden else None
-            days = self.all_days if total_row else self.days.get(kinds[index][0], [])
-            median = pystats.median(days) if days else None
+            closing_days = self.all_days if total_row else self.days.get(kinds[index][0], [])
+            median = pystats.median(closing_days) if closing_days else None
             small = 0 < closed < self.threshold
             rows.append(
                 [
@@ -286,6 +287,7 @@ def desk_statistics(organisation: Organisation, year: int) -> DeskStatistics:
 # ---------------------------------------------------------------- charts
 
 CHARTS = ("service", "channel", "outcome", "failure", "time")
+CHART_WIDTH = 5.0  # inches
 
 
 def _total_column(table: Table) -> int:
@@ -298,9 +300,11 @@ def _bar_chart(table: Table, column: int, *, percent: bool = False) -> Any:
     rows = table.rows[:-1] if table.total_last else table.rows
     rows = list(reversed(rows))  # the first row on top
     figure, axes = kit.new_figure(0.45 * len(rows) + 0.8)
+    figure.set_size_inches(CHART_WIDTH, 0.4 * len(rows) + 0.6)  # narrower than the page: readable on a phone
     values = [row[column] for row in rows]
     heights = [0 if v is HIDDEN or v is None else v for v in values]
-    bars = axes.barh([str(row[0]) for row in rows], heights, color=kit.PALETTE[0], height=0.6)
+    labels = [textwrap.fill(str(row[0]), 20) for row in rows]  # long service names on two lines
+    bars = axes.barh(labels, heights, color=kit.PALETTE[0], height=0.6)
     fmt = (lambda v: f"{round(v)} %") if percent else kit.thousands
     kit.label_bars(axes, bars, horizontal=True, fmt=fmt, hidden=[None if v is HIDDEN else v for v in values])
     if any(heights):
