@@ -283,3 +283,98 @@ def public_receipt(request: HttpRequest, organisation: int) -> HttpResponse:
     association = _association(organisation)
     reference = request.session.get(RECEIPT_SESSION_KEY)
     return render(request, "inquiries/public_receipt.html", {"association": association, "reference": reference})
+
+
+# ---------------------------------------------------------------- statistics for the yearly account
+
+
+def _statistics_context(request: HttpRequest, year: int) -> tuple[Any, Any]:
+    """The association asked for (``?forening=``) and its figures for ``year``; 404 outside the years served."""
+    from vegvis.inquiries import statistics as desk_statistics
+
+    if not desk_statistics.FIRST_YEAR <= year <= desk_statistics.LAST_YEAR:
+        raise Http404
+    raw = request.GET.get("forening", "")
+    organisation = desk_statistics.statistics_organisation(principal(request), int(raw) if raw.isdigit() else None)
+    return organisation, desk_statistics.desk_statistics(organisation, year)
+
+
+@requires("inquiries.view_case")
+def statistics_index(request: HttpRequest) -> HttpResponse:
+    from django.urls import reverse
+
+    from vegvis.inquiries import statistics as desk_statistics
+
+    raw = request.GET.get("forening", "")
+    organisation = desk_statistics.statistics_organisation(principal(request), int(raw) if raw.isdigit() else None)
+    year = request.GET.get("aar", "")
+    chosen = (
+        int(year) if year.isdigit() and desk_statistics.FIRST_YEAR <= int(year) <= desk_statistics.LAST_YEAR else None
+    )
+    url = reverse("inquiries:statistics", args=[chosen or desk_statistics.default_year(organisation)])
+    return redirect(f"{url}?forening={organisation.pk}")
+
+
+@requires("inquiries.view_case")
+def statistics_page(request: HttpRequest, year: int) -> HttpResponse:
+    from vegvis.inquiries import statistics as desk_statistics
+
+    organisation, stats = _statistics_context(request, year)
+    tables = stats.tables()
+    titles = desk_statistics.chart_titles()
+    sections = [
+        (key, table, (titles[key], desk_statistics.chart_alt(key, stats)) if key in desk_statistics.CHARTS else None)
+        for key, table in tables.items()
+    ]
+    return render(
+        request,
+        "inquiries/statistics.html",
+        {
+            "stats": stats,
+            "organisation": organisation,
+            "organisations": desk_statistics.statistics_organisations(principal(request)),
+            "sections": sections,
+            "assistance_share": tables["summary"].rendered_rows()[1][2][0],
+            "total_inquiries": tables["service"].rendered_rows()[-1][-1][0],
+            "years": sorted(
+                {*desk_statistics.statistics_years(organisation), timezone.localdate().year, year}, reverse=True
+            ),
+            "downloads": [("pdf", _("Download PDF")), ("xlsx", _("Excel (XLSX)")), ("json", _("JSON"))],
+        },
+    )
+
+
+@requires("inquiries.view_case")
+def statistics_figure(request: HttpRequest, year: int, name: str) -> HttpResponse:
+    from vegvis.inquiries import statistics as desk_statistics
+
+    if name not in desk_statistics.CHARTS:
+        raise Http404
+    _organisation, stats = _statistics_context(request, year)
+    response = HttpResponse(desk_statistics.chart_svg(name, stats), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@requires("inquiries.view_case")
+def statistics_download(request: HttpRequest, year: int, kind: str) -> HttpResponse:
+    """The figures as a file; every download is written to the audit trail (aggregates only: no person)."""
+    from vegvis.audit.services import Action, audit_record
+    from vegvis.inquiries import statistics as desk_statistics
+    from vegvis.statistics.exports import CONTENT_TYPES
+
+    if kind not in desk_statistics.DOWNLOADS:
+        raise Http404
+    organisation, stats = _statistics_context(request, year)
+    content = desk_statistics.export(kind, stats)
+    audit_record(
+        principal=principal(request),
+        action=Action.EXPORT,
+        obj=organisation,
+        label=f"inquiry desk statistics {year}",
+        detail={"year": year, "kind": kind},
+    )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    disposition = "inline" if kind == "json" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="henvendelser-statistikk-{year}.{kind}"'
+    return response

@@ -10,7 +10,15 @@ which abroad's expectations say with their ``staff_only(403, …)``).
 from collections.abc import Mapping
 from typing import Any
 
-from vegvis.testing.access_matrix import Actors, api_staff_only, everyone, expect, register_objects, staff_only
+from vegvis.testing.access_matrix import (
+    Actors,
+    Redirect,
+    api_staff_only,
+    everyone,
+    expect,
+    register_objects,
+    staff_only,
+)
 
 DESK = {"association_case_worker": 200, "association_lead": 200}
 ALL_DESK = {**DESK, "association_case_worker_other": 200, "association_medical_adviser": 200}
@@ -190,3 +198,36 @@ expect(
     roles=api_staff_only(403, **API_DESK, association_case_worker_other=404, association_medical_adviser=403),
     shows_personal_data=True,
 )
+
+
+# Statistics for the yearly account: the association's case workers and lead, each for their own association
+# (the other association's case worker gets their own, empty, figures: 200); not the medical adviser, who sees
+# only assigned cases; no other role. Aggregates only, never an identity.
+STATS = Redirect("/henvendelser/statistikk/", prefix=True)
+STATS_STAFF = {**DESK, "association_case_worker_other": 200}
+
+
+def a_year(actors: Actors) -> Mapping[str, Any]:
+    desk_load(actors)
+    return {"year": 2025}
+
+
+def a_chart(actors: Actors) -> Mapping[str, Any]:
+    return {**a_year(actors), "name": "outcome"}
+
+
+def a_download(kind: str) -> Any:
+    def build(actors: Actors) -> Mapping[str, Any]:
+        return {**a_year(actors), "kind": kind}
+
+    return build
+
+
+expect(
+    "inquiries:statistics_index",
+    roles=staff_only(403, association_case_worker=STATS, association_lead=STATS, association_case_worker_other=STATS),
+)
+expect("inquiries:statistics", kwargs=a_year, roles=staff_only(403, **STATS_STAFF), export=True)
+expect("inquiries:statistics_figure", kwargs=a_chart, roles=staff_only(403, **STATS_STAFF), export=True)
+for _kind in ("pdf", "xlsx", "json"):
+    expect("inquiries:statistics_download", kwargs=a_download(_kind), roles=staff_only(403, **STATS_STAFF), export=True)
