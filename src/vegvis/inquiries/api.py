@@ -3,6 +3,8 @@
 Steps are validated with the pages' forms and taken through the same services (``steps.TABLE``), so a page and
 the API cannot offer or allow different steps; every read of personal data is audited as on the pages. A step's
 file (the signed power of attorney) comes base64-encoded in ``files`` and is checked by content like an upload.
+A step that sends a letter is taken at once, its letter sealed in the case file: the page's preview and "confirm"
+are for a person; a calling system has composed its data already (docs/modules/inquiries.md, *Decisions*).
 
 (No ``from __future__ import annotations`` here: ninja resolves the annotations of the wrapped operations.)
 """

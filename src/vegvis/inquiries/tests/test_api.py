@@ -18,6 +18,7 @@ from vegvis.inquiries.models import Case, Document, PowerOfAttorney
 from vegvis.inquiries.steps import TABLE
 from vegvis.inquiries.tests.support import ASSOCIATION, OTHER_ASSOCIATION, PDF, make_case, make_inquiry
 from vegvis.testing.factories import UserFactory
+from vegvis.testing.pdf import text as pdf_text
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -98,6 +99,7 @@ def test_steps_through_the_api_with_the_scan_checked_by_content(api):
         "register_power_of_attorney",
         "request_assessment",
         "close",
+        "send_power_of_attorney_form",
     ]
 
     step = {
@@ -173,6 +175,13 @@ def test_steps_through_the_api_with_the_scan_checked_by_content(api):
     )
     assert sent.status_code == 200 and sent.json()["record_requests"][0]["provider"] == "Sykehuset"
     assert sent.json()["due_reason"] == "records"
+    # A letter step is taken at once (the page's preview and "confirm" are for people): the letter is sealed in
+    # the case file, listed with its file, and says what the page's letter says.
+    assert [d["kind"] for d in sent.json()["documents"] if d["has_file"]][-1] == "record_request"
+    letter = Document.objects.get(case=case, kind="record_request")
+    assert letter.sent_at is not None and letter.direction == Document.Direction.OUTGOING
+    text = " ".join(pdf_text(letter.file.read()).split())
+    assert "Sykehuset" in text and case.number in text
     unknown = api(key, "post", f"/cases/{case.pk}/transitions", {"event": "fly_away", "version": 1})
     assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_event"
 

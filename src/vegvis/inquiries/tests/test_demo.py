@@ -26,19 +26,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def demo_year(django_db_setup, django_db_blocker):
-    """The demo, run once for the module (about a thousand inquiries), then taken away again."""
+    """The demo, run once for the module (about a thousand inquiries), then taken away again.
+
+    In one atomic block, as Django's ``TestCase.setUpClass`` does: it begins a real transaction (on SQLite an
+    explicit BEGIN), so each test's atomic block and the services' are savepoints inside it and the rollback takes
+    everything away. Turning autocommit off instead left SQLite without a transaction: the services' first
+    savepoint began one, and its release committed the demo for every later test in the worker."""
     with django_db_blocker.unblock():
         from django.db import transaction
 
-        transaction.set_autocommit(False)
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # a durable block nests in it, as in a TestCase
+        atomic.__enter__()
         try:
             context = DemoContext(principal=SYSTEM, seed=2020, cases=0, with_users=True, out=None)
             core_demo.populate(context)
             demo.populate(context)
             yield context
         finally:
-            transaction.rollback()
-            transaction.set_autocommit(True)
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def test_a_year_of_about_950_inquiries_35_percent_assistance(demo_year):

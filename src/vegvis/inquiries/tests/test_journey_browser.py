@@ -1,6 +1,7 @@
 """Issue 13's done-when in a real browser: a person submits the public form; a case worker triages it into an
-assistance case, records a power of attorney with its scan, requests records, registers an NPE claim whose
-limitation dates are computed and shown, registers NPE's decision and an appeal (and the board's decision), and
+assistance case, records a power of attorney with its scan, requests records (the letter previewed, then
+confirmed), registers an NPE claim whose limitation dates are computed and shown and sends it (previewed and
+confirmed), registers NPE's decision and an appeal (and the board's decision), and
 closes the case with an outcome. axe-core finds no WCAG 2.1 A/AA violation on any page visited, at 1366 px, and
 on the case page at 390 px."""
 
@@ -53,6 +54,16 @@ def axe(page: Any, viewport: dict[str, int] = WIDE) -> None:
 
 def save(page: Any) -> None:
     page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def confirm_letter(page: Any, *expected: str) -> None:
+    """The letter step's preview: the letter as it will be sent, checked by axe, then confirmed."""
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kontroller brevet")
+    for text in expected:
+        expect(page.locator("#letter-preview")).to_contain_text(text)
+    axe(page)
+    page.locator("main form button[name=confirm]").click()
     page.wait_for_load_state()
 
 
@@ -124,6 +135,7 @@ def test_a_public_inquiry_becomes_an_assistance_case_through_npe_to_closed(page,
     page.fill("#id_provider", "Sykehuset Innlandet")
     page.fill("#id_sent_on", d(today))
     save(page)
+    confirm_letter(page, "Sykehuset Innlandet", case.number)
     expect(page.locator("#h-records + ul")).to_contain_text("Sykehuset Innlandet")
 
     # The NPE claim: both limitation dates computed and shown.
@@ -141,6 +153,7 @@ def test_a_public_inquiry_becomes_an_assistance_case_through_npe_to_closed(page,
     page.fill("#id_sent_on", d(today))
     page.fill("#id_npe_reference", "NPE-2024-118")
     save(page)
+    confirm_letter(page, "Norsk pasientskadeerstatning", case.number)
 
     step(page, "register_npe_decision")
     page.select_option("#id_decision", value="rejected")

@@ -71,48 +71,54 @@ Builder = Callable[[User], Case]
 ACTING = ["register_power_of_attorney", "request_records", "register_complaint"]
 CLAIM = ["prepare_npe_claim"]
 ALWAYS = ["request_assessment", "register_meeting"]
+# The form the person signs, sent as a letter: offered on every open assistance case, with or without a power of
+# attorney (a new one may be needed for a wider scope or after a revocation).
+POA_FORM = ["send_power_of_attorney_form"]
 # id "<kind>-<state>[-<what the data adds>]" -> (how the case is made, the case worker's steps)
 SCENARIOS: dict[str, tuple[Builder, list[str]]] = {
     "assistance-open-no_power_of_attorney": (
         lambda adviser: make_case(power_of_attorney=False),
-        ["register_power_of_attorney", "request_assessment", "close"],
+        ["register_power_of_attorney", "request_assessment", "close", *POA_FORM],
     ),
-    "assistance-open": (lambda adviser: make_case(), [*ACTING, *CLAIM, *ALWAYS, "close"]),
+    "assistance-open": (lambda adviser: make_case(), [*ACTING, *CLAIM, *ALWAYS, "close", *POA_FORM]),
     "assistance-open-records_requested": (
         lambda adviser: _with(make_case(), cases.records_request, provider="Sykehuset", sent_on=TODAY),
-        [*ACTING, "register_records", *CLAIM, *ALWAYS, "close"],
+        [*ACTING, "register_records", *CLAIM, *ALWAYS, "close", *POA_FORM],
     ),
     "assistance-open-complaint_unsent": (
         lambda adviser: _with(
             make_case(), cases.complaint_register, recipient="site", provider="Legesenteret", decision_on=TODAY
         ),
-        [*ACTING, "send_complaint", *CLAIM, *ALWAYS, "close"],
+        [*ACTING, "send_complaint", *CLAIM, *ALWAYS, "close", *POA_FORM],
     ),
     "assistance-open-claim_prepared": (
         lambda adviser: _with(
             make_case(), cases.claim_prepare, knew_on=TODAY - timedelta(days=30), act_on=TODAY - timedelta(days=90)
         ),
-        [*ACTING, "send_npe_claim", *ALWAYS, "close"],
+        [*ACTING, "send_npe_claim", *ALWAYS, "close", *POA_FORM],
     ),
     "assistance-open-expert_assessment": (
         _expert_assessment,
-        [*ACTING, *CLAIM, "request_assessment", "register_assessment", "register_meeting", "close"],
+        [*ACTING, *CLAIM, "request_assessment", "register_assessment", "register_meeting", "close", *POA_FORM],
     ),
-    "assistance-open-adviser_assessment": (_adviser_assessment, [*ACTING, *CLAIM, *ALWAYS, "close"]),
+    "assistance-open-adviser_assessment": (_adviser_assessment, [*ACTING, *CLAIM, *ALWAYS, "close", *POA_FORM]),
     "assistance-open-meeting_without_notes": (
         lambda adviser: _with(make_case(), assessments.meeting_register, provider="Legesenteret", held_on=TODAY),
-        [*ACTING, *CLAIM, *ALWAYS, "write_meeting_notes", "close"],
+        [*ACTING, *CLAIM, *ALWAYS, "write_meeting_notes", "close", *POA_FORM],
     ),
-    "assistance-at_npe": (lambda adviser: make_case("at_npe"), [*ACTING, "register_npe_decision", *ALWAYS]),
+    "assistance-at_npe": (lambda adviser: make_case("at_npe"), [*ACTING, "register_npe_decision", *ALWAYS, *POA_FORM]),
     "assistance-npe_decided": (
         lambda adviser: make_case("npe_decided"),
-        [*ACTING, "appeal_npe_decision", *ALWAYS, "close"],
+        [*ACTING, "appeal_npe_decision", *ALWAYS, "close", *POA_FORM],
     ),
     "assistance-npe_decided-power_of_attorney_revoked": (
         lambda adviser: _revoked(make_case("npe_decided")),
-        ["register_power_of_attorney", "request_assessment", "close"],
+        ["register_power_of_attorney", "request_assessment", "close", *POA_FORM],
     ),
-    "assistance-at_board": (lambda adviser: make_case("at_board"), [*ACTING, "register_board_decision", *ALWAYS]),
+    "assistance-at_board": (
+        lambda adviser: make_case("at_board"),
+        [*ACTING, "register_board_decision", *ALWAYS, *POA_FORM],
+    ),
     "assistance-closed": (lambda adviser: make_case("closed"), []),
     "information-open": (lambda adviser: make_case(kind=Kind.INFORMATION), ["close"]),
     "information-closed": (lambda adviser: make_case("closed", kind=Kind.INFORMATION), []),
