@@ -52,6 +52,9 @@ def refresh(case: Case) -> None:
     candidates += [
         (d, "complaint") for d in case.complaints.filter(sent_on__isnull=True).values_list("deadline", flat=True)
     ]
+    candidates += [
+        (d, "assessment") for d in case.assessments.filter(answered_on__isnull=True).values_list("due_on", flat=True)
+    ]
     for claim in case.claims.all():
         if claim.sent_on is None:
             candidates.append((claim.first_limit, "limitation"))

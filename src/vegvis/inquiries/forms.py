@@ -324,3 +324,133 @@ class PowerOfAttorneyLetterForm(LetterStepForm):
 class LetterTemplateForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 24}), max_length=20000)
+
+
+# ---------------------------------------------------------------- assessments and meetings
+
+
+class AssessmentRequestForm(StepForm):
+    assessor = forms.ChoiceField(label=_("Who assesses the case"), choices=[])
+    adviser = UserChoiceField(label=_("Medical adviser"), queryset=None, required=False)
+    expert_name = forms.CharField(label=_("External expert"), max_length=200, required=False)
+    question = forms.CharField(label=_("Question"), widget=TEXT, max_length=4000)
+    due_on = DateField(label=_("Answer due"), help_text=_("The case shows it as due on this date."))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from vegvis.inquiries.models import Assessment
+        from vegvis.inquiries.selectors import desk_users
+
+        super().__init__(*args, case=case, **kwargs)
+        assessor, adviser = self.fields["assessor"], self.fields["adviser"]
+        assert isinstance(assessor, forms.ChoiceField) and isinstance(adviser, forms.ModelChoiceField)
+        assessor.choices = Assessment.Assessor.choices
+        adviser.queryset = desk_users(case.organisation_id, "inquiries.assess_case")
+        self.initial.setdefault("due_on", timezone.localdate() + timedelta(days=21))
+
+
+class AssessmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.expert_name} ({obj.requested_on:%d.%m.%Y})"
+
+
+class ExpertAssessmentForm(StepForm):
+    assessment = AssessmentChoiceField(label=_("Assessment"), queryset=None, empty_label=None)
+    answered_on = DateField(label=_("Received on"), not_in_future=True)
+    conclusion = forms.CharField(label=_("The expert's assessment"), widget=TEXT, max_length=20000)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["assessment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case.assessments.filter(assessor="expert", answered_on__isnull=True)
+
+
+class AdviserAssessmentForm(StepForm):
+    conclusion = forms.CharField(label=_("Your assessment"), widget=TEXT, max_length=20000)
+
+
+class MeetingForm(StepForm):
+    provider = forms.CharField(label=_("Health provider"), max_length=200)
+    held_on = DateField(label=_("Date of the meeting"), help_text=_("A planned meeting gets its notes afterwards."))
+    participants = forms.CharField(label=_("Participants"), max_length=500, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=TEXT, max_length=20000, required=False)
+
+
+class MeetingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.provider} ({obj.held_on:%d.%m.%Y})"
+
+
+class MeetingNotesForm(StepForm):
+    meeting = MeetingChoiceField(label=_("Meeting"), queryset=None, empty_label=None)
+    notes = forms.CharField(label=_("Notes"), widget=TEXT, max_length=20000)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["meeting"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case.meetings.filter(notes="")
+
+
+class NotShownBackInput(forms.TextInput):
+    """A text field whose value is never rendered back into the page (a national id after a refusal)."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
+class TriagePersonForm(TriageForm):
+    """Triage with the person: their national id (validated, looked up by keyed hash, never shown back, never in a
+    URL or a log) links or registers them; name and date of birth find the same person's open cases too."""
+
+    name = forms.CharField(label=_("The person's name"), max_length=200, required=False)
+    national_id = forms.CharField(
+        label=_("National identity number"),
+        max_length=13,
+        required=False,
+        help_text=_("11 digits. Links the inquiry to the person, registering them if new."),
+        widget=NotShownBackInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    birth_date = DateField(label=_("Date of birth"), required=False, not_in_future=True)
+    home_region: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Home region (regional health authority)"),
+        queryset=None,
+        required=False,
+        help_text=_("Needed with the national identity number."),
+    )
+
+    def __init__(self, *args: Any, triage: bool = True, **kwargs: Any) -> None:
+        from vegvis.core.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.triage = triage  # False: only looking for the person's other cases
+        field = self.fields["home_region"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Region.objects.all()
+
+    def clean_national_id(self) -> str:
+        from django.conf import settings
+
+        from vegvis.core.national_id import NationalIdError, parse
+
+        text = self.cleaned_data["national_id"].strip()
+        if not text:
+            return ""
+        try:
+            return parse(text, allow_synthetic=settings.VEGVIS_ALLOW_SYNTHETIC_IDS).value
+        except NationalIdError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.triage:
+            return data
+        if data.get("national_id") and not data.get("home_region"):
+            self.add_error("home_region", _("Choose the person's home region."))
+        if data.get("national_id") and not data.get("name"):
+            self.add_error("name", _("Give the person's name."))
+        return data

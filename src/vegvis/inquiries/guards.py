@@ -50,3 +50,25 @@ def prepared_claim(case: Case) -> str | None:
     if not case.claims.filter(sent_on__isnull=True).exists():
         return _("Register the compensation claim with its dates before sending it.")
     return None
+
+
+def unanswered_expert_assessment(case: Case) -> str | None:
+    if not case.assessments.filter(assessor="expert", answered_on__isnull=True).exists():
+        return _("The case has no external expert's assessment waiting for an answer.")
+    return None
+
+
+def unanswered_adviser_assessment(case: Case) -> str | None:
+    """The assigned medical adviser has an assessment to give (one asked of an adviser no longer assigned waits
+    for them to be assigned again)."""
+    if not case.assessments.filter(
+        assessor="adviser", adviser_id=case.medical_adviser_id, answered_on__isnull=True
+    ).exists():
+        return _("The case has no assessment waiting for its medical adviser.")
+    return None
+
+
+def meeting_without_notes(case: Case) -> str | None:
+    if not case.meetings.filter(notes="").exists():
+        return _("The case has no meeting waiting for its notes.")
+    return None

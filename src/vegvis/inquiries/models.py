@@ -139,6 +139,7 @@ DUE_REASONS = {
     "complaint": _("Complaint deadline"),
     "appeal": _("Appeal deadline (Pasientskadenemnda)"),
     "limitation": _("Limitation date of the claim"),
+    "assessment": _("Assessment due"),
 }
 STATUS_COLOR = {Status.CLOSED: "neutral", Status.AT_NPE: "info", Status.AT_BOARD: "info", Status.NPE_DECIDED: "warning"}
 
@@ -435,3 +436,69 @@ class LetterTemplate(LetterTemplateBase):
             ),
         ]
         permissions = [("manage_letter_templates", "Edit the desk's letter templates")]
+
+
+class Assessment(models.Model):
+    """A medical adviser's or an external expert's assessment of the case (usually of the records), asked for with
+    a deadline. The adviser answers in Vegvis and sees only the cases assigned to them; an external expert answers
+    by letter, which the case worker registers."""
+
+    class Assessor(models.TextChoices):
+        ADVISER = "adviser", _("The association's medical adviser")
+        EXPERT = "expert", _("External expert")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessments")
+    assessor = models.CharField(_("assessed by"), max_length=20, choices=Assessor.choices)
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inquiry_assessments",
+        verbose_name=_("medical adviser"),
+    )
+    expert_name = models.CharField(_("external expert"), max_length=200, blank=True)
+    question = models.TextField(_("question"))
+    requested_on = models.DateField(_("requested on"))
+    due_on = models.DateField(_("answer due"))
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    conclusion = models.TextField(_("assessment"), blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(assessor="adviser", adviser__isnull=False) | Q(assessor="expert", adviser__isnull=True)),
+                name="inquiry_assessment_assessor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.assessor_name}"
+
+    @property
+    def assessor_name(self) -> str:
+        if self.adviser_id and self.adviser:
+            return str(self.adviser.display_name)
+        return self.expert_name
+
+
+class Meeting(models.Model):
+    """A meeting with a health provider on the person's behalf (under a power of attorney covering meetings), and
+    what was said: notes are written when it has been held."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    provider = models.CharField(_("health provider"), max_length=200)
+    held_on = models.DateField(_("date of the meeting"))
+    participants = models.CharField(_("participants"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.provider}"

@@ -8,3 +8,4 @@ register_nav(
         gettext_lazy("Letter templates"), "inquiries:letter_templates", ("inquiries.manage_letter_templates",), order=16
     )
 )
+register_nav(NavItem(gettext_lazy("Desk statistics"), "inquiries:statistics_index", ("inquiries.view_case",), order=17))

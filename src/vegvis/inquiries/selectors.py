@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
@@ -12,7 +12,8 @@ from django.utils import timezone
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.accounts.models import User
-from vegvis.casework.worklists import due_first
+from vegvis.casework.paging import Keyset
+from vegvis.casework.worklists import DUE_FIRST, due_first
 from vegvis.core.models import Organisation
 from vegvis.inquiries.deadlines import LIMITATION_WARNING_MONTHS
 from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, Status
@@ -125,4 +126,68 @@ def case_file(case: Case) -> dict[str, list]:
         "complaints": list(case.complaints.all()),
         "claims": list(case.claims.all()),
         "documents": list(case.documents.order_by("sequence")),
+        "assessments": list(case.assessments.select_related("adviser")),
+        "meetings": list(case.meetings.all()),
     }
+
+
+# ---------------------------------------------------------------- the API's lists (keyset paging, casework.paging)
+
+API_PAGE_SIZE = 50
+# Newest inquiry first; the cursor is the last row's (received_at, id).
+INQUIRIES_NEWEST: Keyset[Inquiry] = Keyset("received_at", descending=True, kind=datetime)
+
+
+def inquiries_page(
+    principal: Principal, *, untriaged_only: bool, after: str | None, limit: int = API_PAGE_SIZE
+) -> tuple[list[Inquiry], str | None]:
+    rows = visible(principal, Inquiry.objects.all()).select_related("person", "case")
+    if untriaged_only:
+        rows = rows.filter(triaged_at__isnull=True)
+    return INQUIRIES_NEWEST.page(rows, after=after, limit=limit)
+
+
+def cases_page(
+    principal: Principal, *, scope: str, status: str, kind: str, after: str | None, limit: int = API_PAGE_SIZE
+) -> tuple[list[Case], str | None]:
+    """The desk's cases as the worklist orders them: earliest due first, nothing due last (closed ones only when
+    asked for by status)."""
+    rows = visible(principal, Case.objects.all()).select_related("inquiry__person")
+    rows = rows.filter(status=status) if status else rows.exclude(status=Status.CLOSED)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if scope == "mine" and principal.user is not None:
+        rows = rows.filter(Q(case_worker=principal.user) | Q(medical_adviser=principal.user))
+    return DUE_FIRST.page(rows, after=after, limit=limit)
+
+
+def duplicate_suggestions(
+    principal: Principal,
+    inquiry: Inquiry,
+    *,
+    national_id: str = "",
+    name: str = "",
+    birth_date: date | None = None,
+) -> list[Case]:
+    """The same person's open cases at the association, to suggest at triage: the person the inquiry is linked
+    to, the person with this national id (by its keyed hash: the number is neither stored nor logged here), or a
+    registered person with this name and date of birth."""
+    from vegvis.core import crypto
+
+    condition = Q()
+    if inquiry.person_id:
+        condition |= Q(person_id=inquiry.person_id)
+    if national_id:
+        condition |= Q(person__national_id_hash=crypto.lookup_hash(national_id))
+    if name.strip() and birth_date is not None:
+        condition |= Q(person__name__iexact=name.strip(), person__birth_date=birth_date)
+    if not condition:
+        return []
+    cases = visible(principal, Case.objects.filter(organisation_id=inquiry.organisation_id))
+    return list(
+        cases.exclude(status=Status.CLOSED)
+        .exclude(inquiry=inquiry)
+        .filter(condition)
+        .select_related("inquiry__person")
+        .order_by("-year", "-serial")[:LIST_LIMIT]
+    )

@@ -27,6 +27,7 @@ ACTIVE = (OPEN, AT_NPE, NPE_DECIDED, AT_BOARD)
 HANDLE = ("inquiries.handle_case",)
 ASSISTANCE = frozenset({Kind.ASSISTANCE})
 SERVICES = "vegvis.inquiries.services.cases"
+ASSESSMENTS = "vegvis.inquiries.services.assessments"
 FORMS = "vegvis.inquiries.forms"
 LETTERS = "vegvis.inquiries.letters"
 
@@ -141,6 +142,57 @@ TABLE = StepTable(
             kinds=ASSISTANCE,
             form=f"{FORMS}.BoardDecisionForm",
             service=f"{SERVICES}.claim_board_decide",
+        ),
+        Step(
+            event="request_assessment",
+            label=_("Request an assessment"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            form=f"{FORMS}.AssessmentRequestForm",
+            service=f"{ASSESSMENTS}.assessment_request",
+        ),
+        Step(
+            event="register_assessment",
+            label=_("Register the expert's assessment"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            guards=(guards.unanswered_expert_assessment,),
+            form=f"{FORMS}.ExpertAssessmentForm",
+            service=f"{ASSESSMENTS}.assessment_register",
+        ),
+        # The medical adviser's own step: the case policy's "assess" lets only the adviser assigned to the case.
+        Step(
+            event="give_assessment",
+            label=_("Give your assessment"),
+            edges=_stay(ACTIVE),
+            permissions=("inquiries.assess_case",),
+            policy_action="assess",
+            kinds=ASSISTANCE,
+            guards=(guards.unanswered_adviser_assessment,),
+            form=f"{FORMS}.AdviserAssessmentForm",
+            service=f"{ASSESSMENTS}.assessment_give",
+        ),
+        Step(
+            event="register_meeting",
+            label=_("Register a meeting with the provider"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            guards=(guards.power_of_attorney("meetings"),),
+            form=f"{FORMS}.MeetingForm",
+            service=f"{ASSESSMENTS}.meeting_register",
+        ),
+        Step(
+            event="write_meeting_notes",
+            label=_("Write the meeting's notes"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            guards=(guards.meeting_without_notes,),
+            form=f"{FORMS}.MeetingNotesForm",
+            service=f"{ASSESSMENTS}.meeting_notes",
         ),
         Step(
             event="close",

@@ -12,6 +12,14 @@ urlpatterns = [
     path("henvendelser/saker/<int:pk>/fordel/", views.case_assign, name="case_assign"),
     path("henvendelser/saker/<int:pk>/steg/<slug:event>/", views.case_action, name="case_action"),
     path("henvendelser/saker/<int:pk>/dokumenter/<int:document_pk>/", views.document_file, name="document_file"),
+    path("henvendelser/statistikk/", views.statistics_index, name="statistics_index"),
+    path("henvendelser/statistikk/<int:year>/", views.statistics_page, name="statistics"),
+    path("henvendelser/statistikk/<int:year>/figur/<slug:name>.svg", views.statistics_figure, name="statistics_figure"),
+    path(
+        "henvendelser/statistikk/<int:year>/last-ned/<slug:kind>/",
+        views.statistics_download,
+        name="statistics_download",
+    ),
     path("pasientforening/<int:organisation>/henvendelse/", views.public_form, name="public_form"),
     path("pasientforening/<int:organisation>/henvendelse/kvittering/", views.public_receipt, name="public_receipt"),
 ]

@@ -21,7 +21,7 @@ from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation
 from vegvis.inquiries import ratelimit, selectors, steps
 from vegvis.inquiries import views_letters as letters_views
-from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriageForm
+from vegvis.inquiries.forms import AssignForm, InquiryForm, PublicInquiryForm, TriagePersonForm
 from vegvis.inquiries.models import Case, Document
 from vegvis.inquiries.services import cases, inquiries
 from vegvis.records.files import serve_document_file
@@ -78,26 +78,55 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 
 @requires("inquiries.view_case")
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inquiry as it came in, and its triage into a case."""
+    """The inquiry as it came in, the same person's open cases, and its triage into a case (linking the person by
+    national id: the number comes by POST only, and is never shown back, put in a URL or logged)."""
     who = principal(request)
     inquiry = selectors.inquiry_for_page(who, pk)
     case = Case.objects.filter(inquiry=inquiry).first()
     may_triage = case is None and policies.policy_for(type(inquiry)).can(who, "handle", inquiry)
-    form = TriageForm(request.POST or None) if may_triage else None
+    form = (
+        TriagePersonForm(
+            request.POST or None,
+            initial={"name": inquiry.display_name},
+            triage=request.POST.get("action") != "check",
+        )
+        if may_triage
+        else None
+    )
+    lookup: dict[str, Any] = {}
     if request.method == "POST":
         if form is None:
             policies.require(who, "handle", inquiry)
             return redirect("inquiries:inquiry", pk=pk)
         if form.is_valid():
-            try:
-                made = inquiries.inquiry_triage(actor=who, inquiry=inquiry, kind=form.cleaned_data["kind"])
-            except (ValidationError, DomainError) as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Case %(number)s is made.") % {"number": made.number})
-                return redirect("inquiries:case", pk=made.pk)
+            data = form.cleaned_data
+            lookup = {k: data[k] for k in ("national_id", "name", "birth_date") if data.get(k)}
+            if request.POST.get("action") != "check":
+                try:
+                    if data["national_id"]:
+                        inquiries.inquiry_link_person(
+                            actor=who,
+                            inquiry=inquiry,
+                            national_id=data["national_id"],
+                            name=data["name"],
+                            home_region=data["home_region"],
+                            birth_date=data["birth_date"],
+                        )
+                    made = inquiries.inquiry_triage(actor=who, inquiry=inquiry, kind=data["kind"])
+                except (ValidationError, DomainError) as error:
+                    _apply_errors(form, error)
+                else:
+                    messages.success(request, _("Case %(number)s is made.") % {"number": made.number})
+                    return redirect("inquiries:case", pk=made.pk)
+    duplicates = selectors.duplicate_suggestions(who, inquiry, **lookup) if case is None else []
     read_for(who, inquiry, shown=["name", "account", "contact"])
-    return render(request, "inquiries/inquiry_detail.html", {"inquiry": inquiry, "case": case, "form": form})
+    if duplicates:
+        read_rows(who, duplicates, label=_("Possible duplicates"), shown=["name", "case_number"])
+    return render(
+        request,
+        "inquiries/inquiry_detail.html",
+        {"inquiry": inquiry, "case": case, "form": form, "duplicates": duplicates, "looked_up": bool(lookup)},
+    )
 
 
 @requires(*VIEW)
@@ -155,7 +184,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inquiries/form.html", {"case": case, "form": form, "title": _("Assign the case")})
 
 
-@requires("inquiries.handle_case")
+@requires("inquiries.handle_case", "inquiries.assess_case")
 def case_action(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     """One step of the case's workflow: its form, and the change when it is sent."""
     who = principal(request)
@@ -254,3 +283,98 @@ def public_receipt(request: HttpRequest, organisation: int) -> HttpResponse:
     association = _association(organisation)
     reference = request.session.get(RECEIPT_SESSION_KEY)
     return render(request, "inquiries/public_receipt.html", {"association": association, "reference": reference})
+
+
+# ---------------------------------------------------------------- statistics for the yearly account
+
+
+def _statistics_context(request: HttpRequest, year: int) -> tuple[Any, Any]:
+    """The association asked for (``?forening=``) and its figures for ``year``; 404 outside the years served."""
+    from vegvis.inquiries import statistics as desk_statistics
+
+    if not desk_statistics.FIRST_YEAR <= year <= desk_statistics.LAST_YEAR:
+        raise Http404
+    raw = request.GET.get("forening", "")
+    organisation = desk_statistics.statistics_organisation(principal(request), int(raw) if raw.isdigit() else None)
+    return organisation, desk_statistics.desk_statistics(organisation, year)
+
+
+@requires("inquiries.view_case")
+def statistics_index(request: HttpRequest) -> HttpResponse:
+    from django.urls import reverse
+
+    from vegvis.inquiries import statistics as desk_statistics
+
+    raw = request.GET.get("forening", "")
+    organisation = desk_statistics.statistics_organisation(principal(request), int(raw) if raw.isdigit() else None)
+    year = request.GET.get("aar", "")
+    chosen = (
+        int(year) if year.isdigit() and desk_statistics.FIRST_YEAR <= int(year) <= desk_statistics.LAST_YEAR else None
+    )
+    url = reverse("inquiries:statistics", args=[chosen or desk_statistics.default_year(organisation)])
+    return redirect(f"{url}?forening={organisation.pk}")
+
+
+@requires("inquiries.view_case")
+def statistics_page(request: HttpRequest, year: int) -> HttpResponse:
+    from vegvis.inquiries import statistics as desk_statistics
+
+    organisation, stats = _statistics_context(request, year)
+    tables = stats.tables()
+    titles = desk_statistics.chart_titles()
+    sections = [
+        (key, table, (titles[key], desk_statistics.chart_alt(key, stats)) if key in desk_statistics.CHARTS else None)
+        for key, table in tables.items()
+    ]
+    return render(
+        request,
+        "inquiries/statistics.html",
+        {
+            "stats": stats,
+            "organisation": organisation,
+            "organisations": desk_statistics.statistics_organisations(principal(request)),
+            "sections": sections,
+            "assistance_share": tables["summary"].rendered_rows()[1][2][0],
+            "total_inquiries": tables["service"].rendered_rows()[-1][-1][0],
+            "years": sorted(
+                {*desk_statistics.statistics_years(organisation), timezone.localdate().year, year}, reverse=True
+            ),
+            "downloads": [("pdf", _("Download PDF")), ("xlsx", _("Excel (XLSX)")), ("json", _("JSON"))],
+        },
+    )
+
+
+@requires("inquiries.view_case")
+def statistics_figure(request: HttpRequest, year: int, name: str) -> HttpResponse:
+    from vegvis.inquiries import statistics as desk_statistics
+
+    if name not in desk_statistics.CHARTS:
+        raise Http404
+    _organisation, stats = _statistics_context(request, year)
+    response = HttpResponse(desk_statistics.chart_svg(name, stats), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@requires("inquiries.view_case")
+def statistics_download(request: HttpRequest, year: int, kind: str) -> HttpResponse:
+    """The figures as a file; every download is written to the audit trail (aggregates only: no person)."""
+    from vegvis.audit.services import Action, audit_record
+    from vegvis.inquiries import statistics as desk_statistics
+    from vegvis.statistics.exports import CONTENT_TYPES
+
+    if kind not in desk_statistics.DOWNLOADS:
+        raise Http404
+    organisation, stats = _statistics_context(request, year)
+    content = desk_statistics.export(kind, stats)
+    audit_record(
+        principal=principal(request),
+        action=Action.EXPORT,
+        obj=organisation,
+        label=f"inquiry desk statistics {year}",
+        detail={"year": year, "kind": kind},
+    )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    disposition = "inline" if kind == "json" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="henvendelser-statistikk-{year}.{kind}"'
+    return response

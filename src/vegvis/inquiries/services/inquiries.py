@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,8 @@ from vegvis.accounts.models import User
 from vegvis.audit.services import Action, audit_denied, audit_record, audited_atomic, retry_on_conflict
 from vegvis.casework.numbering import next_organisation_number
 from vegvis.core.errors import Conflict, DomainError
-from vegvis.core.models import Organisation, Person
+from vegvis.core.models import Organisation, Person, Region
+from vegvis.core.services import person_get_or_create
 from vegvis.inquiries.models import (
     CASE_NUMBER_KIND,
     INQUIRY_NUMBER_KIND,
@@ -196,3 +197,39 @@ def inquiry_triage(*, actor: Principal, inquiry: Inquiry, kind: str, case_worker
         audit_case(actor, case, Action.CREATE, inquiry=row.reference, kind=kind)
     inquiry.triaged_at = row.triaged_at
     return case
+
+
+@retry_on_conflict
+def inquiry_link_person(
+    *,
+    actor: Principal,
+    inquiry: Inquiry,
+    national_id: str,
+    name: str,
+    home_region: Region,
+    birth_date: date | None = None,
+) -> Person:
+    """Link the inquiry to the person with this national id, registering them if new. The number is validated
+    and kept only encrypted on the person; the audit entry names the person by id, never the number."""
+    if not policies.policy_for(Inquiry).can(actor, "handle", inquiry):
+        audit_denied(actor, obj=inquiry, label=inquiry.reference, detail={"action": "link person"})
+        raise PermissionDenied
+    with audited_atomic():
+        person, created = person_get_or_create(
+            actor=actor, national_id=national_id, name=name, home_region=home_region, birth_date=birth_date
+        )
+        row = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if row.triaged_at is not None:
+            raise Conflict(_("The inquiry has already been triaged."))
+        row.person = person
+        row.save(update_fields=["person"])
+        audit_record(
+            principal=actor,
+            action=Action.UPDATE,
+            obj=row,
+            label=row.audit_label,
+            person_id=person.pk,
+            detail={"person": person.pk, "registered": created},
+        )
+    inquiry.person = person
+    return person

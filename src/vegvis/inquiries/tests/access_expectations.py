@@ -10,7 +10,15 @@ which abroad's expectations say with their ``staff_only(403, …)``).
 from collections.abc import Mapping
 from typing import Any
 
-from vegvis.testing.access_matrix import Actors, everyone, expect, register_objects, staff_only
+from vegvis.testing.access_matrix import (
+    Actors,
+    Redirect,
+    api_staff_only,
+    everyone,
+    expect,
+    register_objects,
+    staff_only,
+)
 
 DESK = {"association_case_worker": 200, "association_lead": 200}
 ALL_DESK = {**DESK, "association_case_worker_other": 200, "association_medical_adviser": 200}
@@ -132,3 +140,94 @@ expect(
 # The letter templates: the association's lead only (another association's templates are 404 for its lead).
 expect("inquiries:letter_templates", roles=staff_only(403, association_lead=200))
 expect("inquiries:letter_template_edit", kwargs=a_letter_template, roles=staff_only(403, association_lead=200))
+
+
+# The API: the same people as the pages; treatment abroad's roles get 403, another association's worker 404.
+def a_case_id(actors: Actors) -> Mapping[str, Any]:
+    return {"case_id": _case(actors).pk}
+
+
+def an_inquiry_id(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.inquiries.tests.support import make_inquiry
+
+    return {"inquiry_id": make_inquiry().pk}
+
+
+def a_records_request(actors: Actors) -> Mapping[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "event": "request_records",
+        "version": 3,  # triaged, assigned to the adviser, the power of attorney registered
+        "data": {"provider": "Legesenteret", "sent_on": timezone.localdate().strftime("%d.%m.%Y")},
+    }
+
+
+API_DESK = {"association_case_worker": 200, "association_lead": 200}
+expect(
+    "api-v1:list_inquiries",
+    kwargs=a_listed_inquiry,
+    roles=api_staff_only(403, **API_DESK, association_case_worker_other=200),
+    shows_personal_data=OWN_SHOWN,
+)
+expect(
+    "api-v1:get_inquiry",
+    kwargs=an_inquiry_id,
+    roles=api_staff_only(403, **API_DESK, association_case_worker_other=404),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:list_inquiry_cases",
+    kwargs=a_listed_inquiry,
+    roles=api_staff_only(403, **API_DESK, association_case_worker_other=200, association_medical_adviser=200),
+    shows_personal_data=OWN_SHOWN,
+)
+expect(
+    "api-v1:get_inquiry_case",
+    kwargs=a_case_id,
+    roles=api_staff_only(403, **API_DESK, association_case_worker_other=404, association_medical_adviser=200),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:inquiry_case_transition",
+    method="post",
+    kwargs=a_case_id,
+    data=a_records_request,
+    content_type="application/json",
+    # The assigned medical adviser reads the case but takes none of the case worker's steps.
+    roles=api_staff_only(403, **API_DESK, association_case_worker_other=404, association_medical_adviser=403),
+    shows_personal_data=True,
+)
+
+
+# Statistics for the yearly account: the association's case workers and lead, each for their own association
+# (the other association's case worker gets their own, empty, figures: 200); not the medical adviser, who sees
+# only assigned cases; no other role. Aggregates only, never an identity.
+STATS = Redirect("/henvendelser/statistikk/", prefix=True)
+STATS_STAFF = {**DESK, "association_case_worker_other": 200}
+
+
+def a_year(actors: Actors) -> Mapping[str, Any]:
+    desk_load(actors)
+    return {"year": 2025}
+
+
+def a_chart(actors: Actors) -> Mapping[str, Any]:
+    return {**a_year(actors), "name": "outcome"}
+
+
+def a_download(kind: str) -> Any:
+    def build(actors: Actors) -> Mapping[str, Any]:
+        return {**a_year(actors), "kind": kind}
+
+    return build
+
+
+expect(
+    "inquiries:statistics_index",
+    roles=staff_only(403, association_case_worker=STATS, association_lead=STATS, association_case_worker_other=STATS),
+)
+expect("inquiries:statistics", kwargs=a_year, roles=staff_only(403, **STATS_STAFF), export=True)
+expect("inquiries:statistics_figure", kwargs=a_chart, roles=staff_only(403, **STATS_STAFF), export=True)
+for _kind in ("pdf", "xlsx", "json"):
+    expect("inquiries:statistics_download", kwargs=a_download(_kind), roles=staff_only(403, **STATS_STAFF), export=True)
