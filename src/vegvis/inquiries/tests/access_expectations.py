@@ -53,6 +53,11 @@ def a_listed_inquiry(actors: Actors) -> Mapping[str, Any]:
     return {}
 
 
+def a_listed_case(actors: Actors) -> Mapping[str, Any]:
+    _case(actors)
+    return {}
+
+
 def a_case(actors: Actors) -> Mapping[str, Any]:
     return {"pk": _case(actors).pk}
 
@@ -178,7 +183,7 @@ expect(
 )
 expect(
     "api-v1:list_inquiry_cases",
-    kwargs=a_listed_inquiry,
+    kwargs=a_listed_case,
     roles=api_staff_only(403, **API_DESK, association_case_worker_other=200, association_medical_adviser=200),
     shows_personal_data=OWN_SHOWN,
 )
