@@ -8,4 +8,4 @@ class InquiriesConfig(AppConfig):
     verbose_name = _("Inquiry desk")
 
     def ready(self) -> None:
-        from vegvis.inquiries import navigation, policies  # noqa: F401  (object policies, menu)
+        from vegvis.inquiries import navigation, policies, tasks  # noqa: F401  (object policies, menu, daily tasks)

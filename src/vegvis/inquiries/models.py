@@ -177,6 +177,8 @@ class Case(models.Model):
     outcome_note = models.TextField(_("what was advised or achieved"), blank=True)
     amount_granted = models.DecimalField(_("amount granted"), max_digits=14, decimal_places=2, null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set by the retention job (retention.py) when it strips a closed assistance case to its statistics.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     due_on = models.DateField(null=True, blank=True, editable=False)
     due_reason = models.CharField(max_length=40, blank=True, editable=False)
