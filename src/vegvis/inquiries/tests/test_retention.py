@@ -39,7 +39,7 @@ def own_media_root(settings: Any, tmp_path: Path) -> None:
 
 def closed_ago(case: Case, **ago: int) -> Case:
     """As if the case had been received, worked on and closed that long ago (the services stamp today)."""
-    then = timezone.now() - relativedelta(**ago)  # type: ignore[arg-type]
+    then = timezone.now() - relativedelta(**ago)
     Case.objects.filter(pk=case.pk).update(closed_at=then)
     Inquiry.objects.filter(pk=case.inquiry_id).update(received_at=then - timedelta(days=20), year=then.year)
     Document.objects.filter(case=case).update(registered_on=then.date())
