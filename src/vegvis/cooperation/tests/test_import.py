@@ -176,3 +176,54 @@ def test_a_file_that_is_not_csv_or_xlsx_is_refused(tmp_path, supplier_user, name
     path.write_bytes(content)
     assert refused(path) == [message]
     assert not Agreement.objects.exists()
+
+
+# ---------------------------------------------------------------- the staff page: upload, preview, confirm
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(client, path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    with path.open("rb") as handle:
+        file = SimpleUploadedFile(path.name, handle.read())
+    return client.post(reverse("cooperation:import"), {"file": file})
+
+
+def test_the_page_shows_every_problem_and_imports_nothing(tmp_path, supplier_user, media_root, client):
+    from vegvis.testing.auth import log_in_verified
+
+    log_in_verified(client, supplier_user)
+    bad = [row[:] for row in GOOD_ROWS]
+    bad[1][6] = "neste uke"
+    bad[2][11] = "kanskje"
+    response = upload(client, csv_file(tmp_path, bad))
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert "Filen har 2 feil. Ingenting kan importeres" in text
+    assert "«neste uke» er ikke en dato" in text and "«kanskje» er ikke ja eller nei" in text
+    assert ">3<" in text and ">4<" in text and "<code>start</code>" in text and "<code>eksklusiv</code>" in text
+    assert 'type="submit">Importer' not in text
+    assert client.post(response["Location"]).status_code == 302
+    assert not Agreement.objects.exists()
+
+
+def test_the_page_previews_the_agreements_then_imports_them_on_confirm(tmp_path, supplier_user, media_root, client):
+    from vegvis.testing.auth import log_in_verified
+
+    log_in_verified(client, supplier_user)
+    response = upload(client, csv_file(tmp_path, GOOD_ROWS))
+    preview = client.get(response["Location"]).content.decode()
+    assert "3 avtaler blir registrert" in preview
+    assert "Foreningen for lungesyke" in preview and "Likepersonskurs" in preview
+    assert not Agreement.objects.exists()
+    done = client.post(response["Location"], follow=True)
+    assert "3 avtale(r) importert" in done.content.decode()
+    assert Agreement.objects.count() == 3
+    assert client.get(response["Location"]).status_code == 404  # the file is forgotten after the import
