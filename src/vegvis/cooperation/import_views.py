@@ -71,3 +71,31 @@ def agreement_import_preview(request: HttpRequest, token: str) -> HttpResponse:
     except ImportRefused as refused:
         errors, rows = refused.errors, []
     return render(request, "cooperation/import_preview.html", {"name": name, "errors": errors, "rows": rows})
+
+
+# The template: the columns in order and one example line, as an Excel workbook to fill in.
+EXAMPLE = [
+    "", "Foreningen for hjertesyke", "financial_support", "", "ja", "02.01.2026", "03.01.2026", "31.12.2026",
+    "412 345,50", "", "Likepersonskurs", "nei", "ja", "ja", "", "", "", "", "", "",
+]  # fmt: skip
+
+
+@requires("cooperation.enter_agreement")
+def import_template(request: HttpRequest) -> HttpResponse:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = "Avtaler"
+    sheet.append([c.header for c in importer.COLUMNS])
+    sheet.append(EXAMPLE)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="samarbeidsavtaler-mal.xlsx"'
+    return response

@@ -23,5 +23,6 @@ from vegvis.cooperation import import_views  # noqa: E402
 
 urlpatterns += [
     path("samarbeid/import/", import_views.agreement_import, name="import"),
+    path("samarbeid/import/mal.xlsx", import_views.import_template, name="import_template"),
     path("samarbeid/import/<str:token>/", import_views.agreement_import_preview, name="import_preview"),
 ]

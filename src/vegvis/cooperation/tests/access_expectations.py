@@ -122,3 +122,4 @@ expect(
     kwargs=someone_elses_upload,
     roles=staff_only(403, **dict.fromkeys(ENTERS, 404)),
 )
+expect("cooperation:import_template", roles=staff_only(403, **ENTERS))

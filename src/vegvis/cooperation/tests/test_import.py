@@ -227,3 +227,20 @@ def test_the_page_previews_the_agreements_then_imports_them_on_confirm(tmp_path,
     assert "3 avtale(r) importert" in done.content.decode()
     assert Agreement.objects.count() == 3
     assert client.get(response["Location"]).status_code == 404  # the file is forgotten after the import
+
+
+def test_the_template_imports_as_it_is(tmp_path, supplier_user, media_root, client):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from vegvis.testing.auth import log_in_verified
+
+    log_in_verified(client, supplier_user)
+    assert "Last ned malen (Excel)" in client.get(reverse("cooperation:import")).content.decode()
+    response = client.get(reverse("cooperation:import_template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADER and rows[1][1] == "Foreningen for hjertesyke"
+    path = tmp_path / "mal.xlsx"
+    path.write_bytes(response.content)
+    assert "1 avtale(r) importert" in import_file(path)
