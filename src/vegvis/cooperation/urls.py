@@ -17,3 +17,12 @@ urlpatterns = [
     path("samarbeidsavtaler/<int:year>/", views.public_register, name="public_year"),
     path("samarbeidsavtaler/<int:year>/avtaler.<str:fmt>", views.public_download, name="public_download"),
 ]
+
+# A supplier's list of agreements from CSV or XLSX (import_views; the rules are importer's, as the command's).
+from vegvis.cooperation import import_views  # noqa: E402
+
+urlpatterns += [
+    path("samarbeid/import/", import_views.agreement_import, name="import"),
+    path("samarbeid/import/mal.xlsx", import_views.import_template, name="import_template"),
+    path("samarbeid/import/<str:token>/", import_views.agreement_import_preview, name="import_preview"),
+]

@@ -104,3 +104,22 @@ expect("cooperation:public", roles=everyone(200))
 expect("cooperation:public_year", kwargs=a_published_year, roles=everyone(200))
 expect("cooperation:public_download", kwargs=a_download("csv"), roles=everyone(200), export=True)
 expect("cooperation:public_download", kwargs=a_download("json"), roles=everyone(200), export=True)
+
+
+# The import page: anyone who enters agreements; a file waiting for someone else is 404, as one that does not exist.
+def someone_elses_upload(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.reports import pending
+    from vegvis.testing.factories import UserFactory
+
+    other: Any = UserFactory(username="matrix.other_importer", role="cooperation_administrator")
+    return {"token": pending.save(user_id=other.pk, name="avtaler.csv", content=b"organisasjon\n")}
+
+
+ENTERS = {"cooperation_administrator": 200, "supplier_user": 200, "supplier_user_other": 200}
+expect("cooperation:import", roles=staff_only(403, **ENTERS))
+expect(
+    "cooperation:import_preview",
+    kwargs=someone_elses_upload,
+    roles=staff_only(403, **dict.fromkeys(ENTERS, 404)),
+)
+expect("cooperation:import_template", roles=staff_only(403, **ENTERS))

@@ -28,9 +28,10 @@ def write(tmp_path: Path, *lines: object, name: str = "names.jsonl") -> Path:
 
 def test_each_app_declares_its_own_importer_with_its_permission():
     found = importers()
-    assert list(found) == ["cases", "history", "rates"]
+    assert list(found) == ["cases", "cooperation", "history", "rates"]
     assert {kind: (i.permission, i.run.split(".")[1]) for kind, i in found.items()} == {
         "cases": ("abroad.import_cases", "abroad"),
+        "cooperation": ("cooperation.enter_agreement", "cooperation"),
         "history": ("reports.import_history", "reports"),
         "rates": ("abroad.import_cases", "core"),
     }
