@@ -108,8 +108,9 @@ def coop_bearers(db: Any) -> dict[str, dict[str, str]]:
     make_agreement("disputed")
     make_agreement("published_disputed")
     make_agreement(supplier=supplier(OTHER_SUPPLIER), organisation=organisation(OTHER_ORGANISATION))
+    users: dict[str, Any] = {"supplier": supplier_user, "reviewer": reviewer}
     bearers = {}
-    for name, user in (("supplier", supplier_user), ("reviewer", reviewer)):
+    for name, user in users.items():
         _token, key = api_token_issue(actor=principal_for(user), user=user, name="fuzz", scope="read_write")
         bearers[name] = {"Authorization": f"Bearer {key}"}
     return bearers
