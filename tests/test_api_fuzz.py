@@ -86,6 +86,47 @@ def desk_bearer(db: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+@pytest.fixture
+def coop_bearers(db: Any) -> dict[str, dict[str, str]]:
+    """The cooperation register's callers: a supplier's user (reads and enters agreements) and the organisation's
+    user (confirms and disputes them), with agreements in each state, one of them published, and one of another
+    supplier with another organisation that neither may see."""
+    from vegvis.cooperation.tests.support import (
+        ORGANISATION,
+        OTHER_ORGANISATION,
+        OTHER_SUPPLIER,
+        SUPPLIER,
+        make_agreement,
+        organisation,
+        supplier,
+    )
+    from vegvis.testing.factories import UserFactory
+
+    supplier_user = UserFactory(role="supplier_user", role__organisation=SUPPLIER)
+    reviewer = UserFactory(role="patient_organisation_user", role__organisation=ORGANISATION)
+    make_agreement()
+    make_agreement("disputed")
+    make_agreement("published_disputed")
+    make_agreement(supplier=supplier(OTHER_SUPPLIER), organisation=organisation(OTHER_ORGANISATION))
+    users: dict[str, Any] = {"supplier": supplier_user, "reviewer": reviewer}
+    bearers = {}
+    for name, user in users.items():
+        _token, key = api_token_issue(actor=principal_for(user), user=user, name="fuzz", scope="read_write")
+        bearers[name] = {"Authorization": f"Bearer {key}"}
+    return bearers
+
+
+def _headers(path: str, request: Any) -> dict[str, str]:
+    """The inquiry desk's operations as its case worker (a case handler would get 403 only); the cooperation
+    register's as a supplier's user, its confirmation and dispute as the organisation's user."""
+    if path.startswith("/api/v1/inquiries/"):
+        return request.getfixturevalue("desk_bearer")
+    if path.startswith("/api/v1/cooperation/"):
+        role = "reviewer" if path.endswith(("/confirm", "/dispute")) else "supplier"
+        return request.getfixturevalue("coop_bearers")[role]
+    return request.getfixturevalue("bearer")
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
@@ -95,6 +136,4 @@ def desk_bearer(db: Any) -> dict[str, str]:
 )
 @pytest.mark.django_db
 def test_api_answers_every_input_within_its_schema_and_without_server_error(case, wsgi_app, request):
-    # The inquiry desk's operations are called as its case worker (a case handler would get 403 only).
-    who = "desk_bearer" if case.path.startswith("/api/v1/inquiries/") else "bearer"
-    case.call_and_validate(app=wsgi_app, headers=request.getfixturevalue(who), checks=CHECKS)
+    case.call_and_validate(app=wsgi_app, headers=_headers(case.path, request), checks=CHECKS)

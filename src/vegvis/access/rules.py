@@ -104,3 +104,9 @@ def current_user(request: HttpRequest) -> User:
 
 def rule_of(view: Callable[..., Any]) -> AccessRule | None:
     return getattr(view, "access_rule", None)
+
+
+def api_public(view: F) -> F:
+    """An API operation open to everyone, without login (declare it with ``auth=None``). It must never show
+    personal data."""
+    return _guard(AccessRule(public=True), api=True)(view)

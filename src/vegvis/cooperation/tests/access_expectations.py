@@ -9,7 +9,7 @@ downloads are open to all and show no person (`export=True` on the downloads: th
 from collections.abc import Mapping
 from typing import Any
 
-from vegvis.testing.access_matrix import Actors, Redirect, everyone, expect, staff_only
+from vegvis.testing.access_matrix import Actors, Redirect, api_staff_only, everyone, expect, staff_only
 
 TO_AGREEMENT = Redirect("/samarbeid/", prefix=True)
 SCOPED = ("supplier_user", "supplier_user_other", "patient_organisation_user", "patient_organisation_user_other")
@@ -123,3 +123,62 @@ expect(
     roles=staff_only(403, **dict.fromkeys(ENTERS, 404)),
 )
 expect("cooperation:import_template", roles=staff_only(403, **ENTERS))
+# The API: the same rules. The scoped users of the other supplier or organisation get 404 for the agreement; an
+# API caller without the permission 403, an anonymous one 401. The public operations are open to all, no person.
+def an_agreement_id(actors: Actors) -> Mapping[str, Any]:
+    return {"agreement_id": _agreement(actors).pk}
+
+
+def new_terms(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.tests.support import organisation, supplier
+
+    for name in SCOPED:
+        actors[name]
+    return {
+        "supplier_id": supplier().pk,
+        "organisation_id": organisation().pk,
+        "kind": "financial_support",
+        "written": True,
+        "starts_on": "2026-01-02",
+        "amount_nok": "1000.00",
+        "purpose": "Kurs",
+        "exclusive": False,
+        "transparency_clause": True,
+        "market_value_stated": True,
+    }
+
+
+API_ANY = {"cooperation_administrator": 200, **dict.fromkeys(SCOPED, 200)}
+expect(
+    "api-v1:list_cooperation_agreements",
+    kwargs=lambda actors: (_agreement(actors), {})[1],
+    roles=api_staff_only(403, **API_ANY),
+)
+expect("api-v1:get_cooperation_agreement", kwargs=an_agreement_id, roles=api_staff_only(403, **SEES_IT))
+expect(
+    "api-v1:enter_cooperation_agreement",
+    method="post",
+    data=new_terms,
+    content_type="application/json",
+    # The other supplier's user may enter agreements, but not for this company: its supplier_id is refused.
+    roles=api_staff_only(403, cooperation_administrator=201, supplier_user=201, supplier_user_other=422),
+)
+expect(
+    "api-v1:confirm_cooperation_agreement",
+    method="post",
+    kwargs=an_agreement_id,
+    data={"version": 1},
+    content_type="application/json",
+    roles=api_staff_only(403, patient_organisation_user=200, patient_organisation_user_other=404),
+)
+expect(
+    "api-v1:dispute_cooperation_agreement",
+    method="post",
+    kwargs=an_agreement_id,
+    data={"version": 1, "reason": "Beløpet er feil."},
+    content_type="application/json",
+    roles=api_staff_only(403, patient_organisation_user=200, patient_organisation_user_other=404),
+)
+expect("api-v1:list_cooperation_public_years", roles=everyone(200), export=True)
+expect("api-v1:list_cooperation_public_agreements", kwargs=a_published_year, roles=everyone(200), export=True)
+expect("api-v1:get_cooperation_public_totals", kwargs=a_published_year, roles=everyone(200), export=True)
