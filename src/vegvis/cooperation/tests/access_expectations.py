@@ -123,6 +123,8 @@ expect(
     roles=staff_only(403, **dict.fromkeys(ENTERS, 404)),
 )
 expect("cooperation:import_template", roles=staff_only(403, **ENTERS))
+
+
 # The API: the same rules. The scoped users of the other supplier or organisation get 404 for the agreement; an
 # API caller without the permission 403, an anonymous one 401. The public operations are open to all, no person.
 def an_agreement_id(actors: Actors) -> Mapping[str, Any]:
