@@ -61,8 +61,9 @@ class Actor:
     role: str
     office: str | None = None
     order: int = 100
-    # The patient association an organisation-scoped role is held at (by name; made at first use).
+    # The organisation an organisation-scoped role is held at (by name and kind; made at first use).
     organisation: str | None = None
+    organisation_kind: str = "patient_organisation"
 
 
 ANONYMOUS = "anonymous"
@@ -177,6 +178,7 @@ class Actors:
             extra = {"role__office": actor.office} if actor.office else {}
             if actor.organisation:
                 extra["role__organisation"] = actor.organisation
+                extra["role__organisation_kind"] = actor.organisation_kind
             # A name no synthetic person can have: the pages show the user's name in the header, and the audit
             # and privacy walks look for the persons' names on every page.
             self._users[role] = UserFactory(

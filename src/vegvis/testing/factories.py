@@ -46,21 +46,25 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             office_code = kwargs.get("office") or ("ous" if extracted in {"case_handler", "office_lead"} else None)
             organisation_name = kwargs.get("organisation")
+            kind = kwargs.get("organisation_kind") or Organisation.Kind.PATIENT_ORGANISATION
             role_assign(
                 actor=SYSTEM,
                 user=self,
                 role_code=extracted,
                 office=office(office_code) if office_code else None,
-                organisation=patient_organisation(organisation_name) if organisation_name else None,
+                organisation=named_organisation(organisation_name, kind) if organisation_name else None,
             )
 
 
-def patient_organisation(name: str) -> Organisation:
-    """A patient association by name (made at first use): the organisation an organisation-scoped role holds."""
-    found, _created = Organisation.objects.get_or_create(
-        kind=Organisation.Kind.PATIENT_ORGANISATION, name=name, city="", country="NO"
-    )
+def named_organisation(name: str, kind: str) -> Organisation:
+    """An organisation of the kind by name (made at first use): the one an organisation-scoped role is held at."""
+    found, _created = Organisation.objects.get_or_create(kind=kind, name=name, city="", country="NO")
     return found
+
+
+def patient_organisation(name: str) -> Organisation:
+    """A patient association by name (made at first use)."""
+    return named_organisation(name, Organisation.Kind.PATIENT_ORGANISATION)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -7,8 +7,8 @@ from vegvis.testing.access_matrix import Actor
 
 ACTORS = {
     "cooperation_administrator": Actor("cooperation_administrator", order=90),
-    "supplier_user": Actor("supplier_user", organisation=SUPPLIER, order=91),
-    "supplier_user_other": Actor("supplier_user", organisation=OTHER_SUPPLIER, order=92),
+    "supplier_user": Actor("supplier_user", organisation=SUPPLIER, organisation_kind="supplier", order=91),
+    "supplier_user_other": Actor("supplier_user", organisation=OTHER_SUPPLIER, organisation_kind="supplier", order=92),
     "patient_organisation_user": Actor("patient_organisation_user", organisation=ORGANISATION, order=93),
     "patient_organisation_user_other": Actor("patient_organisation_user", organisation=OTHER_ORGANISATION, order=94),
 }

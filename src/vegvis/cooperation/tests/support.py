@@ -13,7 +13,7 @@ from vegvis.access.principal import SYSTEM
 from vegvis.cooperation import services
 from vegvis.cooperation.models import Agreement, OrganisationBudget, SupplierRuleSet
 from vegvis.core.models import Organisation
-from vegvis.testing.factories import patient_organisation
+from vegvis.testing.factories import named_organisation, patient_organisation
 
 SUPPLIER = "Medisinleverandøren AS"
 OTHER_SUPPLIER = "Den andre leverandøren AS"
@@ -23,14 +23,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 def supplier(name: str = SUPPLIER, rule_sets: tuple[str, ...] = ("medtek", "lmi")) -> Organisation:
-    """A supplier of the register. The access matrix's generic helper makes an organisation-scoped role's
-    organisation as a patient association; the same row, by name, becomes the supplier here."""
-    company = Organisation.objects.filter(name=name, city="", country="NO").first()
-    if company is None:
-        company = Organisation.objects.create(kind=Organisation.Kind.SUPPLIER, name=name, city="", country="NO")
-    elif company.kind != Organisation.Kind.SUPPLIER:
-        Organisation.objects.filter(pk=company.pk).update(kind=Organisation.Kind.SUPPLIER)
-        company.kind = Organisation.Kind.SUPPLIER
+    """A supplier of the register, by name (made at first use; the access matrix's supplier users are held at the
+    same row)."""
+    company = named_organisation(name, Organisation.Kind.SUPPLIER)
     for rule_set in rule_sets:
         SupplierRuleSet.objects.get_or_create(supplier=company, rule_set=rule_set)
     return company

@@ -36,9 +36,10 @@ EXCLUSIVITY_NB = (
 
 def _key(role: str, organisation_name: str | None = None) -> str:
     extra = {"role__organisation": organisation_name} if organisation_name else {}
-    user = UserFactory(role=role, email=f"{role}.{organisation_name or 'x'}@example.org".replace(" ", ""), **extra)
     if role == "supplier_user":
         supplier(organisation_name or SUPPLIER)  # the user's organisation is the register's supplier
+        extra["role__organisation_kind"] = "supplier"
+    user = UserFactory(role=role, email=f"{role}.{organisation_name or 'x'}@example.org".replace(" ", ""), **extra)
     return api_token_issue(actor=principal_for(user), user=user, name="t", scope="read_write")[1]
 
 

@@ -48,9 +48,10 @@ def supplier_user():
     organisation("Foreningen for lungesyke")
     reviewer_role = {"role": "patient_organisation_user", "role__organisation": "Foreningen for hjertesyke"}
     UserFactory(username="hjerte.leser", **reviewer_role)
-    made = UserFactory(username="leverandor", role="supplier_user", role__organisation=SUPPLIER)
     supplier(SUPPLIER)
-    return made
+    return UserFactory(
+        username="leverandor", role="supplier_user", role__organisation=SUPPLIER, role__organisation_kind="supplier"
+    )
 
 
 def csv_file(tmp_path, rows, header=HEADER, name="avtaler.csv", delimiter=";"):

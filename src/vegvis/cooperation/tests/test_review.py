@@ -41,10 +41,10 @@ def own_media_root(settings, tmp_path):
 
 def user(role: str, where: str | None = None, name: str = ""):
     extra = {"role__organisation": where} if where else {}
-    made = UserFactory(username=name or f"{role}.{where or 'all'}".replace(" ", "-"), role=role, **extra)
     if role == "supplier_user":
         supplier(where)  # the role's organisation is the supplier
-    return made
+        extra["role__organisation_kind"] = "supplier"
+    return UserFactory(username=name or f"{role}.{where or 'all'}".replace(" ", "-"), role=role, **extra)
 
 
 def test_entering_mails_the_organisations_users_with_the_review_period_an_administrator_set(
