@@ -139,6 +139,8 @@ def test_the_page_shows_the_tables_and_charts_to_the_lead(data_set, lead):
     text = page.content.decode()
     assert page.status_code == 200
     assert 'id="andel-bistand">39\xa0%<' in text and 'id="nye-henvendelser">33<' in text
+    assert f"{YEAR}</h1>" in text  # not «2 025»
+    assert f'<option value="{YEAR}" selected>{YEAR}</option>' in text
     for name in statistics.CHARTS:
         assert reverse("inquiries:statistics_figure", args=[YEAR, name]) in text
     chart = lead.get(reverse("inquiries:statistics_figure", args=[YEAR, "failure"]))
