@@ -22,8 +22,14 @@ from playwright.sync_api import expect
 from vegvis.cooperation.models import Agreement, Status
 from vegvis.cooperation.tests.support import OTHER_ORGANISATION, SUPPLIER, make_agreement, organisation, supplier
 from vegvis.core.models import LegalDeadline
-from vegvis.testing.browser import AXE_SCRIPT, WCAG_21_AA, describe_violations, log_in, log_in_elsewhere
-from vegvis.testing.browser import save_screenshot
+from vegvis.testing.browser import (
+    AXE_SCRIPT,
+    WCAG_21_AA,
+    describe_violations,
+    log_in,
+    log_in_elsewhere,
+    save_screenshot,
+)
 from vegvis.testing.factories import PASSWORD, UserFactory
 
 pytestmark = [
@@ -168,9 +174,7 @@ def test_agreements_are_checked_reviewed_published_and_found_by_the_public(page,
         amount_nok="40 000,50",
         purpose="Likepersonskurs for nydiagnostiserte",
     )
-    expect(page.locator("#h-findings + p")).to_have_text(
-        "Avtalen bryter ingen av reglene leverandøren er bundet av."
-    )
+    expect(page.locator("#h-findings + p")).to_have_text("Avtalen bryter ingen av reglene leverandøren er bundet av.")
     expect(page.locator("#h-findings + ul")).to_have_count(0)
     axe(page)
 
@@ -207,6 +211,7 @@ def test_agreements_are_checked_reviewed_published_and_found_by_the_public(page,
     )
     publish(page, breaking)
     expect(page.locator("#h-versions + ol")).to_contain_text("Bestridt")
+    save_screenshot(page, "cooperation_agreement_published_disputed_1366")
     publish(page, compliant)
 
     # An anonymous visitor finds this year's agreements of the organisation, with its totals and the mark.
@@ -232,6 +237,7 @@ def test_agreements_are_checked_reviewed_published_and_found_by_the_public(page,
     expect(agreements).not_to_contain_text(OTHER_ORGANISATION)
     totals = public.locator("#tabell-organisasjoner tbody tr")
     expect(totals).to_have_count(1)
+    save_screenshot(public, "cooperation_public_organisation_1366")
     expect(totals.first.locator("th")).to_have_text(ORGANISATION)
     # 60 000 + 40 000,50 kroner (whole kroner on the page) of a budget of 1 000 000: 10 %.
     expect(totals.first.locator("td").nth(0)).to_have_text(re.compile(r"^100\s000$"))
