@@ -3,11 +3,12 @@ secretariat.
 
 **Measure.** Each text is normalised (Unicode NFKC, case folded, and every run of characters other than letters and
 digits, i.e. punctuation, symbols, control characters and whitespace, made one space; letters such as æ, ø and å
-are kept, and an «a» followed by a combining ring becomes «å») and cut into its set of overlapping 3-word sequences (*shingles*). The similarity of two texts is
-the Jaccard index of their shingle sets: shared shingles divided by all distinct shingles of the two. It is 1 for
-texts that differ only in case, punctuation or spacing, and close to 0 for two texts written independently, even on
-the same subject (they share a few stock phrases, not runs of three words throughout). Paragraphs in another order
-lose only the shingles that span a paragraph boundary.
+are kept, and an «a» followed by a combining ring becomes «å») and cut into its set of overlapping 3-word
+sequences (*shingles*). The similarity of two texts is the Jaccard index of their shingle sets: shared shingles
+divided by all distinct shingles of the two. It is 1 for texts that differ only in case, punctuation or spacing,
+and close to 0 for two texts written independently, even on the same subject (they share a few stock phrases, not
+runs of three words throughout). Paragraphs in another order lose only the shingles that span a paragraph
+boundary.
 
 **Threshold.** Two texts are near-duplicates when their similarity is at least :data:`THRESHOLD` (0.5). A campaign
 text of a page with another greeting, another signature and one sentence rewritten keeps about 0.8; a body that
@@ -87,7 +88,7 @@ def _shingles(tokens: list[str]) -> frozenset[str]:
         return frozenset()
     if len(tokens) < SHINGLE_WORDS:
         return frozenset([" ".join(tokens)])
-    return frozenset(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)))))
+    return frozenset(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -11,7 +11,7 @@ import random
 
 from faker import Faker
 
-WORDS = """
+_WORD_LIST = """
 og i det som er på at for til en av med ikke har vi de skal kan om et den fra eller ved også
 behandling pasienter pasienten helsetjenesten retningslinjen utprøvende klinisk studie studier forslaget
 høringen foreningen legeforeningen spesialisthelsetjenesten helseforetakene sykehusene fastlegene kommunene
@@ -30,7 +30,8 @@ derfor samtidig likevel imidlertid særlig spesielt blant annet dessuten først 
 må bør vil kunne skulle burde få gi gis gjøre gjøres sikre sikres styrke styrkes unngå ivareta
 ivaretas beskrive beskrives omtale omtales presisere presiseres understreke avklare avklares
 teksten utkastet høringsnotatet høringsbrevet merknader innspill svar frist tid måneder uker år
-""".split()
+"""
+WORDS = _WORD_LIST.split()
 
 STOCK = [
     "Vi viser til høringsbrevet om nasjonal faglig retningslinje for utprøvende behandling.",
