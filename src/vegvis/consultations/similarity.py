@@ -12,9 +12,9 @@ boundary.
 
 **Threshold.** Two texts are near-duplicates when their similarity is at least :data:`THRESHOLD` (0.5). A campaign
 text of a page with another greeting, another signature and one sentence rewritten keeps about 0.8; a body that
-quotes a paragraph of the campaign inside two pages of its own text stays well under 0.2; texts written apart stay
-under 0.1. Half of all distinct shingles shared leaves room for a campaign copy with a third of its sentences
-edited while staying far above what independent texts reach.
+quotes a paragraph of the campaign inside two pages of its own text stays under 0.1; texts written apart stay under
+0.05 (measured in the tests, docs/modules/consultations.md). Half of all distinct shingles shared leaves room for a
+campaign copy with a third of its sentences edited while staying ten times above what independent texts reach.
 
 **Short texts.** A text of fewer than :data:`SHORT_WORDS` words (about two sentences) has too few shingles for the
 index to mean much, and one word more or less can turn it around («støtter» / «støtter ikke»): a short text is

@@ -54,7 +54,7 @@ def test_three_planted_near_duplicates_among_500_inputs_are_the_one_group() -> N
     assert groups == [[f"innspill-{position + 1:04d}" for position in planted_at]]
     # The figures the documentation gives for such copies and for a quoting input.
     assert all(similarity.similarity(a, b) > 0.7 for a in copies for b in copies)
-    assert similarity.similarity(quoting, copies[0]) < 0.2
+    assert similarity.similarity(quoting, copies[0]) < 0.1
 
 
 def test_identical_texts_are_grouped_whatever_their_case_punctuation_and_spacing() -> None:
@@ -72,6 +72,7 @@ def test_a_text_with_its_paragraphs_in_another_order_is_grouped_with_it() -> Non
     reordered[0], reordered[2] = reordered[2], reordered[0]
 
     assert group_near_duplicates([("a", "\n\n".join(paragraphs)), ("b", "\n\n".join(reordered))]) == [["a", "b"]]
+    assert similarity.similarity("\n\n".join(paragraphs), "\n\n".join(reordered)) > 0.95
 
 
 def test_short_texts_are_grouped_only_when_they_have_the_same_words_in_the_same_order() -> None:
@@ -226,5 +227,5 @@ def test_the_stock_phrases_alone_do_not_make_inputs_alike() -> None:
     maker = TextMaker(seed=6)
     first = maker.letter([*STOCK, *maker.body(1)])
     second = maker.letter([*STOCK, *maker.body(1)])
-    assert similarity.similarity(first, second) < 0.2
+    assert similarity.similarity(first, second) < 0.05
     assert group_near_duplicates([(1, first), (2, second)]) == []
