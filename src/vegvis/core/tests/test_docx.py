@@ -12,6 +12,8 @@ from xml.etree import ElementTree
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vegvis.core import docx as core_docx
 from vegvis.core.docx import BulletList, Document, Heading, Paragraph, Table, write_docx
@@ -165,3 +167,22 @@ def test_no_module_but_core_docx_calls_python_docx() -> None:
         if "tests" not in path.parts and imports_python_docx(path)
     ]
     assert callers == ["core/docx.py"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(), cell=st.text(), heading=st.text())
+def test_any_text_reads_back_as_written_less_what_xml_cannot_hold(text: str, cell: str, heading: str) -> None:
+    data = write_docx(
+        Document(
+            title="T",
+            language="nn",
+            blocks=[Heading(heading, 2), Paragraph(text), Table(header=["A"], rows=[[cell]])],
+        )
+    )
+    word = read_back(data)
+
+    assert [p.text for p in word.paragraphs[1:]] == [
+        core_docx.clean(heading, line_breaks=False),
+        core_docx.clean(text),
+    ]
+    assert word.tables[0].rows[1].cells[0].text == core_docx.clean(cell)
