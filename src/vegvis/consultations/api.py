@@ -149,7 +149,7 @@ def _detail(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
     who = principal(request)
     inputs = selectors.inputs_of(who, consultation)
     read_for(who, consultation, shown=["consultation", "inputs"])
-    read_rows(who, inputs, label=consultation.audit_label, shown=["input", "text"])
+    read_rows(who, inputs, label=consultation.audit_label, shown=["input", "text"], person_ids=[])
     return {
         **_row(consultation),
         "description": consultation.description,
