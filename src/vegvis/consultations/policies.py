@@ -42,7 +42,9 @@ def body_organisation_ids(principal: Principal) -> list[int]:
 
 
 def submits_for(principal: Principal, body_organisation_id: int) -> bool:
-    return body_organisation_id in principal.grant(SUBMIT).organisation_ids
+    """A body's own users; an everywhere grant (the application itself, as the demo) for any body."""
+    grant = principal.grant(SUBMIT)
+    return grant.everywhere or body_organisation_id in grant.organisation_ids
 
 
 def consultation_condition(principal: Principal, prefix: str = "") -> Q | None:
