@@ -192,7 +192,13 @@ def get_consultation(request: HttpRequest, consultation_id: int) -> Any:
 
 @router.post(
     "/{consultation_id}/inputs",
-    response={201: ConsultInputOut, 400: ConsultErrorOut, 403: ConsultErrorOut, 404: ConsultErrorOut, 409: ConsultErrorOut},
+    response={
+        201: ConsultInputOut,
+        400: ConsultErrorOut,
+        403: ConsultErrorOut,
+        404: ConsultErrorOut,
+        409: ConsultErrorOut,
+    },
     summary=gettext_noop("Send your body's input (after the internal deadline it is registered as late)"),
 )
 @api_requires(SUBMIT)
@@ -214,7 +220,13 @@ def submit_consultation_input(request: HttpRequest, consultation_id: int, payloa
 
 @router.post(
     "/inputs/{input_id}/revisions",
-    response={200: ConsultInputOut, 400: ConsultErrorOut, 403: ConsultErrorOut, 404: ConsultErrorOut, 409: ConsultErrorOut},
+    response={
+        200: ConsultInputOut,
+        400: ConsultErrorOut,
+        403: ConsultErrorOut,
+        404: ConsultErrorOut,
+        409: ConsultErrorOut,
+    },
     summary=gettext_noop("Revise your body's input (until the internal deadline; every version is kept)"),
 )
 @api_requires(SUBMIT)
@@ -237,7 +249,13 @@ def revise_consultation_input(request: HttpRequest, input_id: int, payload: Cons
 
 @router.post(
     "/inputs/{input_id}/use",
-    response={200: ConsultUseOut, 400: ConsultErrorOut, 403: ConsultErrorOut, 404: ConsultErrorOut, 409: ConsultErrorOut},
+    response={
+        200: ConsultUseOut,
+        400: ConsultErrorOut,
+        403: ConsultErrorOut,
+        404: ConsultErrorOut,
+        409: ConsultErrorOut,
+    },
     summary=gettext_noop("Record whether and how an input was used in the response"),
 )
 @api_requires(RUN)
@@ -272,7 +290,11 @@ def take_consultation_step(request: HttpRequest, consultation_id: int, payload: 
     if payload.event not in TABLE.actions:
         return Status(
             422,
-            {"detail": "Unknown step", "code": "unknown_event", "errors": {"event": [f"Choose one of {sorted(TABLE.actions)}"]}},
+            {
+                "detail": "Unknown step",
+                "code": "unknown_event",
+                "errors": {"event": [f"Choose one of {sorted(TABLE.actions)}"]},
+            },
         )
     services.consultation_step(actor=who, case=consultation, version=payload.version, event=payload.event)
     return _detail(request, selectors.consultation_for(who, consultation_id))

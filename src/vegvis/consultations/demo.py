@@ -108,7 +108,10 @@ def populate(context: DemoContext) -> None:
             internal_deadline=date(year, 5, 30),
             links=(
                 ("Høringsutkastet", "https://www.helsedirektoratet.no/veiledere/utprovende-behandling-horingsutkast"),
-                ("Høringssiden", "https://www.helsedirektoratet.no/horinger/nasjonal-veileder-for-utprovende-behandling"),
+                (
+                    "Høringssiden",
+                    "https://www.helsedirektoratet.no/horinger/nasjonal-veileder-for-utprovende-behandling",
+                ),
             ),
         ),
         invited=bodies,

@@ -68,7 +68,8 @@ def register_table(consultation: Consultation) -> Table:
     return Table(
         key="inputs",
         sheet=_("Inputs"),
-        caption=_("Register of inputs: %(number)s %(title)s") % {"number": consultation.number, "title": consultation.title},
+        caption=_("Register of inputs: %(number)s %(title)s")
+        % {"number": consultation.number, "title": consultation.title},
         columns=[
             Column(_("Registration number"), "text"),
             Column(_("Registered"), "text"),
@@ -90,7 +91,7 @@ def register_xlsx(principal: Principal, consultation: Consultation) -> bytes:
         lines=[
             f"{_('Issuer')}: {consultation.issuer}",
             f"{_('Internal deadline for input')}: {consultation.internal_deadline:%d.%m.%Y}",
-            "%s: %s" % (_("The issuer's deadline"), f"{consultation.issuer_deadline:%d.%m.%Y}"),
+            "{}: {:%d.%m.%Y}".format(_("The issuer's deadline"), consultation.issuer_deadline),
         ],
     )
     content = xlsx([register_table(consultation)], about=about)

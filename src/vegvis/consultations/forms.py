@@ -49,7 +49,10 @@ class ConsultationForm(forms.Form):
         help_text=_("One a line: the title, a space and the address (https://…)."),
     )
     invited = BodyChoiceField(
-        label=_("Invited bodies"), queryset=MemberBody.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Invited bodies"),
+        queryset=MemberBody.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
@@ -126,7 +129,9 @@ class AttachmentsField(forms.FileField):
                 content_type = check_upload(upload)
             except UploadRefused as error:
                 raise forms.ValidationError(str(error)) from error
-            attachments.append(Attachment(content=upload.read(), filename=upload.name or "vedlegg", content_type=content_type))
+            attachments.append(
+                Attachment(content=upload.read(), filename=upload.name or "vedlegg", content_type=content_type)
+            )
         return attachments
 
 
@@ -157,7 +162,10 @@ class SectionForm(forms.Form):
     text = forms.CharField(label=_("Text"), widget=TEXT, max_length=100_000)
     order = forms.IntegerField(label=_("Order"), min_value=1, max_value=999, initial=1)
     inputs = InputChoiceField(
-        label=_("Inputs bearing on it"), queryset=Input.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Inputs bearing on it"),
+        queryset=Input.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:

@@ -10,7 +10,9 @@ ROLES = [
         name_nb="Høringssekretariat",
         name_en="Consultation secretariat",
         scope="organisation",
-        description_nb="Sender høringer ut til organisasjonens ledd, sammenstiller innspillene og skriver høringssvaret.",
+        description_nb=(
+            "Sender høringer ut til organisasjonens ledd, sammenstiller innspillene og skriver høringssvaret."
+        ),
         home_order=55,
     ),
     RoleSpec(

@@ -87,9 +87,13 @@ def _check_runs(actor: Principal, organisation: Organisation, what: str) -> None
 
 def _check_data(data: ConsultationData) -> None:
     if data.issuer_deadline < data.issued_on:
-        raise DomainError(_("The issuer's deadline cannot be before the consultation was sent."), field="issuer_deadline")
+        raise DomainError(
+            _("The issuer's deadline cannot be before the consultation was sent."), field="issuer_deadline"
+        )
     if data.internal_deadline < data.issued_on:
-        raise DomainError(_("The internal deadline cannot be before the consultation was sent."), field="internal_deadline")
+        raise DomainError(
+            _("The internal deadline cannot be before the consultation was sent."), field="internal_deadline"
+        )
 
 
 def _check_invited(organisation: Organisation, invited: Iterable[MemberBody]) -> list[MemberBody]:
@@ -227,7 +231,13 @@ def consultation_step(*, actor: Principal, case: Consultation, version: int | No
 
 
 def _register_version(
-    actor: Principal, row: Consultation, item: Input, text: str, sequence: int, now: Any, attachments: Sequence[Attachment]
+    actor: Principal,
+    row: Consultation,
+    item: Input,
+    text: str,
+    sequence: int,
+    now: Any,
+    attachments: Sequence[Attachment],
 ) -> InputVersion:
     body_name = item.body.name
     document = document_register(
@@ -325,7 +335,7 @@ def input_submit(
 def input_revise(
     *,
     actor: Principal,
-    input: Input,  # noqa: A002  (the domain's word)
+    input: Input,
     version: int,
     text: str,
     contains_personal_data: bool,
@@ -363,7 +373,12 @@ def input_revise(
 
 
 def input_use_record(
-    *, actor: Principal, input: Input, use: str, explanation: str, contains_personal_data: bool | None = None  # noqa: A002
+    *,
+    actor: Principal,
+    input: Input,
+    use: str,
+    explanation: str,
+    contains_personal_data: bool | None = None,
 ) -> InputUse:
     """The secretariat records whether and how the input was used (and may mark it exempt from publication)."""
     explanation = explanation.strip()
@@ -422,7 +437,9 @@ def section_save(
     return section
 
 
-def response_introduction_save(*, actor: Principal, consultation: Consultation, version: int, text: str) -> Consultation:
+def response_introduction_save(
+    *, actor: Principal, consultation: Consultation, version: int, text: str
+) -> Consultation:
     if not runs(actor, consultation.organisation_id):
         audit_denied(actor, obj=consultation, label=consultation.audit_label, detail={"action": "introduction"})
         raise PermissionDenied

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from vegvis.access import policies
 from vegvis.access.rules import principal, public, requires
-from vegvis.audit.services import read_for, read_rows
+from vegvis.audit.services import read_for
 from vegvis.consultations import deadlines, exports, selectors, services, steps
 from vegvis.consultations.forms import (
     ConsultationForm,
@@ -29,7 +29,7 @@ from vegvis.consultations.forms import (
     SectionForm,
     UseForm,
 )
-from vegvis.consultations.models import RESPONSE_OPEN, TAKES_INPUT, Consultation, Document, Input, Status
+from vegvis.consultations.models import RESPONSE_OPEN, TAKES_INPUT, Consultation, Document, Status
 from vegvis.consultations.policies import RUN, SUBMIT
 from vegvis.core.errors import DomainError
 from vegvis.records.files import file_response, serve_document_file
@@ -98,9 +98,7 @@ def _consultation_form(request: HttpRequest, instance: Consultation | None) -> H
             for warning in selectors.consultation_warnings(saved):
                 messages.warning(request, warning)
             return redirect("consultations:consultation", pk=saved.pk)
-    title = (
-        _("Change consultation %(number)s") % {"number": instance.number} if instance else _("New consultation")
-    )
+    title = _("Change consultation %(number)s") % {"number": instance.number} if instance else _("New consultation")
     return render(request, "consultations/form.html", {"form": form, "consultation": instance, "title": title})
 
 
@@ -274,9 +272,7 @@ def issuer_document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(*ANY_ROLE)
 def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    return serve_document_file(
-        principal(request), Document.objects.select_related("case"), pk=document_pk, case_id=pk
-    )
+    return serve_document_file(principal(request), Document.objects.select_related("case"), pk=document_pk, case_id=pk)
 
 
 @requires(RUN)
@@ -362,7 +358,8 @@ def body_consultation(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if saved.late:
                     messages.warning(
-                        request, _("Input %(number)s is registered, after the internal deadline.") % {"number": saved.number}
+                        request,
+                        _("Input %(number)s is registered, after the internal deadline.") % {"number": saved.number},
                     )
                 else:
                     messages.success(request, _("Input %(number)s is registered.") % {"number": saved.number})

@@ -146,7 +146,9 @@ def step_payload(actors: Actors) -> Mapping[str, Any]:
 
 
 ANY = {"consultation_secretariat": 200, **dict.fromkeys(BODIES, 200)}
-expect("api-v1:list_consultations", kwargs=lambda actors: (_consultation(actors), {})[1], roles=api_staff_only(403, **ANY))
+expect(
+    "api-v1:list_consultations", kwargs=lambda actors: (_consultation(actors), {})[1], roles=api_staff_only(403, **ANY)
+)
 expect("api-v1:get_consultation", kwargs=a_consultation_id, roles=api_staff_only(403, **ANY))
 expect(
     "api-v1:submit_consultation_input",

@@ -50,7 +50,9 @@ def data(**changes: Any) -> services.ConsultationData:
         "issuer_deadline": today + timedelta(days=80),
         "internal_deadline": today + timedelta(days=30),
         "issuer_reference": "24/1234",
-        "links": (("Høringsutkastet", "https://www.helsedirektoratet.no/veiledere/utprovende-behandling-horingsutkast"),),
+        "links": (
+            ("Høringsutkastet", "https://www.helsedirektoratet.no/veiledere/utprovende-behandling-horingsutkast"),
+        ),
     }
     return services.ConsultationData(**{**values, **changes})
 
@@ -59,7 +61,11 @@ def make_consultation(state: str = "open", *, organisation_name: str = ORGANISAT
     """A consultation of the organisation, its two bodies invited, taken to ``state``; from ``writing`` on, the
     first body has sent input (recorded as used) and the response has a section."""
     owner = organisation(organisation_name)
-    bodies = [body(BODY, organisation_name), body(OTHER_BODY, organisation_name)] if organisation_name == ORGANISATION else []
+    bodies = (
+        [body(BODY, organisation_name), body(OTHER_BODY, organisation_name)]
+        if organisation_name == ORGANISATION
+        else []
+    )
     if organisation_name != ORGANISATION:
         bodies = [body(f"{organisation_name} fagforum", organisation_name)]
     consultation = services.consultation_create(actor=SYSTEM, organisation=owner, data=data(**changes), invited=bodies)
@@ -76,7 +82,11 @@ def make_consultation(state: str = "open", *, organisation_name: str = ORGANISAT
         return consultation
     step(consultation, "start_response")
     services.section_save(
-        actor=SYSTEM, consultation=consultation, heading="Utprøvende behandling utenfor studier", text="Vi støtter.", order=1
+        actor=SYSTEM,
+        consultation=consultation,
+        heading="Utprøvende behandling utenfor studier",
+        text="Vi støtter.",
+        order=1,
     )
     if state == "writing":
         return consultation
@@ -92,7 +102,9 @@ def step(consultation: Consultation, event: str) -> Consultation:
     return services.consultation_step(actor=SYSTEM, case=consultation, version=consultation.version, event=event)
 
 
-def send_input(consultation: Consultation, to_body: MemberBody | None = None, *, text: str = "Vårt innspill.", **kw: Any) -> Input:
+def send_input(
+    consultation: Consultation, to_body: MemberBody | None = None, *, text: str = "Vårt innspill.", **kw: Any
+) -> Input:
     """Input from the body (the first body by default), sent by one of its users."""
     to_body = to_body or body()
     user = UserFactory(role="member_body_user", role__organisation=to_body.name, role__organisation_kind="member_body")

@@ -5,7 +5,6 @@ refusals (another body's unpublished input is 404)."""
 from __future__ import annotations
 
 import io
-import subprocess
 
 import openpyxl
 import pytest
@@ -22,6 +21,7 @@ from vegvis.consultations.tests.support import (
     send_input,
     step,
 )
+from vegvis.testing import pdf
 from vegvis.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,24 +35,17 @@ def _secretariat():
     )
 
 
-def _pdf_text(content: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
 def test_the_response_pdf_has_the_introduction_and_sections(login):
     consultation = make_consultation("writing")
     services.response_introduction_save(
-        actor=SYSTEM, consultation=consultation, version=consultation.version, text="Legeforeningen takker for høringen."
+        actor=SYSTEM,
+        consultation=consultation,
+        version=consultation.version,
+        text="Legeforeningen takker for høringen.",
     )
     response = login(_secretariat()).get(f"/horinger/sekretariat/{consultation.pk}/svar.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = _words(_pdf_text(response.content))
+    text = pdf.words(pdf.text(response.content))
     for expected in (
         "Høringssvar: Nasjonal veileder for utprøvende behandling",
         "Legeforeningen takker for høringen.",
@@ -64,7 +57,7 @@ def test_the_response_pdf_has_the_introduction_and_sections(login):
 
 def test_the_register_of_inputs_is_read_back_and_holds_no_formula(login):
     consultation = make_consultation("open")
-    send_input(consultation, text="=HYPERLINK(\"http://evil\")")
+    send_input(consultation, text='=HYPERLINK("http://evil")')
     late = send_input(consultation, body(OTHER_BODY), text="Sent innspill.")
     services.input_use_record(actor=SYSTEM, input=late, use=Use.PARTLY, explanation="=1+1 delvis tatt inn")
     response = login(_secretariat()).get(f"/horinger/sekretariat/{consultation.pk}/innspill.xlsx")

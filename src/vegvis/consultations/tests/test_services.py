@@ -67,20 +67,22 @@ def test_every_edge_of_the_step_table_and_no_other():
 
 
 def test_opening_needs_an_invited_body_and_a_stale_version_is_refused():
-    consultation = services.consultation_create(
-        actor=SYSTEM, organisation=body().parent, data=data(), invited=[]
-    )
+    consultation = services.consultation_create(actor=SYSTEM, organisation=body().parent, data=data(), invited=[])
     with pytest.raises(TransitionRefused, match="Invite"):
         step(consultation, "open_for_input")
     with pytest.raises(services.ConsultationChanged):
-        services.consultation_step(actor=SYSTEM, case=consultation, version=consultation.version + 1, event="open_for_input")
+        services.consultation_step(
+            actor=SYSTEM, case=consultation, version=consultation.version + 1, event="open_for_input"
+        )
 
 
 def test_another_organisations_secretariat_may_not_take_steps():
     from vegvis.testing.factories import UserFactory
 
     consultation = make_consultation("draft")
-    outsider = UserFactory(role="consultation_secretariat", role__organisation=OTHER_ORGANISATION, role__organisation_kind="association")
+    outsider = UserFactory(
+        role="consultation_secretariat", role__organisation=OTHER_ORGANISATION, role__organisation_kind="association"
+    )
     with pytest.raises(PermissionDenied):
         services.consultation_step(
             actor=principal_for(outsider), case=consultation, version=consultation.version, event="open_for_input"
@@ -152,17 +154,24 @@ def test_every_revision_is_kept_and_revision_ends_with_the_deadline_in_norwegian
         services.input_revise(
             actor=actor, input=item, version=item.version, text="For sent.", contains_personal_data=False
         )
-    assert str(refused.value) == (
-        f"Innspillet kan bare revideres fram til den interne fristen, {deadline:%d.%m.%Y}."
-    )
+    assert str(refused.value) == (f"Innspillet kan bare revideres fram til den interne fristen, {deadline:%d.%m.%Y}.")
     assert item.versions.count() == 2
 
 
 def test_warnings_on_a_short_period_and_too_little_time_to_compile():
     issued = timezone.localdate()
-    assert deadlines.warnings(issued_on=issued, issuer_deadline=issued + timedelta(weeks=12), internal_deadline=issued + timedelta(weeks=8)) == []
+    assert (
+        deadlines.warnings(
+            issued_on=issued,
+            issuer_deadline=issued + timedelta(weeks=12),
+            internal_deadline=issued + timedelta(weeks=8),
+        )
+        == []
+    )
     short = deadlines.warnings(
-        issued_on=issued, issuer_deadline=issued + timedelta(weeks=5), internal_deadline=issued + timedelta(weeks=4, days=6)
+        issued_on=issued,
+        issuer_deadline=issued + timedelta(weeks=5),
+        internal_deadline=issued + timedelta(weeks=4, days=6),
     )
     assert len(short) == 2
     assert "six weeks" in short[0] or "6" in short[0]
@@ -185,7 +194,7 @@ def test_the_public_page_shows_nothing_of_an_exempt_inputs_text(client):
     page = client.get(f"/horinger/{consultation.pk}/").content.decode()
 
     assert "Vårt innspill." in page  # the other input, not exempt
-    assert secret.number in page and "personal data" in page or "personopplysninger" in page
+    assert (secret.number in page and "personal data" in page) or "personopplysninger" in page
     for leak in ("Ola Hemmelig", OTHER_BODY, "Erfaringen er tatt med", "journal.pdf"):
         assert leak not in page
     attachment = secret.documents.get(kind=Document.Kind.ATTACHMENT)

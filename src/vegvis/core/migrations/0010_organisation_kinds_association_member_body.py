@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0009_legal_deadline_amount_at_least_one'),
+        ("core", "0009_legal_deadline_amount_at_least_one"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('hospital', 'Hospital'), ('patient_organisation', 'Patient organisation'), ('supplier', 'Supplier'), ('expert_community', 'Expert community'), ('public_body', 'Public body'), ('association', 'Professional association'), ('member_body', 'Member body')], max_length=32, verbose_name='kind'),
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("hospital", "Hospital"),
+                    ("patient_organisation", "Patient organisation"),
+                    ("supplier", "Supplier"),
+                    ("expert_community", "Expert community"),
+                    ("public_body", "Public body"),
+                    ("association", "Professional association"),
+                    ("member_body", "Member body"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
         ),
     ]
