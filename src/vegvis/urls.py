@@ -16,4 +16,4 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("forvaltning/", admin_site.urls),
 ]
-urlpatterns += [path("", include("vegvis.cooperation.urls"))]
+urlpatterns += [path("", include("vegvis.cooperation.urls")), path("", include("vegvis.consultations.urls"))]

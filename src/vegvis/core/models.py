@@ -69,6 +69,10 @@ class Organisation(models.Model):
         SUPPLIER = "supplier", _("Supplier")
         EXPERT_COMMUNITY = "expert_community", _("Expert community")
         PUBLIC_BODY = "public_body", _("Public body")
+        # A professional association running internal consultation rounds, and its societies, branches and
+        # committees (consultations: each member body is an organisation its users' roles are held at).
+        ASSOCIATION = "association", _("Professional association")
+        MEMBER_BODY = "member_body", _("Member body")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
