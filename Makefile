@@ -59,6 +59,7 @@ run: setup
 test: setup-dev browser-deps backup-deps pdf-deps
 	@$(MAKE) --no-print-directory lint
 	@status=0; \
+	if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then export VEGVIS_BOTH_DATABASES=1; fi; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres || status=1; \

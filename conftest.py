@@ -1,7 +1,19 @@
-"""Root conftest: shared fixtures, the longest tests first, and PostgreSQL-only tests left out (not skipped) on
-SQLite runs."""
+"""Root conftest: shared fixtures, the longest tests first, PostgreSQL-only tests left out (not skipped) on
+SQLite runs, and — when ``make test`` runs the suite on both databases — what cannot differ between them run once.
+
+``VEGVIS_BOTH_DATABASES=1`` (set by ``make test`` only when PostgreSQL answers, so both suites run):
+
+- the SQLite suite leaves out the walk of every page (``whole_walk``): it checks what the browser shows (axe, the
+  390 px reflow) for every page and role, and runs on PostgreSQL, the production database, in the same run;
+- the PostgreSQL suite leaves out the tests that use no database at all (pytest-django refuses them any database
+  access, so their result cannot depend on it): they ran in the SQLite suite of the same run.
+
+Every test that touches the database still runs on both. Without the variable (``make test-sqlite``,
+``make test-postgres``, a bare ``pytest``) every test runs."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -39,11 +51,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from django.conf import settings
 
     items.sort(key=_longest_first)  # stable: otherwise the collection order
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    both = os.environ.get("VEGVIS_BOTH_DATABASES") == "1"
+
+    def left_out_here(item: pytest.Item) -> bool:
+        if on_postgres:
+            return both and _django_group(item) == 2
+        return bool(item.get_closest_marker("postgres_only") or (both and item.get_closest_marker("whole_walk")))
+
     kept, left_out = [], []
     for item in items:
-        (left_out if item.get_closest_marker("postgres_only") else kept).append(item)
+        (left_out if left_out_here(item) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
