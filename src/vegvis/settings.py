@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "vegvis.abroad",
     "vegvis.reports",
     "vegvis.inquiries",
+    "vegvis.earlyaccess",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
