@@ -287,6 +287,9 @@ class AdverseEvent(models.Model):
         verbose_name = _("adverse event")
         verbose_name_plural = _("adverse events")
 
+    def __str__(self) -> str:
+        return f"{self.treatment.number}: {self.occurred_on} {self.seriousness}"
+
 
 class Benefit(models.TextChoices):
     CLEAR = "clear", _("Clear benefit")
@@ -314,6 +317,9 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
 
+    def __str__(self) -> str:
+        return f"{self.treatment.number}: {self.evaluated_on}"
+
 
 class Payer(models.TextChoices):
     HOSPITAL = "hospital", _("The hospital")
@@ -338,3 +344,6 @@ class CostEntry(models.Model):
             models.CheckConstraint(condition=~Q(payer=PATIENT_PAYER), name="earlyaccess_cost_patient_never_pays"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="earlyaccess_cost_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.treatment.number}: {self.incurred_on} {self.amount}"
