@@ -1,6 +1,6 @@
 """The rules of early access at their boundaries, through the services (DOMAIN.md §5, issue 16)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
