@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "vegvis.reports",
     "vegvis.inquiries",
     "vegvis.consultations",
+    "vegvis.earlyaccess",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,3 +17,4 @@ urlpatterns = [
     path("forvaltning/", admin_site.urls),
 ]
 urlpatterns += [path("", include("vegvis.cooperation.urls")), path("", include("vegvis.consultations.urls"))]
+urlpatterns += [path("", include("vegvis.earlyaccess.urls"))]

@@ -26,6 +26,7 @@ from vegvis.abroad.models import (
     Decision,
     Document,
     Expense,
+    Method,
     Outcome,
     PaymentGuarantee,
     Status,
@@ -505,3 +506,36 @@ def office_case_handlers(office_id: int) -> QuerySet[Any]:
     return User.objects.filter(is_active=True, pk__in=assignments.values("user_id")).order_by(
         "first_name", "last_name", "pk"
     )
+
+
+# ---------------------------------------------------------------- the methods register, read by other systems
+
+
+@dataclass(frozen=True)
+class MethodDecision:
+    """A method of the national system for new methods and Beslutningsforum's decision, as another system (early
+    access) reads it: through this selector, never through the model (docs/modules/earlyaccess.md)."""
+
+    id: int
+    name: str
+    reference: str
+    decision: str
+    decision_label: str
+    decided_on: date | None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision != Method.Decision.UNDER_ASSESSMENT
+
+
+def method_choices() -> list[tuple[int, str]]:
+    """The register's methods for a choice field: id and name (not personal data)."""
+    return list(Method.objects.order_by("name").values_list("pk", "name"))
+
+
+def method_decisions(ids: Any) -> dict[int, MethodDecision]:
+    """The decisions on the methods with these ids, by id."""
+    return {
+        m.pk: MethodDecision(m.pk, m.name, m.reference, m.decision, str(m.get_decision_display()), m.decided_on)
+        for m in Method.objects.filter(pk__in=[i for i in ids if i])
+    }

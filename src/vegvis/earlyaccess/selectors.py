@@ -1,0 +1,203 @@
+"""Every read of early access, already filtered by the permission layer.
+
+The worklist's flags:
+- *past expected duration*: a running treatment under the short-duration agreement whose expected end (six
+  months after the start, `earlyaccess_short_duration`) is behind us — flagged from the day after it;
+- *exemption expiring*: a running treatment whose programme rests on a named-patient exemption that ends within
+  `earlyaccess_exemption_warning` (60 days by default), or has ended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from vegvis.abroad.selectors import MethodDecision, method_decisions
+from vegvis.access.policies import get_visible_or_404, visible
+from vegvis.access.principal import Principal
+from vegvis.casework.paging import Keyset
+from vegvis.core.models import LegalDeadline, Organisation, Region
+from vegvis.earlyaccess.models import (
+    EXEMPTION_WARNING,
+    AgreementKind,
+    Basis,
+    ExperimentalTreatment,
+    OrganisationRegion,
+    PatientTreatment,
+    Programme,
+)
+from vegvis.earlyaccess.policies import MANAGE_PROGRAMME, VIEW_TREATMENT, overview_regions
+
+PAGE_SIZE = 50
+# The worklist: the earliest expected end first (the short-duration treatments about to run over), then the rest.
+BY_EXPECTED_END: Keyset[Any] = Keyset("expected_end_on")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- programmes (no personal data)
+
+
+def programmes(principal: Principal) -> QuerySet[Programme]:
+    return visible(principal, Programme.objects.select_related("supplier", "owner"))
+
+
+def public_programmes() -> QuerySet[Programme]:
+    """Every programme for the public list: the programme's own fields, never a patient or a count of them."""
+    return Programme.objects.select_related("supplier").order_by("drug_name", "pk")
+
+
+def programme_for(principal: Principal, pk: int) -> Programme:
+    return get_visible_or_404(principal, Programme.objects.select_related("supplier", "owner"), pk=pk)
+
+
+def method_decision(programme: Programme) -> MethodDecision | None:
+    """The programme's Nye metoder decision, read from treatment abroad's methods register."""
+    if programme.method_id is None:
+        return None
+    return method_decisions([programme.method_id]).get(programme.method_id)
+
+
+def methods_by_programme(rows: list[Programme]) -> dict[int, MethodDecision]:
+    found = method_decisions({p.method_id for p in rows})
+    return {p.pk: found[p.method_id] for p in rows if p.method_id in found}
+
+
+def exemption_valid_until(programme: Programme) -> date | None:
+    """The last day the programme's exemptions cover (the newest renewal's), or None."""
+    return programme.exemptions.aggregate(last=Max("valid_until"))["last"]
+
+
+def exemption_warning_from(on: date) -> date:
+    """Exemptions ending on or before this day are flagged (the warning period after ``on``)."""
+    return LegalDeadline.get(EXEMPTION_WARNING).after(on)
+
+
+def exemption_flag(programme: Programme, on: date | None = None) -> str | None:
+    """ "expired", "expiring" or None for a programme resting on an exemption."""
+    if programme.basis != Basis.EXEMPTION:
+        return None
+    on = on or today()
+    last = exemption_valid_until(programme)
+    if last is None or last < on:
+        return "expired"
+    return "expiring" if last <= exemption_warning_from(on) else None
+
+
+def hospitals_for_treatment(principal: Principal) -> QuerySet[Organisation]:
+    """The hospitals whose patients the principal treats (a clinician's own), for the start form's choice."""
+    grant = principal.grant(VIEW_TREATMENT)
+    hospitals = Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL, earlyaccess_region__isnull=False)
+    return hospitals if grant.everywhere else hospitals.filter(pk__in=sorted(grant.organisation_ids))
+
+
+def hospitals_for_programmes(principal: Principal) -> QuerySet[Organisation]:
+    """The hospitals the principal registers programmes for (a pharmacy's own; every hospital nationally)."""
+    grant = principal.grant(MANAGE_PROGRAMME)
+    hospitals = Organisation.objects.filter(kind=Organisation.Kind.HOSPITAL, earlyaccess_region__isnull=False)
+    return hospitals if grant.everywhere else hospitals.filter(pk__in=sorted(grant.organisation_ids))
+
+
+def agreement_regions(principal: Principal) -> QuerySet[Region]:
+    grant = principal.grant(MANAGE_PROGRAMME)
+    if grant.everywhere:
+        return Region.objects.all()
+    ids = OrganisationRegion.objects.filter(organisation_id__in=sorted(grant.organisation_ids)).values("region_id")
+    return Region.objects.filter(pk__in=ids)
+
+
+# ---------------------------------------------------------------- the worklist
+
+
+@dataclass
+class WorklistRow:
+    treatment: PatientTreatment
+    past_expected: bool
+    exemption: str | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.past_expected or self.exemption is not None
+
+
+def past_expected_duration(treatment: PatientTreatment, on: date) -> bool:
+    return (
+        treatment.stopped_on is None
+        and treatment.programme.agreement_kind == AgreementKind.SHORT_DURATION
+        and treatment.expected_end_on is not None
+        and on > treatment.expected_end_on
+    )
+
+
+def worklist(
+    principal: Principal, *, hospital: Organisation, running: bool = True, after: str | None = None
+) -> tuple[list[WorklistRow], str | None]:
+    """The hospital's patients in programmes, earliest expected end first, each with its flags."""
+    queryset = visible(
+        principal,
+        PatientTreatment.objects.filter(hospital=hospital).select_related("programme", "person"),
+    )
+    if running:
+        queryset = queryset.filter(stopped_on__isnull=True)
+    rows, cursor = BY_EXPECTED_END.page(queryset, after=after, limit=PAGE_SIZE)
+    on = today()
+    flags: dict[int, str | None] = {}
+    for t in rows:
+        if t.programme_id not in flags:
+            flags[t.programme_id] = exemption_flag(t.programme, on)
+    return [
+        WorklistRow(t, past_expected_duration(t, on), flags[t.programme_id] if t.stopped_on is None else None)
+        for t in rows
+    ], cursor
+
+
+def flagged_count(principal: Principal) -> int:
+    """Running short-duration treatments past their expected end that the principal sees (the home panel)."""
+    return (
+        visible(principal, PatientTreatment.objects.all())
+        .filter(
+            stopped_on__isnull=True,
+            programme__agreement_kind=AgreementKind.SHORT_DURATION,
+            expected_end_on__lt=today(),
+        )
+        .count()
+    )
+
+
+def treatment_for(principal: Principal, pk: int) -> PatientTreatment:
+    return get_visible_or_404(
+        principal, PatientTreatment.objects.select_related("programme", "person", "hospital", "region"), pk=pk
+    )
+
+
+def experimental_list(principal: Principal, *, hospital: Organisation) -> list[ExperimentalTreatment]:
+    return list(
+        visible(principal, ExperimentalTreatment.objects.filter(hospital=hospital).select_related("person")).order_by(
+            "-started_on", "-pk"
+        )[:PAGE_SIZE]
+    )
+
+
+def experimental_for(principal: Principal, pk: int) -> ExperimentalTreatment:
+    return get_visible_or_404(
+        principal, ExperimentalTreatment.objects.select_related("person", "hospital", "region"), pk=pk
+    )
+
+
+# ---------------------------------------------------------------- the regional overview (aggregates only)
+
+
+def overview_region_choices(principal: Principal) -> QuerySet[Region]:
+    regions = overview_regions(principal)
+    return Region.objects.all() if regions is None else Region.objects.filter(pk__in=sorted(regions))
+
+
+def running_condition(year: int) -> Q:
+    """Treatments running at some time in ``year``."""
+    return Q(started_on__year__lte=year) & (Q(stopped_on__isnull=True) | Q(stopped_on__year__gte=year))
