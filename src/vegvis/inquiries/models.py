@@ -208,6 +208,7 @@ class Case(models.Model):
             ("handle_case", "Register inquiries and handle desk cases"),
             ("assess_case", "Assess assigned desk cases as medical adviser"),
             ("lead_desk", "Lead the inquiry desk"),
+            ("view_deletion_log", "See the desk's deletion log"),
         ]
 
     def __str__(self) -> str:
@@ -257,6 +258,7 @@ class Document(CaseDocument):
         BOARD_DECISION = "board_decision", _("Decision from Pasientskadenemnda")
         OTHER = "other", _("Other")
         POWER_OF_ATTORNEY_FORM = "power_of_attorney_form", _("Power-of-attorney form to sign")
+        RECORD_REQUEST_REMINDER = "record_request_reminder", _("Reminder of a request for medical records")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -323,6 +325,8 @@ class RecordRequest(models.Model):
     sent_on = models.DateField(_("sent on"))
     due_on = models.DateField(_("answer due"))
     received_on = models.DateField(_("records received"), null=True, blank=True)
+    # The last reminder letter sent to the provider after the answer was due (the step remind_record_request).
+    reminded_on = models.DateField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["sent_on", "id"]
@@ -331,6 +335,9 @@ class RecordRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.provider}"
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.received_on is None and self.due_on < day
 
 
 class Complaint(models.Model):
@@ -420,6 +427,7 @@ class LetterTemplate(LetterTemplateBase):
         RECORD_REQUEST = "record_request", _("Request for medical records")
         COMPLAINT_COVER = "complaint_cover", _("Complaint: cover letter")
         NPE_CLAIM_COVER = "npe_claim_cover", _("Compensation claim to NPE: cover letter")
+        RECORD_REQUEST_REMINDER = "record_request_reminder", _("Reminder of a request for medical records")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     organisation = models.ForeignKey(

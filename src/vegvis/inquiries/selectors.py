@@ -16,7 +16,7 @@ from vegvis.casework.paging import Keyset
 from vegvis.casework.worklists import DUE_FIRST, due_first
 from vegvis.core.models import Organisation
 from vegvis.inquiries.deadlines import LIMITATION_WARNING_MONTHS
-from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, Status
+from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, RecordRequest, Status
 
 LIST_LIMIT = 50
 
@@ -58,10 +58,17 @@ class Worklist:
     this_week: list[Case] = field(default_factory=list)
     limitation: list[CompensationClaim] = field(default_factory=list)
     open_cases: list[Case] = field(default_factory=list)
+    overdue_requests: list[RecordRequest] = field(default_factory=list)
 
     @property
     def cases(self) -> list[Case]:
-        return [*self.overdue, *self.this_week, *self.open_cases, *(c.case for c in self.limitation)]
+        return [
+            *self.overdue,
+            *self.this_week,
+            *self.open_cases,
+            *(c.case for c in self.limitation),
+            *(r.case for r in self.overdue_requests),
+        ]
 
     @property
     def inquiries(self) -> list[Inquiry]:
@@ -99,6 +106,11 @@ def worklist(principal: Principal, scope: str) -> Worklist:
             cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=7)), after=None, limit=LIST_LIMIT
         ),
         limitation=list(claims[:LIST_LIMIT]),
+        overdue_requests=list(
+            RecordRequest.objects.filter(case__in=cases, received_on__isnull=True, due_on__lt=today)
+            .select_related("case__inquiry__person")
+            .order_by("due_on", "id")[:LIST_LIMIT]
+        ),
         open_cases=due_first(
             cases.filter(Q(due_on__isnull=True) | Q(due_on__gt=today + timedelta(days=7))),
             after=None,

@@ -22,6 +22,7 @@ from vegvis.inquiries.services import letters as letter_services
 
 CONFIRM = {
     "request_records": gettext_lazy("Send the request and store it in the case file"),
+    "remind_record_request": gettext_lazy("Send the reminder and store it in the case file"),
     "send_complaint": gettext_lazy("Send the cover letter and store it in the case file"),
     "send_npe_claim": gettext_lazy("Send the claim's cover letter and store it in the case file"),
     "send_power_of_attorney_form": gettext_lazy("Send the form and store it in the case file"),
