@@ -16,6 +16,11 @@ that kind is touched):
   compares year on year stay right.
 - *inquiries never triaged* (``inquiries_retention_untriaged``, from receipt): **deleted**.
 
+The deletion log (``audit.DeletionLog``) keeps, per case or inquiry: the association, the case number or inquiry
+reference, the kind (``object_type`` and whether it was anonymised), the day the time ran from (closing or receipt,
+a day and never a time), the rule and counts of what went. No name, national id, contact detail or account: the
+association's lead reads it at ``/henvendelser/slettelogg/`` (``views.deletion_log``).
+
 Conservative as abroad's: only closed cases, closed before the cut-off, with no document registered since then;
 a case changed while the job runs is skipped. A person in the person register is deleted only when nothing else
 in Vegvis refers to them. Each case goes in its own transaction; stored files are removed after the commit. The
@@ -185,6 +190,8 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
             reference=case.number,
             rule=("anonymised: " if anonymise else "") + rule,
             counts=counts,
+            organisation_id=case.organisation_id,
+            counted_from=timezone.localdate(case.closed_at) if case.closed_at else None,
         )
         transaction.on_commit(lambda: _delete_files(files))
     return case.number, counts["persons"]
@@ -253,6 +260,8 @@ def inquiry_erase(*, inquiry_id: int, today: date) -> tuple[str, int]:
             reference=inquiry.reference,
             rule=rule,
             counts={"persons": persons},
+            organisation_id=inquiry.organisation_id,
+            counted_from=timezone.localdate(inquiry.received_at),
         )
     return inquiry.reference, persons
 

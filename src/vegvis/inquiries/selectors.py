@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
@@ -203,3 +204,32 @@ def duplicate_suggestions(
         .select_related("inquiry__person")
         .order_by("-year", "-serial")[:LIST_LIMIT]
     )
+
+
+# ---------------------------------------------------------------- the deletion log (retention.py writes it)
+
+# Newest first; the cursor is the last row's (at, id).
+DELETIONS_NEWEST: Keyset[Any] = Keyset("at", descending=True, kind=datetime)
+RETENTION_JOB = "inquiries.retention"
+
+
+def deletion_log_organisations(principal: Principal) -> QuerySet[Organisation]:
+    """The associations whose deletion log the principal reads: their own (a lead), or all (a system
+    administrator, whose grant is everywhere)."""
+    grant = principal.grant("inquiries.view_deletion_log")
+    associations = Organisation.objects.filter(kind=Organisation.Kind.PATIENT_ORGANISATION)
+    return associations if grant.everywhere else associations.filter(pk__in=sorted(grant.organisation_ids))
+
+
+def deletion_log_page(
+    principal: Principal, *, organisation: Organisation | None, after: str | None, limit: int = LIST_LIMIT
+) -> tuple[list[Any], str | None]:
+    """What the desk's retention job deleted or anonymised, newest first, for the associations the principal
+    reads (one of them when ``organisation`` is given). Only the log's own columns: it holds no personal data."""
+    from vegvis.audit.models import DeletionLog
+
+    organisations = deletion_log_organisations(principal)
+    if organisation is not None:
+        organisations = organisations.filter(pk=organisation.pk)
+    rows = DeletionLog.objects.filter(job=RETENTION_JOB, organisation__in=organisations).select_related("organisation")
+    return DELETIONS_NEWEST.page(rows, after=after, limit=limit)
