@@ -69,6 +69,16 @@ class Inquiry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True, editable=False)
+    # Triaged into a case the same person already has (services.inquiries.inquiry_attach) instead of a new one.
+    attached_to = models.ForeignKey(
+        "Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attached_inquiries",
+        editable=False,
+        verbose_name=_("attached to case"),
+    )
 
     class Meta:
         ordering = ["-received_at"]

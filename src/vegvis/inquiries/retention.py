@@ -154,14 +154,16 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
         if case is None or not cases_past_retention(kind, today).filter(pk=case_id).exists():
             return "", 0  # reopened or changed since it was listed
         inquiry = case.inquiry
-        person_ids = {p for p in (case.person_id, inquiry.person_id) if p}
+        # Inquiries added to the case later (services.inquiries.inquiry_attach) go, or are stripped, with it.
+        attached = list(Inquiry.objects.select_for_update().filter(attached_to=case))
+        person_ids = {p for p in (case.person_id, inquiry.person_id, *(a.person_id for a in attached)) if p}
         counts: dict[str, int] = {}
         for model in CHILDREN:
             deleted, _per_model = model.objects.filter(case=case).delete()  # type: ignore[attr-defined]
             counts[model._meta.model_name] = deleted  # type: ignore[index]
         documents = list(case.documents.all())
         files = [(d.file.storage, str(d.file.name)) for d in documents if d.file]
-        counts |= {"documents": len(documents), "files": len(files)}
+        counts |= {"documents": len(documents), "files": len(files), "inquiries_attached": len(attached)}
         Document.objects.filter(case=case).delete()
         counts["emergency_grants"] = EmergencyAccess.objects.filter(
             content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
@@ -177,7 +179,10 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
         )
         if anonymise:
             _strip(case, inquiry)
+            for other in attached:
+                _strip_inquiry(other)
         else:
+            Inquiry.objects.filter(attached_to=case).delete()
             case.delete()
             inquiry.delete()
         counts["persons"] = sum(_delete_if_unreferenced(Person.objects.filter(pk=pk)) for pk in person_ids)
@@ -211,6 +216,10 @@ def _strip(case: Case, inquiry: Inquiry) -> None:
         closed_at=_noon(case.closed_at),
         anonymised_at=timezone.now(),
     )
+    _strip_inquiry(inquiry)
+
+
+def _strip_inquiry(inquiry: Inquiry) -> None:
     Inquiry.objects.filter(pk=inquiry.pk).update(
         person=None,
         registered_by=None,

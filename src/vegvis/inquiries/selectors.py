@@ -128,6 +128,17 @@ def case_for_page(principal: Principal, pk: int) -> Case:
     )
 
 
+def attachable_case(principal: Principal, inquiry: Inquiry, pk: int) -> Case:
+    """An open case of the inquiry's own association the principal sees; 404 for anything else."""
+    return get_visible_or_404(
+        principal,
+        Case.objects.filter(organisation_id=inquiry.organisation_id)
+        .exclude(status=Status.CLOSED)
+        .select_related("inquiry"),
+        pk=pk,
+    )
+
+
 def inquiry_for_page(principal: Principal, pk: int) -> Inquiry:
     return get_visible_or_404(principal, Inquiry.objects.select_related("person", "organisation"), pk=pk)
 
@@ -154,7 +165,7 @@ INQUIRIES_NEWEST: Keyset[Inquiry] = Keyset("received_at", descending=True, kind=
 def inquiries_page(
     principal: Principal, *, untriaged_only: bool, after: str | None, limit: int = API_PAGE_SIZE
 ) -> tuple[list[Inquiry], str | None]:
-    rows = visible(principal, Inquiry.objects.all()).select_related("person", "case")
+    rows = visible(principal, Inquiry.objects.all()).select_related("person", "case", "attached_to")
     if untriaged_only:
         rows = rows.filter(triaged_at__isnull=True)
     return INQUIRIES_NEWEST.page(rows, after=after, limit=limit)

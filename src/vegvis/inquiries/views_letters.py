@@ -122,6 +122,7 @@ COUNT_LABELS = {
     "assessment": gettext_lazy("assessments"),
     "meeting": gettext_lazy("meetings"),
     "emergency_grants": gettext_lazy("emergency access grants"),
+    "inquiries_attached": gettext_lazy("inquiries added to the case"),
 }
 ANONYMISED = "anonymised: "
 
