@@ -90,12 +90,21 @@ class DeletionLog(models.Model):
     reference = models.CharField(_("reference"), max_length=100, blank=True)  # e.g. "ous 2014/0012"
     rule = models.CharField(_("rule"), max_length=200, blank=True)
     counts = models.JSONField(_("what was deleted"), default=dict)
+    # Whose data it was, for a log kept per organisation (the inquiry desk's associations); empty for the
+    # authorities' own jobs. And the day the retention time ran from (closing or receipt): a day, never a time.
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    counted_from = models.DateField(_("retention counted from"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("deletion log entry")
         verbose_name_plural = _("deletion log")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["organisation", "at", "id"], name="deletion_log_organisation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.job}: {self.object_type} {self.reference or self.object_id}"

@@ -29,6 +29,7 @@ _READERS: dict[type, Callable[[str], Any]] = {
     int: int,
 }
 NO_VALUE = "-"
+MAX_ID = 2**63 - 1  # the largest id a (big) integer column holds
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,12 @@ class Keyset(Generic[M]):
         value_text, _sep, id_text = text.rpartition("_")
         try:
             value = None if value_text == NO_VALUE else _READERS[self.kind](value_text)
-            return value, int(id_text)
+            row_id = int(id_text)
         except ValueError:
             return None
+        if not 0 <= row_id <= MAX_ID or (isinstance(value, int) and not -MAX_ID <= value <= MAX_ID):
+            return None  # no row has it, and the database would refuse the number (a 500, not a page)
+        return value, row_id
 
     def next_cursor(self, rows: Sequence[Model], limit: int) -> str | None:
         """The cursor of the page after ``rows``, or None when they are the last page (fewer than ``limit``)."""

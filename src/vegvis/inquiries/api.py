@@ -174,7 +174,7 @@ class DeskTransitionIn(Schema):
 
 
 def _inquiry_row(inquiry: Inquiry) -> dict[str, Any]:
-    case = getattr(inquiry, "case", None) if inquiry.triaged_at else None
+    case = (getattr(inquiry, "case", None) or inquiry.attached_to) if inquiry.triaged_at else None
     return {
         "id": inquiry.pk,
         "reference": inquiry.reference,
@@ -309,7 +309,7 @@ def list_inquiries(request: HttpRequest, untriaged: bool = False, cursor: str | 
 @api_requires("inquiries.view_case")
 def get_inquiry(request: HttpRequest, inquiry_id: int) -> dict[str, Any]:
     who = principal(request)
-    inquiry = get_visible_or_404(who, Inquiry.objects.select_related("person", "case"), pk=inquiry_id)
+    inquiry = get_visible_or_404(who, Inquiry.objects.select_related("person", "case", "attached_to"), pk=inquiry_id)
     read_for(who, inquiry, shown=["name", "account", "contact"])
     return {
         **_inquiry_row(inquiry),

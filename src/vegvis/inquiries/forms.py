@@ -207,6 +207,25 @@ class RecordsReceivedForm(StepForm):
         field.queryset = case.record_requests.filter(received_on__isnull=True)
 
 
+class RecordReminderForm(LetterStepForm):
+    """The reminder to a provider whose answer is past due: which request, and where the letter goes."""
+
+    request = RecordRequestChoiceField(label=_("Request past due"), queryset=None, empty_label=None)
+    provider_address = forms.CharField(
+        label=_("The provider's postal address"), widget=ADDRESS, max_length=500, required=False
+    )
+    sent_on = DateField(label=_("Sent on"), not_in_future=True)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        from django.utils import timezone
+
+        super().__init__(*args, case=case, **kwargs)
+        field = self.fields["request"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = case.record_requests.filter(received_on__isnull=True, due_on__lt=timezone.localdate())
+        self.initial.setdefault("sent_on", timezone.localdate())
+
+
 class ComplaintForm(StepForm):
     recipient = forms.ChoiceField(label=_("Sent to"), choices=Complaint.Recipient.choices)
     provider = forms.CharField(label=_("The complaint concerns"), max_length=200)

@@ -34,6 +34,13 @@ def open_record_request(case: Case) -> str | None:
     return None
 
 
+def overdue_record_request(case: Case) -> str | None:
+    """A reminder goes to a provider only when its answer is past due and the records have not come."""
+    if not case.record_requests.filter(received_on__isnull=True, due_on__lt=timezone.localdate()).exists():
+        return _("The case has no record request whose answer is past due.")
+    return None
+
+
 def unsent_complaint(case: Case) -> str | None:
     if not case.complaints.filter(sent_on__isnull=True).exists():
         return _("The case has no complaint waiting to be sent.")

@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from vegvis.core.errors import DomainError
 from vegvis.core.models import Organisation
 from vegvis.inquiries import deadlines
-from vegvis.inquiries.models import Case, CompensationClaim, Complaint, LetterTemplate, PowerOfAttorney, Scope
+from vegvis.inquiries.models import (
+    Case,
+    CompensationClaim,
+    Complaint,
+    LetterTemplate,
+    PowerOfAttorney,
+    RecordRequest,
+    Scope,
+)
 from vegvis.records import letters as records_letters
 
 Kind = LetterTemplate.Kind
@@ -44,6 +52,7 @@ PLACEHOLDERS = {
     "claimed_loss": "Anslått økonomisk tap",
     "npe_reference": "NPEs saksnummer (om det finnes)",
     "sent_date": "Datoen brevet sendes",
+    "request_date": "Datoen journalkravet ble sendt (purring)",
 }
 
 # Norsk pasientskadeerstatning's postal address, where every claim goes.
@@ -223,6 +232,29 @@ def record_request(
         dated=sent_on,
         provider=provider,
         answer_due=deadlines.records_due(sent_on),
+    )
+
+
+def record_request_reminder(
+    *,
+    actor: Any,
+    case: Case,
+    request: RecordRequest,
+    sent_on: date,
+    provider_address: str = "",
+    language: str = "",
+) -> dict[str, Any]:
+    """The reminder ("purring") to a provider whose answer to the record request is past due."""
+    return letter(
+        case=case,
+        kind=Kind.RECORD_REQUEST_REMINDER,
+        language=language,
+        handler=_handler(case, actor),
+        recipient_lines=[request.provider, *_lines(provider_address)],
+        dated=sent_on,
+        provider=request.provider,
+        request_date=request.sent_on,
+        answer_due=request.due_on,
     )
 
 

@@ -69,6 +69,16 @@ class Inquiry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True, editable=False)
+    # Triaged into a case the same person already has (services.inquiries.inquiry_attach) instead of a new one.
+    attached_to = models.ForeignKey(
+        "Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attached_inquiries",
+        editable=False,
+        verbose_name=_("attached to case"),
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -208,6 +218,7 @@ class Case(models.Model):
             ("handle_case", "Register inquiries and handle desk cases"),
             ("assess_case", "Assess assigned desk cases as medical adviser"),
             ("lead_desk", "Lead the inquiry desk"),
+            ("view_deletion_log", "See the desk's deletion log"),
         ]
 
     def __str__(self) -> str:
@@ -257,6 +268,7 @@ class Document(CaseDocument):
         BOARD_DECISION = "board_decision", _("Decision from Pasientskadenemnda")
         OTHER = "other", _("Other")
         POWER_OF_ATTORNEY_FORM = "power_of_attorney_form", _("Power-of-attorney form to sign")
+        RECORD_REQUEST_REMINDER = "record_request_reminder", _("Reminder of a request for medical records")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -323,6 +335,8 @@ class RecordRequest(models.Model):
     sent_on = models.DateField(_("sent on"))
     due_on = models.DateField(_("answer due"))
     received_on = models.DateField(_("records received"), null=True, blank=True)
+    # The last reminder letter sent to the provider after the answer was due (the step remind_record_request).
+    reminded_on = models.DateField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["sent_on", "id"]
@@ -331,6 +345,9 @@ class RecordRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number}: {self.provider}"
+
+    def is_overdue_on(self, day: date) -> bool:
+        return self.received_on is None and self.due_on < day
 
 
 class Complaint(models.Model):
@@ -420,6 +437,7 @@ class LetterTemplate(LetterTemplateBase):
         RECORD_REQUEST = "record_request", _("Request for medical records")
         COMPLAINT_COVER = "complaint_cover", _("Complaint: cover letter")
         NPE_CLAIM_COVER = "npe_claim_cover", _("Compensation claim to NPE: cover letter")
+        RECORD_REQUEST_REMINDER = "record_request_reminder", _("Reminder of a request for medical records")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     organisation = models.ForeignKey(

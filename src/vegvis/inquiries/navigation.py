@@ -9,3 +9,6 @@ register_nav(
     )
 )
 register_nav(NavItem(gettext_lazy("Desk statistics"), "inquiries:statistics_index", ("inquiries.view_case",), order=17))
+register_nav(
+    NavItem(gettext_lazy("Deletion log (desk)"), "inquiries:deletion_log", ("inquiries.view_deletion_log",), order=18)
+)

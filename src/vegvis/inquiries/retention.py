@@ -16,6 +16,11 @@ that kind is touched):
   compares year on year stay right.
 - *inquiries never triaged* (``inquiries_retention_untriaged``, from receipt): **deleted**.
 
+The deletion log (``audit.DeletionLog``) keeps, per case or inquiry: the association, the case number or inquiry
+reference, the kind (``object_type`` and whether it was anonymised), the day the time ran from (closing or receipt,
+a day and never a time), the rule and counts of what went. No name, national id, contact detail or account: the
+association's lead reads it at ``/henvendelser/slettelogg/`` (``views.deletion_log``).
+
 Conservative as abroad's: only closed cases, closed before the cut-off, with no document registered since then;
 a case changed while the job runs is skipped. A person in the person register is deleted only when nothing else
 in Vegvis refers to them. Each case goes in its own transaction; stored files are removed after the commit. The
@@ -149,14 +154,16 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
         if case is None or not cases_past_retention(kind, today).filter(pk=case_id).exists():
             return "", 0  # reopened or changed since it was listed
         inquiry = case.inquiry
-        person_ids = {p for p in (case.person_id, inquiry.person_id) if p}
+        # Inquiries added to the case later (services.inquiries.inquiry_attach) go, or are stripped, with it.
+        attached = list(Inquiry.objects.select_for_update().filter(attached_to=case))
+        person_ids = {p for p in (case.person_id, inquiry.person_id, *(a.person_id for a in attached)) if p}
         counts: dict[str, int] = {}
         for model in CHILDREN:
             deleted, _per_model = model.objects.filter(case=case).delete()  # type: ignore[attr-defined]
             counts[model._meta.model_name] = deleted  # type: ignore[index]
         documents = list(case.documents.all())
         files = [(d.file.storage, str(d.file.name)) for d in documents if d.file]
-        counts |= {"documents": len(documents), "files": len(files)}
+        counts |= {"documents": len(documents), "files": len(files), "inquiries_attached": len(attached)}
         Document.objects.filter(case=case).delete()
         counts["emergency_grants"] = EmergencyAccess.objects.filter(
             content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
@@ -172,7 +179,10 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
         )
         if anonymise:
             _strip(case, inquiry)
+            for other in attached:
+                _strip_inquiry(other)
         else:
+            Inquiry.objects.filter(attached_to=case).delete()
             case.delete()
             inquiry.delete()
         counts["persons"] = sum(_delete_if_unreferenced(Person.objects.filter(pk=pk)) for pk in person_ids)
@@ -185,6 +195,8 @@ def case_retire(*, case_id: int, kind: str, today: date) -> tuple[str, int]:
             reference=case.number,
             rule=("anonymised: " if anonymise else "") + rule,
             counts=counts,
+            organisation_id=case.organisation_id,
+            counted_from=timezone.localdate(case.closed_at) if case.closed_at else None,
         )
         transaction.on_commit(lambda: _delete_files(files))
     return case.number, counts["persons"]
@@ -204,6 +216,10 @@ def _strip(case: Case, inquiry: Inquiry) -> None:
         closed_at=_noon(case.closed_at),
         anonymised_at=timezone.now(),
     )
+    _strip_inquiry(inquiry)
+
+
+def _strip_inquiry(inquiry: Inquiry) -> None:
     Inquiry.objects.filter(pk=inquiry.pk).update(
         person=None,
         registered_by=None,
@@ -253,6 +269,8 @@ def inquiry_erase(*, inquiry_id: int, today: date) -> tuple[str, int]:
             reference=inquiry.reference,
             rule=rule,
             counts={"persons": persons},
+            organisation_id=inquiry.organisation_id,
+            counted_from=timezone.localdate(inquiry.received_at),
         )
     return inquiry.reference, persons
 

@@ -36,6 +36,9 @@ GRANTS = {
         "inquiries.handle_case",
         "inquiries.lead_desk",
         "inquiries.manage_letter_templates",
+        "inquiries.view_deletion_log",
     ),
+    # The deletion log holds no personal data; the administrator, who sets the retention times, reads it too.
+    "system_administrator": ("inquiries.view_deletion_log",),
     "association_medical_adviser": ("inquiries.assess_case",),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
@@ -16,7 +17,7 @@ from vegvis.casework.paging import Keyset
 from vegvis.casework.worklists import DUE_FIRST, due_first
 from vegvis.core.models import Organisation
 from vegvis.inquiries.deadlines import LIMITATION_WARNING_MONTHS
-from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, Status
+from vegvis.inquiries.models import Case, CompensationClaim, Inquiry, RecordRequest, Status
 
 LIST_LIMIT = 50
 
@@ -58,10 +59,17 @@ class Worklist:
     this_week: list[Case] = field(default_factory=list)
     limitation: list[CompensationClaim] = field(default_factory=list)
     open_cases: list[Case] = field(default_factory=list)
+    overdue_requests: list[RecordRequest] = field(default_factory=list)
 
     @property
     def cases(self) -> list[Case]:
-        return [*self.overdue, *self.this_week, *self.open_cases, *(c.case for c in self.limitation)]
+        return [
+            *self.overdue,
+            *self.this_week,
+            *self.open_cases,
+            *(c.case for c in self.limitation),
+            *(r.case for r in self.overdue_requests),
+        ]
 
     @property
     def inquiries(self) -> list[Inquiry]:
@@ -99,6 +107,11 @@ def worklist(principal: Principal, scope: str) -> Worklist:
             cases.filter(due_on__gte=today, due_on__lte=today + timedelta(days=7)), after=None, limit=LIST_LIMIT
         ),
         limitation=list(claims[:LIST_LIMIT]),
+        overdue_requests=list(
+            RecordRequest.objects.filter(case__in=cases, received_on__isnull=True, due_on__lt=today)
+            .select_related("case__inquiry__person")
+            .order_by("due_on", "id")[:LIST_LIMIT]
+        ),
         open_cases=due_first(
             cases.filter(Q(due_on__isnull=True) | Q(due_on__gt=today + timedelta(days=7))),
             after=None,
@@ -111,6 +124,17 @@ def case_for_page(principal: Principal, pk: int) -> Case:
     return get_visible_or_404(
         principal,
         Case.objects.select_related("inquiry__person", "case_worker", "medical_adviser", "organisation"),
+        pk=pk,
+    )
+
+
+def attachable_case(principal: Principal, inquiry: Inquiry, pk: int) -> Case:
+    """An open case of the inquiry's own association the principal sees; 404 for anything else."""
+    return get_visible_or_404(
+        principal,
+        Case.objects.filter(organisation_id=inquiry.organisation_id)
+        .exclude(status=Status.CLOSED)
+        .select_related("inquiry"),
         pk=pk,
     )
 
@@ -141,7 +165,7 @@ INQUIRIES_NEWEST: Keyset[Inquiry] = Keyset("received_at", descending=True, kind=
 def inquiries_page(
     principal: Principal, *, untriaged_only: bool, after: str | None, limit: int = API_PAGE_SIZE
 ) -> tuple[list[Inquiry], str | None]:
-    rows = visible(principal, Inquiry.objects.all()).select_related("person", "case")
+    rows = visible(principal, Inquiry.objects.all()).select_related("person", "case", "attached_to")
     if untriaged_only:
         rows = rows.filter(triaged_at__isnull=True)
     return INQUIRIES_NEWEST.page(rows, after=after, limit=limit)
@@ -191,3 +215,32 @@ def duplicate_suggestions(
         .select_related("inquiry__person")
         .order_by("-year", "-serial")[:LIST_LIMIT]
     )
+
+
+# ---------------------------------------------------------------- the deletion log (retention.py writes it)
+
+# Newest first; the cursor is the last row's (at, id).
+DELETIONS_NEWEST: Keyset[Any] = Keyset("at", descending=True, kind=datetime)
+RETENTION_JOB = "inquiries.retention"
+
+
+def deletion_log_organisations(principal: Principal) -> QuerySet[Organisation]:
+    """The associations whose deletion log the principal reads: their own (a lead), or all (a system
+    administrator, whose grant is everywhere)."""
+    grant = principal.grant("inquiries.view_deletion_log")
+    associations = Organisation.objects.filter(kind=Organisation.Kind.PATIENT_ORGANISATION)
+    return associations if grant.everywhere else associations.filter(pk__in=sorted(grant.organisation_ids))
+
+
+def deletion_log_page(
+    principal: Principal, *, organisation: Organisation | None, after: str | None, limit: int = LIST_LIMIT
+) -> tuple[list[Any], str | None]:
+    """What the desk's retention job deleted or anonymised, newest first, for the associations the principal
+    reads (one of them when ``organisation`` is given). Only the log's own columns: it holds no personal data."""
+    from vegvis.audit.models import DeletionLog
+
+    organisations = deletion_log_organisations(principal)
+    if organisation is not None:
+        organisations = organisations.filter(pk=organisation.pk)
+    rows = DeletionLog.objects.filter(job=RETENTION_JOB, organisation__in=organisations).select_related("organisation")
+    return DELETIONS_NEWEST.page(rows, after=after, limit=limit)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,8 +271,10 @@ def desk_statistics(organisation: Organisation, year: int) -> DeskStatistics:
     stats = DeskStatistics(organisation=organisation, year=year)
     inquiries = Inquiry.objects.filter(organisation=organisation, year=year)
     for field_name, counter in (("service", stats.by_service), ("channel", stats.by_channel)):
-        for row in inquiries.values(field_name, "case__kind").annotate(n=Count("id")).order_by():
-            counter[(row["case__kind"] or UNTRIAGED, row[field_name])] += row["n"]
+        # An inquiry added to a case the person already had counts as that case's kind.
+        triaged_as = Coalesce("case__kind", "attached_to__kind")
+        for row in inquiries.values(field_name, kind=triaged_as).annotate(n=Count("id")).order_by():
+            counter[(row["kind"] or UNTRIAGED, row[field_name])] += row["n"]
     closed = Case.objects.filter(organisation=organisation, closed_at__year=year, status="closed")
     for row in closed.values("kind", "outcome").annotate(n=Count("id")).order_by():
         stats.by_outcome[(row["kind"], row["outcome"])] += row["n"]

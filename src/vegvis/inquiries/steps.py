@@ -73,6 +73,18 @@ TABLE = StepTable(
             form=f"{FORMS}.RecordsReceivedForm",
             service=f"{SERVICES}.records_receive",
         ),
+        # The reminder ("purring") to a provider whose answer is past due: a letter, sealed in the case file.
+        Step(
+            event="remind_record_request",
+            label=_("Send a reminder to the provider"),
+            edges=_stay(ACTIVE),
+            permissions=HANDLE,
+            kinds=ASSISTANCE,
+            guards=(guards.overdue_record_request, guards.power_of_attorney("records")),
+            form=f"{FORMS}.RecordReminderForm",
+            service=f"{SERVICES}.records_remind",
+            preview=f"{LETTERS}.record_request_reminder",
+        ),
         Step(
             event="register_complaint",
             label=_("Register complaint"),

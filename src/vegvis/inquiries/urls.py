@@ -33,3 +33,6 @@ urlpatterns += [
         name="letter_template_edit",
     ),
 ]
+
+# The deletion log of the desk's retention job: the association's lead (and the system administrator).
+urlpatterns += [path("henvendelser/slettelogg/", views_letters.deletion_log, name="deletion_log")]

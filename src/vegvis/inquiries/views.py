@@ -82,7 +82,9 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     national id: the number comes by POST only, and is never shown back, put in a URL or logged)."""
     who = principal(request)
     inquiry = selectors.inquiry_for_page(who, pk)
-    case = Case.objects.filter(inquiry=inquiry).first()
+    case = Case.objects.filter(inquiry=inquiry).first() or (
+        Case.objects.filter(pk=inquiry.attached_to_id).first() if inquiry.attached_to_id else None
+    )
     may_triage = case is None and policies.policy_for(type(inquiry)).can(who, "handle", inquiry)
     form = (
         TriagePersonForm(
@@ -98,6 +100,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None:
             policies.require(who, "handle", inquiry)
             return redirect("inquiries:inquiry", pk=pk)
+        if request.POST.get("action") == "attach":
+            return _attach(request, who, inquiry)
         if form.is_valid():
             data = form.cleaned_data
             lookup = {k: data[k] for k in ("national_id", "name", "birth_date") if data.get(k)}
@@ -127,6 +131,26 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inquiries/inquiry_detail.html",
         {"inquiry": inquiry, "case": case, "form": form, "duplicates": duplicates, "looked_up": bool(lookup)},
     )
+
+
+def _attach(request: HttpRequest, who: Any, inquiry: Any) -> HttpResponse:
+    """Triage the inquiry into the person's open case chosen among the suggestions: only an open case of the
+    inquiry's own association is found (another association's is 404, as one that does not exist)."""
+    raw = request.POST.get("case", "")
+    if not (raw.isdigit() and len(raw) <= 9):
+        raise Http404
+    target = selectors.attachable_case(who, inquiry, int(raw))
+    try:
+        inquiries.inquiry_attach(actor=who, inquiry=inquiry, case=target)
+    except (ValidationError, DomainError) as error:
+        messages.error(request, str(getattr(error, "message", error)))
+        return redirect("inquiries:inquiry", pk=inquiry.pk)
+    messages.success(
+        request,
+        _("Inquiry %(reference)s is added to case %(number)s.")
+        % {"reference": inquiry.reference, "number": target.number},
+    )
+    return redirect("inquiries:case", pk=target.pk)
 
 
 @requires(*VIEW)

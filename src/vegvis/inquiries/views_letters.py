@@ -22,6 +22,7 @@ from vegvis.inquiries.services import letters as letter_services
 
 CONFIRM = {
     "request_records": gettext_lazy("Send the request and store it in the case file"),
+    "remind_record_request": gettext_lazy("Send the reminder and store it in the case file"),
     "send_complaint": gettext_lazy("Send the cover letter and store it in the case file"),
     "send_npe_claim": gettext_lazy("Send the claim's cover letter and store it in the case file"),
     "send_power_of_attorney_form": gettext_lazy("Send the form and store it in the case file"),
@@ -104,5 +105,74 @@ def letter_template_edit(request: HttpRequest, organisation: int, kind: str, lan
             "kind_label": LetterTemplate.Kind(kind).label,
             "language_label": LetterTemplate.Language(language).label,
             "placeholders": letters.PLACEHOLDERS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- the deletion log (retention.py writes it)
+
+COUNT_LABELS = {
+    "documents": gettext_lazy("documents"),
+    "files": gettext_lazy("stored files"),
+    "persons": gettext_lazy("persons in the register"),
+    "powerofattorney": gettext_lazy("powers of attorney"),
+    "recordrequest": gettext_lazy("record requests"),
+    "complaint": gettext_lazy("complaints"),
+    "compensationclaim": gettext_lazy("compensation claims"),
+    "assessment": gettext_lazy("assessments"),
+    "meeting": gettext_lazy("meetings"),
+    "emergency_grants": gettext_lazy("emergency access grants"),
+    "inquiries_attached": gettext_lazy("inquiries added to the case"),
+}
+ANONYMISED = "anonymised: "
+
+
+def deletion_row(entry: Any) -> dict[str, Any]:
+    """A log row as the page shows it. The kind follows from the rules: an inquiry never triaged and an
+    information case are deleted, an assistance case anonymised (its rule is logged with ``anonymised:``)."""
+    anonymised = entry.rule.startswith(ANONYMISED)
+    if entry.object_type == "inquiries.inquiry":
+        kind = _("Inquiry never triaged")
+    else:
+        kind = _("Assistance case") if anonymised else _("Information case")
+    counts = entry.counts if isinstance(entry.counts, dict) else {}
+    return {
+        "entry": entry,
+        "kind": kind,
+        "done": _("Anonymised") if anonymised else _("Deleted"),
+        "rule": entry.rule.removeprefix(ANONYMISED),
+        "counts": ", ".join(
+            f"{COUNT_LABELS[key]}: {value}"
+            for key, value in counts.items()
+            if key in COUNT_LABELS and isinstance(value, int) and value
+        ),
+    }
+
+
+@requires("inquiries.view_deletion_log")
+def deletion_log(request: HttpRequest) -> HttpResponse:
+    """What the retention job deleted or anonymised at the association, newest first, page by page (keyset)."""
+    from vegvis.inquiries import selectors
+
+    who = principal(request)
+    organisations = selectors.deletion_log_organisations(who)
+    raw = request.GET.get("forening", "")
+    chosen = None
+    if raw:
+        # Another association's log is as unknown as a missing one (and so is a number no id column holds).
+        if not (raw.isdigit() and len(raw) <= 9):
+            raise Http404
+        chosen = get_object_or_404(organisations, pk=int(raw))
+    rows, cursor = selectors.deletion_log_page(who, organisation=chosen, after=request.GET.get("etter"))
+    return render(
+        request,
+        "inquiries/deletion_log.html",
+        {
+            "rows": [deletion_row(entry) for entry in rows],
+            "next_cursor": cursor,
+            "organisations": organisations,
+            "chosen": chosen,
+            "several": len(organisations) > 1,
+            "first_page": not request.GET.get("etter"),
         },
     )

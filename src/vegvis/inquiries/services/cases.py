@@ -147,6 +147,45 @@ def records_request(
     return made["request"]
 
 
+def records_remind(
+    *,
+    actor: Principal,
+    case: Case,
+    version: int | None,
+    request: RecordRequest,
+    sent_on: date,
+    provider_address: str = "",
+    language: str = "",
+) -> Document:
+    """The reminder to a provider whose answer is past due: the letter (``letters.record_request_reminder``) sealed
+    into the case file, and the day it was sent kept on the request."""
+    made: dict[str, Document] = {}
+
+    def apply(row: Case) -> dict[str, Any]:
+        found = RecordRequest.objects.select_for_update().get(pk=request.pk, case=row)
+        if found.received_on is not None or found.due_on >= sent_on:
+            raise DomainError(_("Only a request whose answer is past due can be reminded of."), field="request")
+        found.reminded_on = sent_on
+        found.save(update_fields=["reminded_on"])
+        data = letters.record_request_reminder(
+            actor=actor, case=row, request=found, sent_on=sent_on, provider_address=provider_address, language=language
+        )
+        made["letter"] = letter_seal(
+            row,
+            actor=actor,
+            data=data,
+            kind=Document.Kind.RECORD_REQUEST_REMINDER,
+            title=stored("Reminder to %(provider)s: request for medical records", provider=found.provider),
+            correspondent=found.provider,
+            document_date=sent_on,
+            language=language,
+        )
+        return {"record_request": found.pk, "letter": made["letter"].pk}
+
+    take_step(actor, case, "remind_record_request", version, apply)
+    return made["letter"]
+
+
 def records_receive(
     *, actor: Principal, case: Case, version: int | None, request: RecordRequest, received_on: date
 ) -> None:

@@ -27,8 +27,9 @@ from vegvis.inquiries.models import (
     Document,
     Inquiry,
     Kind,
+    Status,
 )
-from vegvis.inquiries.services.base import audit_case, check_organisation, register_document, stored
+from vegvis.inquiries.services.base import audit_case, check_organisation, locked, register_document, stored
 from vegvis.records import files
 
 
@@ -196,6 +197,45 @@ def inquiry_triage(*, actor: Principal, inquiry: Inquiry, kind: str, case_worker
         )
         audit_case(actor, case, Action.CREATE, inquiry=row.reference, kind=kind)
     inquiry.triaged_at = row.triaged_at
+    return case
+
+
+@retry_on_conflict
+def inquiry_attach(*, actor: Principal, inquiry: Inquiry, case: Case) -> Case:
+    """Triage the inquiry into an open case the same person already has at the association, instead of making a
+    new one: no case number is used; the inquiry is registered in that case's file and the case's history."""
+    if not policies.policy_for(Inquiry).can(actor, "handle", inquiry):
+        audit_denied(actor, obj=inquiry, label=inquiry.reference, detail={"action": "attach"})
+        raise PermissionDenied
+    if case.organisation_id != inquiry.organisation_id:
+        # Never another association's case, whatever the form says.
+        audit_denied(actor, obj=case, label=case.number, detail={"action": "attach", "inquiry": inquiry.reference})
+        raise PermissionDenied
+    with files.files_kept_on_commit(), locked(case, None, actor) as row:
+        found = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if found.triaged_at is not None:
+            raise Conflict(_("The inquiry has already been triaged."))
+        if row.status == Status.CLOSED:
+            raise DomainError(_("A closed case cannot take a new inquiry; the lead can reopen it."))
+        if found.person_id and row.person_id and found.person_id != row.person_id:
+            raise DomainError(_("The inquiry is about another person than the case."))
+        found.person_id = found.person_id or row.person_id
+        row.person_id = row.person_id or found.person_id
+        found.triaged_at = timezone.now()
+        found.attached_to = row
+        found.save(update_fields=["person", "triaged_at", "attached_to"])
+        register_document(
+            row,
+            principal=actor,
+            kind=Document.Kind.INQUIRY,
+            direction=Document.Direction.INCOMING,
+            title=stored("Inquiry %(reference)s", reference=found.reference),
+            document_date=timezone.localdate(found.received_at),
+            correspondent=found.display_name,
+            body=found.account,
+        )
+        audit_case(actor, row, Action.UPDATE, attached_inquiry=found.reference)
+    inquiry.triaged_at, inquiry.attached_to_id = found.triaged_at, row.pk
     return case
 
 

@@ -236,3 +236,36 @@ expect("inquiries:statistics", kwargs=a_year, roles=staff_only(403, **STATS_STAF
 expect("inquiries:statistics_figure", kwargs=a_chart, roles=staff_only(403, **STATS_STAFF), export=True)
 for _kind in ("pdf", "xlsx", "json"):
     expect("inquiries:statistics_download", kwargs=a_download(_kind), roles=staff_only(403, **STATS_STAFF), export=True)
+
+
+# The deletion log of the retention job: the association's lead and the system administrator (who sets the
+# retention times); it holds case numbers, dates and rules, never an identity. Nobody else.
+def a_deletion_log(actors: Actors) -> Mapping[str, Any]:
+    from datetime import date
+
+    from django.utils import timezone
+
+    from vegvis.audit.models import DeletionLog
+    from vegvis.inquiries.tests.support import association
+
+    DeletionLog.objects.create(
+        at=timezone.now(),
+        job="inquiries.retention",
+        actor_username="system:retention",
+        object_type="inquiries.case",
+        object_id="1",
+        reference="2015/0001",
+        rule="Oppbevaringstid for avsluttede informasjonssaker (slettes): 3 år",
+        counts={"documents": 2},
+        organisation=association(),
+        counted_from=date(2021, 3, 1),
+    )
+    return {}
+
+
+expect(
+    "inquiries:deletion_log",
+    kwargs=a_deletion_log,
+    roles=staff_only(403, association_lead=200, system_administrator=200),
+    export=True,
+)

@@ -83,6 +83,25 @@ def send(kind: str, case: Case, language: str, *, provider: str = PROVIDER, addr
             language=language,
         )
         return case.documents.get(kind=Document.Kind.RECORD_REQUEST)
+    if kind == "record_request_reminder":
+        # A request sent some other way 40 days ago, unanswered: its answer was due ten days or so ago.
+        request = cases.records_request(
+            actor=SYSTEM,
+            case=case,
+            version=case.version,
+            provider=provider,
+            sent_on=TODAY - timedelta(days=40),
+            write_letter=False,
+        )
+        return cases.records_remind(
+            actor=SYSTEM,
+            case=case,
+            version=case.version,
+            request=request,
+            sent_on=TODAY,
+            provider_address=address or "Postboks 104\n2381 Brumunddal",
+            language=language,
+        )
     if kind in ("complaint_site", "complaint_statsforvalteren"):
         recipient = "site" if kind == "complaint_site" else "statsforvalteren"
         complaint = cases.complaint_register(
@@ -147,6 +166,25 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
             "Oppmoding om innsyn i og kopi av pasientjournal – Kari Nordmann",
             f"helsehjelpa hos {PROVIDER}",
             "pasient- og brukarrettslova § 5-1",
+            "Kopi: Kari Nordmann",
+        ],
+    },
+    "record_request_reminder": {
+        "recipient": [PROVIDER, "Postboks 104", "2381 Brumunddal"],
+        "nb": [
+            "Purring: anmodning om innsyn i og kopi av pasientjournal – Kari Nordmann",
+            f"Vi viser til vår anmodning {(TODAY - timedelta(days=40)):%d.%m.%Y}",
+            f"pasientjournalen hos {PROVIDER}",
+            "Svarfristen var",
+            "kan dere se bort fra denne purringen",
+            "Kopi: Kari Nordmann",
+        ],
+        "nn": [
+            "Purring: oppmoding om innsyn i og kopi av pasientjournal – Kari Nordmann",
+            f"Vi viser til oppmodinga vår {(TODAY - timedelta(days=40)):%d.%m.%Y}",
+            f"pasientjournalen hos {PROVIDER}",
+            "Svarfristen var",
+            "kan de sjå bort frå denne purringa",
             "Kopi: Kari Nordmann",
         ],
     },
@@ -281,7 +319,7 @@ def test_markup_and_urls_in_every_text_field_are_text_in_the_letter_and_nothing_
     if kind != "npe_claim":  # NPE's address is fixed
         assert '<a rel="attachment" href="file:///etc/passwd">Gate 1</a>' in flat
         assert f"<style>@import url({base}/css);</style>" in flat
-    if kind in ("record_request", "complaint_site", "complaint_statsforvalteren"):
+    if kind in ("record_request", "record_request_reminder", "complaint_site", "complaint_statsforvalteren"):
         # (a long line may wrap after "http://": compared without the spaces)
         assert squash(provider) in squash(flat)
     assert "&amp;" not in flat and "&lt;" not in flat and "&quot;" not in flat

@@ -147,7 +147,7 @@ def test_the_lead_edits_the_associations_own_text_which_reaches_only_its_letters
     own = association()
     other_case = make_case(association_name=OTHER_ASSOCIATION)
     listing = lead.get(reverse("inquiries:letter_templates")).content.decode()
-    assert listing.count("Standard") == 8 and OTHER_ASSOCIATION not in listing
+    assert listing.count("Standard") == 10 and OTHER_ASSOCIATION not in listing  # five letters, two languages
     url = reverse("inquiries:letter_template_edit", args=[own.pk, "record_request", "nb"])
     default = LetterTemplate.objects.get(organisation=None, kind="record_request", language="nb")
     body = default.body.replace("Ta kontakt med oss om noe er uklart.", "Ring oss på 22 00 00 00 om noe er uklart.")

@@ -4,6 +4,7 @@ no personal data and an audit entry, and the retention times are deadlines an ad
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,83 @@ def test_the_daily_task_runs_the_job(desk_history):
     result = retire_cases_past_retention.call()
 
     assert result == {"deleted": 2, "anonymised": 1, "persons": 3}
+
+
+# ---------------------------------------------------------------- the deletion log page
+
+
+def test_the_deletion_log_holds_no_personal_data_and_the_lead_reads_it_page_by_page(desk_history, make_user):
+    from vegvis.inquiries.selectors import LIST_LIMIT
+    from vegvis.testing.factories import UserFactory
+
+    secrets = []
+    for key in ("assistance", "information"):
+        inquiry = desk_history[key].inquiry
+        secrets += [inquiry.contact_name, inquiry.contact_phone, inquiry.provider, inquiry.account[:30]]
+    person = desk_history["untriaged_person"]
+    secrets += [person.name, person.national_id]
+    retention_run()
+
+    entries = list(DeletionLog.objects.filter(job="inquiries.retention"))
+    assert len(entries) == 3 and {e.organisation_id for e in entries} == {association().pk}
+    for entry in entries:
+        text = " ".join(str(v) for v in (entry.reference, entry.rule, entry.counts, entry.object_id, entry.object_type))
+        assert not [s for s in secrets if s and s in text]
+        assert isinstance(entry.counted_from, date)
+    information = DeletionLog.objects.get(reference=desk_history["information"].number, object_type="inquiries.case")
+    closed = timezone.localdate(desk_history["information"].closed_at)
+    assert information.counted_from == closed
+
+    lead = log_in_verified(Client(), UserFactory(role="association_lead", role__organisation=association().name))
+    page = lead.get(reverse("inquiries:deletion_log")).content.decode()
+    for needle in (
+        desk_history["assistance"].number,
+        desk_history["information"].number,
+        desk_history["untriaged"].reference,
+        "Anonymisert",
+        "Bistandssak",
+        "Informasjonssak",
+        "Henvendelse som aldri ble triagert",
+        f"{closed:%d.%m.%Y}",
+        "Oppbevaringstid for avsluttede bistandssaker",
+    ):
+        assert needle in page, needle
+    assert not [s for s in secrets if s and s in page]
+    assert "/henvendelser/slettelogg/" in page  # in the menu
+
+    # Another association's lead sees none of it, and cannot ask for it by id.
+    other = association("Den andre pasientforeningen")
+    other_lead = log_in_verified(Client(), UserFactory(role="association_lead", role__organisation=other.name))
+    assert desk_history["assistance"].number not in other_lead.get(reverse("inquiries:deletion_log")).content.decode()
+    url = reverse("inquiries:deletion_log")
+    assert other_lead.get(f"{url}?forening={association().pk}").status_code == 404
+    assert other_lead.get(f"{url}?forening=99999999999999999999").status_code == 404
+    # The system administrator sees every association's, and may choose one.
+    admin = log_in_verified(Client(), make_user("system_administrator", username="admin2"))
+    everything = admin.get(url).content.decode()
+    assert desk_history["assistance"].number in everything and "Pasientforeningen" in everything
+    assert admin.get(f"{url}?forening={other.pk}").status_code == 200
+
+    # Keyset paging: the next page starts where the last ended, without repeating or skipping a row.
+    DeletionLog.objects.bulk_create(
+        DeletionLog(
+            at=timezone.now() - timedelta(minutes=n),
+            job="inquiries.retention",
+            actor_username="system:retention",
+            object_type="inquiries.inquiry",
+            reference=f"H2014-{n:04d}",
+            rule="test",
+            organisation=association(),
+        )
+        for n in range(1, LIST_LIMIT + 5)
+    )
+    seen: list[str] = []
+    next_url = url
+    pages = 0
+    while next_url:
+        body = lead.get(next_url).content.decode()
+        seen += re.findall(r"H2014-\d{4}", body)
+        found = re.search(r'href="(\?etter=[^"]+)"', body)
+        next_url = url + found.group(1).replace("&amp;", "&") if found else ""
+        pages += 1
+    assert pages == 2 and len(seen) == len(set(seen)) == LIST_LIMIT + 4

@@ -85,6 +85,13 @@ SCENARIOS: dict[str, tuple[Builder, list[str]]] = {
         lambda adviser: _with(make_case(), cases.records_request, provider="Sykehuset", sent_on=TODAY),
         [*ACTING, "register_records", *CLAIM, *ALWAYS, "close", *POA_FORM],
     ),
+    # Sent 40 days ago and unanswered: past due, so the reminder to the provider is offered.
+    "assistance-open-records_past_due": (
+        lambda adviser: _with(
+            make_case(), cases.records_request, provider="Sykehuset", sent_on=TODAY - timedelta(days=40)
+        ),
+        [*ACTING, "register_records", "remind_record_request", *CLAIM, *ALWAYS, "close", *POA_FORM],
+    ),
     "assistance-open-complaint_unsent": (
         lambda adviser: _with(
             make_case(), cases.complaint_register, recipient="site", provider="Legesenteret", decision_on=TODAY
