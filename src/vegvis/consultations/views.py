@@ -284,6 +284,17 @@ def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(RUN)
+def response_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _runs(request, pk)
+    response = HttpResponse(
+        exports.response_docx(principal(request), found),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="horingssvar-{found.number.replace("/", "-")}.docx"'
+    return response
+
+
+@requires(RUN)
 def register_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     found = _runs(request, pk)
     response = HttpResponse(
