@@ -95,7 +95,7 @@ class Invitation:
 def invitations(principal: Principal) -> list[Invitation]:
     """The consultations the principal's bodies are invited to (open or later), each with the body's input."""
     bodies = list(MemberBody.objects.filter(organisation_id__in=body_organisation_ids(principal)))
-    found = []
+    found: list[Invitation] = []
     for body in bodies:
         consultations = (
             visible(principal, Consultation.objects.filter(invited=body))
@@ -229,7 +229,7 @@ def near_duplicates(inputs: list[Input]) -> list[NearDuplicateGroup]:
     group's first. About 5 ms for the demo's round of twelve inputs, so it is computed on each request."""
     by_key = {(item.registered_at, item.pk): item for item in inputs}
     groups = similarity.group_near_duplicates([(key, item.text) for key, item in by_key.items()])
-    found = []
+    found: list[NearDuplicateGroup] = []
     for keys in groups:
         first = by_key[keys[0]]
         found.append(
