@@ -1,9 +1,10 @@
 """The API fuzzed from its own OpenAPI document with schemathesis: no server error, no answer outside the schema.
 
 Every operation in the document the API serves at /api/v1/openapi.json is called with generated input, valid
-and invalid, as a case handler with a bearer token (the inquiry desk's operations as its case worker), through
-the WSGI application in this process (so the test database's transaction holds). A module that mounts a router
-joins by being in the document. Bounded so the whole run stays well under a minute.
+and invalid, as a case handler with a bearer token (the inquiry desk's operations as its case worker, the
+cooperation register's and the consultations' as their own users), through the WSGI application in this process
+(so the test database's transaction holds). A module that mounts a router joins by being in the document.
+Bounded so the whole run stays well under a minute.
 """
 
 from __future__ import annotations
@@ -116,14 +117,49 @@ def coop_bearers(db: Any) -> dict[str, dict[str, str]]:
     return bearers
 
 
+@pytest.fixture
+def consult_bearers(db: Any) -> dict[str, dict[str, str]]:
+    """The consultations' callers: the organisation's secretariat (reads, records use, takes steps) and a member
+    body's user (sends and revises its input), with consultations in each state, the body's input to one, and
+    another organisation's consultation that neither may see."""
+    from vegvis.consultations.tests.support import (
+        BODY,
+        ORGANISATION,
+        OTHER_ORGANISATION,
+        STATES,
+        body_user,
+        make_consultation,
+        send_input,
+    )
+    from vegvis.testing.factories import UserFactory
+
+    secretariat = UserFactory(
+        role="consultation_secretariat", role__organisation=ORGANISATION, role__organisation_kind="association"
+    )
+    member = body_user(BODY, "fuzz.body")
+    for state in STATES:
+        make_consultation(state)
+    send_input(make_consultation("open"), text="Innspill å revidere.")
+    make_consultation("open", organisation_name=OTHER_ORGANISATION)
+    bearers = {}
+    for name, user in {"secretariat": secretariat, "body": member}.items():
+        _token, key = api_token_issue(actor=principal_for(user), user=user, name="fuzz", scope="read_write")
+        bearers[name] = {"Authorization": f"Bearer {key}"}
+    return bearers
+
+
 def _headers(path: str, request: Any) -> dict[str, str]:
     """The inquiry desk's operations as its case worker (a case handler would get 403 only); the cooperation
-    register's as a supplier's user, its confirmation and dispute as the organisation's user."""
+    register's as a supplier's user, its confirmation and dispute as the organisation's user; the consultations'
+    as the secretariat, sending and revising input as a member body's user."""
     if path.startswith("/api/v1/inquiries/"):
         return request.getfixturevalue("desk_bearer")
     if path.startswith("/api/v1/cooperation/"):
         role = "reviewer" if path.endswith(("/confirm", "/dispute")) else "supplier"
         return request.getfixturevalue("coop_bearers")[role]
+    if path.startswith("/api/v1/consultations/"):
+        role = "body" if path.endswith(("/inputs", "/revisions")) else "secretariat"
+        return request.getfixturevalue("consult_bearers")[role]
     return request.getfixturevalue("bearer")
 
 

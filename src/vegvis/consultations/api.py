@@ -22,7 +22,7 @@ from ninja import Field, Router, Schema, Status
 from vegvis.access import policies
 from vegvis.access.rules import api_requires, principal
 from vegvis.audit.services import read_for, read_rows
-from vegvis.consultations import selectors, services
+from vegvis.consultations import selectors, services, similarity
 from vegvis.consultations.models import Consultation, Input
 from vegvis.consultations.policies import RUN, SUBMIT
 from vegvis.consultations.steps import TABLE
@@ -76,6 +76,12 @@ class ConsultSectionOut(Schema):
     inputs: list[str] = Field(description="The registration numbers of the inputs bearing on it")
 
 
+class ConsultNearDuplicateOut(Schema):
+    input_id: int
+    number: str
+    similarity: float | None = Field(description="Similarity to the group's first input (0–1); null for the first")
+
+
 class ConsultOut(ConsultRow):
     description: str
     issuer_reference: str
@@ -84,6 +90,10 @@ class ConsultOut(ConsultRow):
     allowed_steps: list[str] = Field(description="The steps you can take now (the page offers the same)")
     inputs: list[ConsultInputOut]
     sections: list[ConsultSectionOut]
+    near_duplicates: list[list[ConsultNearDuplicateOut]] = Field(
+        description="The groups of near-identical inputs (the secretariat only; empty for a body)"
+    )
+    near_duplicate_threshold: float = Field(description="The similarity at or above which inputs are grouped")
 
 
 class ConsultInputIn(Schema):
@@ -158,6 +168,15 @@ def _detail(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
         "warnings": selectors.consultation_warnings(consultation),
         "allowed_steps": TABLE.available_steps(who, consultation),
         "inputs": [_input(i) for i in inputs],
+        "near_duplicates": [
+            [{"input_id": m.input.pk, "number": m.input.number, "similarity": m.similarity} for m in group.members]
+            for group in (
+                selectors.near_duplicates(inputs)
+                if policies.policy_for(Consultation).can(who, "handle", consultation)
+                else []
+            )
+        ],
+        "near_duplicate_threshold": similarity.THRESHOLD,
         "sections": [
             {"order": s.order, "heading": s.heading, "text": s.text, "inputs": [i.number for i in s.inputs.all()]}
             for s in selectors.sections_of(consultation)

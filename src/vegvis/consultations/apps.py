@@ -8,4 +8,4 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        from vegvis.consultations import navigation, policies  # noqa: F401  (object access, menu)
+        from vegvis.consultations import navigation, policies, tasks  # noqa: F401  (object access, menu, daily tasks)

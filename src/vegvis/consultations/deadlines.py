@@ -1,7 +1,9 @@
 """The round's dates: when input is late, until when a body may revise it, and the warnings on a consultation's
 deadlines. The periods are `core.LegalDeadline` rows an administrator edits (migration 0002):
-``consultation_minimum_period`` (six weeks, utredningsinstruksen § 3-3) and ``consultation_compiling`` (the days
-the secretariat needs between the internal deadline and the issuer's, 14 by default).
+``consultation_minimum_period`` (six weeks, utredningsinstruksen § 3-3), ``consultation_compiling`` (the days
+the secretariat needs between the internal deadline and the issuer's, 14 by default) and ``consultation_reminder``
+(how long before the internal deadline the bodies that have not answered are reminded, 7 days by default;
+migration 0003).
 
 Dates are local (Europe/Oslo): input sent at 23:59 on the internal deadline's day is on time, a minute later late.
 """
@@ -17,6 +19,7 @@ from vegvis.core.models import LegalDeadline
 
 MINIMUM_PERIOD = "consultation_minimum_period"
 COMPILING = "consultation_compiling"
+REMINDER = "consultation_reminder"
 
 
 def is_late(sent_at: datetime, internal_deadline: date) -> bool:
@@ -27,6 +30,15 @@ def is_late(sent_at: datetime, internal_deadline: date) -> bool:
 def may_revise(now: datetime, internal_deadline: date) -> bool:
     """A body revises its input until the end of the internal deadline's day."""
     return not is_late(now, internal_deadline)
+
+
+def reminder_day(internal_deadline: date) -> date:
+    """The day the bodies that have not sent input are reminded: the ``consultation_reminder`` period before the
+    internal deadline."""
+    from dateutil.relativedelta import relativedelta
+
+    reminder = LegalDeadline.get(REMINDER)
+    return internal_deadline - relativedelta(**{reminder.unit: reminder.amount})
 
 
 def warnings(*, issued_on: date, issuer_deadline: date, internal_deadline: date) -> list[str]:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
-from vegvis.consultations import deadlines
+from vegvis.consultations import deadlines, similarity
 from vegvis.consultations.models import Consultation, Document, Input, MemberBody, ResponseSection, Status
 from vegvis.consultations.policies import body_organisation_ids
 from vegvis.core.models import Organisation
@@ -95,7 +95,7 @@ class Invitation:
 def invitations(principal: Principal) -> list[Invitation]:
     """The consultations the principal's bodies are invited to (open or later), each with the body's input."""
     bodies = list(MemberBody.objects.filter(organisation_id__in=body_organisation_ids(principal)))
-    found = []
+    found: list[Invitation] = []
     for body in bodies:
         consultations = (
             visible(principal, Consultation.objects.filter(invited=body))
@@ -192,3 +192,50 @@ def public_attachment(consultation_pk: int, document_pk: int) -> Document:
         pk=document_pk,
         case_id=consultation_pk,
     )
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """An input of a group and its similarity to the group's first input (None for the first itself)."""
+
+    input: Input
+    similarity: float | None
+
+    @property
+    def percent(self) -> str:
+        return similarity.percent_text(self.similarity) if self.similarity is not None else ""
+
+
+@dataclass(frozen=True)
+class NearDuplicateGroup:
+    members: list[NearDuplicate]
+
+    @property
+    def first(self) -> Input:
+        return self.members[0].input
+
+    @property
+    def lowest(self) -> float:
+        return min(m.similarity for m in self.members if m.similarity is not None)
+
+    @property
+    def lowest_percent(self) -> str:
+        return similarity.percent_text(self.lowest)
+
+
+def near_duplicates(inputs: list[Input]) -> list[NearDuplicateGroup]:
+    """The groups of near-identical inputs among ``inputs`` (their latest versions' texts; the threshold is
+    ``similarity.THRESHOLD``), in registration order within each group, each input with its similarity to the
+    group's first. About 5 ms for the demo's round of twelve inputs, so it is computed on each request."""
+    by_key = {(item.registered_at, item.pk): item for item in inputs}
+    groups = similarity.group_near_duplicates([(key, item.text) for key, item in by_key.items()])
+    found: list[NearDuplicateGroup] = []
+    for keys in groups:
+        first = by_key[keys[0]]
+        found.append(
+            NearDuplicateGroup(
+                [NearDuplicate(first, None)]
+                + [NearDuplicate(by_key[key], similarity.similarity(first.text, by_key[key].text)) for key in keys[1:]]
+            )
+        )
+    return found

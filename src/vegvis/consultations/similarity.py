@@ -104,6 +104,12 @@ def similarity(a: str, b: str) -> float:
     return jaccard(shingles(a), shingles(b))
 
 
+def percent_text(value: float) -> str:
+    """A similarity as a whole percentage the Norwegian way, «84 %» (a non-breaking space before the sign), rounded
+    down so that only identical texts show 100 %."""
+    return f"{int(value * 100 + 1e-9)}\u00a0%"
+
+
 class _Components:
     """Union-find over 0..n-1 (path halving; the smaller index is the root, so the result does not depend on
     the order pairs are found in)."""

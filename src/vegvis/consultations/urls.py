@@ -15,6 +15,7 @@ urlpatterns = [
     path("horinger/sekretariat/<int:pk>/innledning/", views.introduction_edit, name="introduction_edit"),
     path("horinger/sekretariat/<int:pk>/dokument/ny/", views.issuer_document_add, name="issuer_document_add"),
     path("horinger/sekretariat/<int:pk>/svar.pdf", views.response_pdf, name="response_pdf"),
+    path("horinger/sekretariat/<int:pk>/svar.docx", views.response_docx, name="response_docx"),
     path("horinger/sekretariat/<int:pk>/innspill.xlsx", views.register_xlsx, name="register_xlsx"),
     path("horinger/sekretariat/innspill/<int:pk>/bruk/", views.input_use, name="input_use"),
     path("horinger/<int:pk>/dokument/<int:document_pk>/", views.document_file, name="document_file"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from vegvis.access import policies
 from vegvis.access.rules import principal, public, requires
 from vegvis.audit.services import read_for
-from vegvis.consultations import deadlines, exports, selectors, services, steps
+from vegvis.consultations import deadlines, exports, selectors, services, similarity, steps
 from vegvis.consultations.forms import (
     ConsultationForm,
     InputForm,
@@ -126,6 +126,8 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "consultation": found,
             "inputs": inputs,
+            "near_duplicates": selectors.near_duplicates(inputs),
+            "threshold": similarity.percent_text(similarity.THRESHOLD),
             "sections": selectors.sections_of(found),
             "issuer_documents": selectors.issuer_documents(found),
             "links": list(found.links.all()),
@@ -280,6 +282,17 @@ def response_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     found = _runs(request, pk)
     response = HttpResponse(exports.response_pdf(principal(request), found), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="horingssvar-{found.number.replace("/", "-")}.pdf"'
+    return response
+
+
+@requires(RUN)
+def response_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _runs(request, pk)
+    response = HttpResponse(
+        exports.response_docx(principal(request), found),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="horingssvar-{found.number.replace("/", "-")}.docx"'
     return response
 
 

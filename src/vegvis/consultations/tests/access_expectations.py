@@ -104,6 +104,7 @@ expect("consultations:introduction_edit", kwargs=a_consultation, roles=staff_onl
 expect("consultations:issuer_document_add", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT))
 expect("consultations:input_use", kwargs=an_input, roles=staff_only(403, **SECRETARIAT))
 expect("consultations:response_pdf", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT), export=True)
+expect("consultations:response_docx", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT), export=True)
 expect("consultations:register_xlsx", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT), export=True)
 
 # A body's input and its attachment: the secretariat and the own body; the other body's user gets 404 before
