@@ -184,3 +184,63 @@ expect(
 expect("api-v1:list_cooperation_public_years", roles=everyone(200), export=True)
 expect("api-v1:list_cooperation_public_agreements", kwargs=a_published_year, roles=everyone(200), export=True)
 expect("api-v1:get_cooperation_public_totals", kwargs=a_published_year, roles=everyone(200), export=True)
+
+
+# The register's administration: its administrators only (a global role); everyone else 403.
+def a_supplier(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.tests.support import supplier
+
+    for name in SCOPED:
+        actors[name]
+    return {"pk": supplier().pk}
+
+
+def an_organisation(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.tests.support import organisation
+
+    for name in SCOPED:
+        actors[name]
+    return {"pk": organisation().pk}
+
+
+def a_position(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.models import PositionOfTrust, SupplierEmployee
+    from vegvis.cooperation.tests.support import organisation, supplier
+
+    for name in SCOPED:
+        actors[name]
+    employee = SupplierEmployee.objects.create(supplier=supplier(), name="Kari Nordmann")
+    position = PositionOfTrust.objects.create(
+        employee=employee, organisation=organisation(), role="styremedlem", starts_on="2025-01-01"
+    )
+    return {"pk": position.pk}
+
+
+ADMIN_ONLY = staff_only(403, cooperation_administrator=200)
+TO_POSITIONS = Redirect("/samarbeid/forvaltning/tillitsverv/")
+expect("cooperation:admin_overview", roles=ADMIN_ONLY)
+expect("cooperation:admin_supplier", kwargs=a_supplier, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_supplier",
+    method="post",
+    kwargs=a_supplier,
+    data={"rule_sets": ["medtek"]},
+    roles=staff_only(403, cooperation_administrator=Redirect("/samarbeid/forvaltning/")),
+)
+expect("cooperation:admin_organisation", kwargs=an_organisation, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_organisation",
+    method="post",
+    kwargs=an_organisation,
+    data={"action": "budget", "budget-year": "2026", "budget-amount": "412 345,50"},
+    roles=staff_only(403, cooperation_administrator=Redirect("/samarbeid/forvaltning/organisasjon/", prefix=True)),
+)
+expect("cooperation:admin_positions", roles=ADMIN_ONLY)
+expect("cooperation:admin_position_new", roles=ADMIN_ONLY)
+expect("cooperation:admin_position", kwargs=a_position, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_position_delete",
+    method="post",
+    kwargs=a_position,
+    roles=staff_only(403, cooperation_administrator=TO_POSITIONS),
+)
