@@ -218,9 +218,13 @@ def review_open_until(agreement: Agreement) -> date:
 # ---------------------------------------------------------------- publication
 
 
-def agreement_publish(*, actor: Principal, agreement: Agreement, version: int) -> PublishedVersion:
-    """Publish the agreement's current terms as a new kept version (disputed ones marked with the reason)."""
-    today = timezone.localdate()
+def agreement_publish(
+    *, actor: Principal, agreement: Agreement, version: int, today: date | None = None
+) -> PublishedVersion:
+    """Publish the agreement's current terms as a new kept version (disputed ones marked with the reason).
+
+    ``today`` is the day of publication (the daily job passes its own; tests move the clock with it)."""
+    today = today or timezone.localdate()
     with audited_atomic():
         agreement = _locked(agreement, version)
         if not actor.grant("cooperation.administer_register").everywhere:
@@ -260,6 +264,32 @@ def agreement_publish(*, actor: Principal, agreement: Agreement, version: int) -
             principal=actor, action=Action.TRANSITION, obj=agreement, label=agreement.audit_label,
             detail={"to": agreement.status, "published_version": published.sequence, "disputed": published.disputed},
         )  # fmt: skip
+    return published
+
+
+def publish_due(*, today: date | None = None) -> list[str]:
+    """The daily publication (issue 14): every agreement not published whose correction period has ended (the
+    organisation's review period plus the supplier's correction period) is published, one still disputed marked
+    disputed with the organisation's reason; a confirmed one waits for the same day unless an administrator
+    published it earlier. One audited transaction per agreement, as the register's system user. Idempotent: a
+    published agreement is not due again until a correction starts a new review. Returns the numbers published."""
+    from vegvis.access.principal import SYSTEM
+
+    today = today or timezone.localdate()
+    published: list[str] = []
+    due = (
+        Agreement.objects.exclude(status=Status.PUBLISHED)
+        .filter(correction_due_on__lt=today)
+        .order_by("correction_due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in list(due):
+        agreement = Agreement.objects.get(pk=pk)
+        try:
+            agreement_publish(actor=SYSTEM, agreement=agreement, version=agreement.version, today=today)
+        except AgreementRefused:
+            continue  # changed or published meanwhile: tomorrow's run sees it again if still due
+        published.append(agreement.number)
     return published
 
 
