@@ -174,6 +174,17 @@ def agreement_correct(
     return agreement
 
 
+def agreement_add_signed_pdf(*, actor: Principal, agreement: Agreement, pdf: SignedPdf) -> Document:
+    """Register the signed agreement (a PDF, checked by content by the caller) in the agreement's file, sealed.
+    The supplier's users and the administrators may, at any time: the signed agreement is evidence, and a new
+    one is registered beside the old, never over it. The terms and the review are unchanged."""
+    with files_kept_on_commit(), audited_atomic():
+        locked = Agreement.objects.select_for_update().select_related("supplier").get(pk=agreement.pk)
+        if not may_enter_for(actor, locked.supplier_id):
+            raise AgreementRefused(_("You may correct only your own company's agreements."))
+        return _register_pdf(actor, locked, pdf)
+
+
 # ---------------------------------------------------------------- the organisation's review
 
 

@@ -244,3 +244,49 @@ expect(
     kwargs=a_position,
     roles=staff_only(403, cooperation_administrator=TO_POSITIONS),
 )
+
+
+# Correcting, publishing and the signed PDF through the API.
+def correction(actors: Actors) -> Mapping[str, Any]:
+    return {**new_terms(actors), "version": 1, "amount_nok": "2000.00"}
+
+
+def a_pdf_upload(actors: Actors) -> Mapping[str, Any]:
+    import base64
+
+    from vegvis.cooperation.tests.support import PDF
+
+    return {"filename": "avtale.pdf", "content_base64": base64.b64encode(PDF).decode()}
+
+
+def a_signed_pdf_id(actors: Actors) -> Mapping[str, Any]:
+    found = a_signed_pdf(actors)
+    return {"agreement_id": found["pk"], "document_id": found["document_pk"]}
+
+
+expect(
+    "api-v1:correct_cooperation_agreement",
+    method="put",
+    kwargs=an_agreement_id,
+    data=correction,
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=200, supplier_user=200, supplier_user_other=404),
+)
+expect(
+    "api-v1:publish_cooperation_agreement",
+    method="post",
+    kwargs=lambda actors: {"agreement_id": _agreement(actors, "confirmed").pk},
+    data={"version": 2},
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=200),
+)
+expect("api-v1:list_cooperation_documents", kwargs=an_agreement_id, roles=api_staff_only(403, **SEES_IT))
+expect(
+    "api-v1:add_cooperation_document",
+    method="post",
+    kwargs=an_agreement_id,
+    data=a_pdf_upload,
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=201, supplier_user=201, supplier_user_other=404),
+)
+expect("api-v1:get_cooperation_document", kwargs=a_signed_pdf_id, roles=api_staff_only(403, **SEES_IT))
