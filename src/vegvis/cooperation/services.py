@@ -11,7 +11,6 @@ kept `PublishedVersion`, listing what changed since the version before.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_noop
 from vegvis.access.principal import Principal
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import audit_record, audited_atomic
+from vegvis.casework.numbering import next_organisation_number
 from vegvis.casework.reminders import Reminder, send_once
 from vegvis.cooperation import selectors
 from vegvis.cooperation.models import Agreement, Document, Event, LogoUse, PublishedVersion, Status
@@ -111,15 +111,13 @@ def agreement_enter(*, actor: Principal, data: AgreementData, signed_pdf: Signed
     today = timezone.localdate()
     with files_kept_on_commit(), audited_atomic():
         agreement = Agreement(
-            number=f"new-{uuid.uuid4().hex[:16]}",
+            number=agreement_number(data.supplier, data.starts_on.year),
             entered_by=actor.user,
             status=Status.IN_REVIEW,
             **_due_dates(today),
         )
         _apply_terms(agreement, data)
         agreement.save()
-        agreement.number = f"{data.starts_on.year}-{agreement.pk:05d}"
-        agreement.save(update_fields=["number"])
         _store_parts(agreement, data)
         if signed_pdf is not None:
             _register_pdf(actor, agreement, signed_pdf)
@@ -361,6 +359,15 @@ def notify_organisation(agreement: Agreement) -> int:
 
 
 # ---------------------------------------------------------------- helpers
+
+NUMBER_SERIES = "cooperation"
+
+
+def agreement_number(supplier: Organisation, year: int) -> str:
+    """The next number of the supplier's series for the year the agreement starts, without gaps: the casework
+    kit's counter (per organisation, year and kind), taken under its row lock in the transaction that saves the
+    agreement, so a rollback gives the number back. ``2026-7-0003``: the year, the supplier's id, the count."""
+    return f"{year}-{supplier.pk}-{next_organisation_number(supplier, year, NUMBER_SERIES):04d}"
 
 
 def _due_dates(start: date) -> dict[str, date]:
