@@ -35,7 +35,10 @@ class AgreementForm(forms.Form):
         label=_("Patient organisation"), queryset=Organisation.objects.none(), widget=Select
     )
     third_party = forms.CharField(
-        label=_("Third party acting for the supplier"), required=False, max_length=200, help_text=_("If any.")
+        label=_("Third party acting for the supplier"),
+        required=False,
+        max_length=200,
+        help_text=_("The company's name, if any. It is published with the agreement."),
     )
     kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Kind.choices, widget=Select)
     written = YesNo(label=_("Is there a written agreement?"))
@@ -44,7 +47,7 @@ class AgreementForm(forms.Form):
     ends_on = DateField(label=_("Cooperation ends"), required=False, help_text=_("Empty when open-ended."))
     amount_nok = AmountField(label=_("Amount (NOK)"), required=False, min_value=0)
     in_kind_value_nok = AmountField(label=_("Value given in kind (NOK)"), required=False, min_value=0)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=TEXT)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=TEXT, max_length=5000)
     exclusive = YesNo(label=_("Is the agreement exclusive?"))
     transparency_clause = YesNo(label=_("Does it have a transparency clause?"))
     market_value_stated = YesNo(label=_("Does it state the market value of each party's contribution?"))

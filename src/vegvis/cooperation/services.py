@@ -424,7 +424,8 @@ def _register_pdf(actor: Principal, agreement: Agreement, pdf: SignedPdf) -> Doc
         correspondent=agreement.supplier.name,
         correspondent_is_private=False,
         content=pdf.content,
-        filename=pdf.filename,
+        # Never the sender's name for the file: it may hold a path or markup (attack pass); the number is enough.
+        filename=f"signert-avtale-{agreement.number}.pdf",
         content_type="application/pdf",
         sent=True,  # sealed at once: the signed agreement is evidence, replaced only by registering another
     )
