@@ -12,7 +12,7 @@ from django_countries import countries
 
 from vegvis.cooperation.models import Agreement, Cover, Kind, RuleSetName
 from vegvis.cooperation.services import AgreementData, EventData, LogoUseData, SignedPdf
-from vegvis.core.forms import AmountField, DateField, Select
+from vegvis.core.forms import AmountField, DateField, Select, WholeNumberInput
 from vegvis.core.models import Organisation
 from vegvis.core.uploads import UploadRefused, check_upload
 
@@ -201,7 +201,7 @@ class HomeCountryForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, widget=WholeNumberInput)
     amount = AmountField(
         label=_("Budget (NOK)"),
         required=False,
