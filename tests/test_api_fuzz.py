@@ -105,11 +105,12 @@ def coop_bearers(db: Any) -> dict[str, dict[str, str]]:
 
     supplier_user = UserFactory(role="supplier_user", role__organisation=SUPPLIER)
     reviewer = UserFactory(role="patient_organisation_user", role__organisation=ORGANISATION)
+    administrator = UserFactory(role="cooperation_administrator")
     make_agreement()
     make_agreement("disputed")
     make_agreement("published_disputed")
     make_agreement(supplier=supplier(OTHER_SUPPLIER), organisation=organisation(OTHER_ORGANISATION))
-    users: dict[str, Any] = {"supplier": supplier_user, "reviewer": reviewer}
+    users: dict[str, Any] = {"supplier": supplier_user, "reviewer": reviewer, "administrator": administrator}
     bearers = {}
     for name, user in users.items():
         _token, key = api_token_issue(actor=principal_for(user), user=user, name="fuzz", scope="read_write")
@@ -150,12 +151,14 @@ def consult_bearers(db: Any) -> dict[str, dict[str, str]]:
 
 def _headers(path: str, request: Any) -> dict[str, str]:
     """The inquiry desk's operations as its case worker (a case handler would get 403 only); the cooperation
-    register's as a supplier's user, its confirmation and dispute as the organisation's user; the consultations'
-    as the secretariat, sending and revising input as a member body's user."""
+    register's as a supplier's user, its confirmation and dispute as the organisation's user, its publication as
+    its administrator; the consultations' as the secretariat, sending and revising input as a member body's
+    user."""
     if path.startswith("/api/v1/inquiries/"):
         return request.getfixturevalue("desk_bearer")
     if path.startswith("/api/v1/cooperation/"):
         role = "reviewer" if path.endswith(("/confirm", "/dispute")) else "supplier"
+        role = "administrator" if path.endswith("/publish") else role
         return request.getfixturevalue("coop_bearers")[role]
     if path.startswith("/api/v1/consultations/"):
         role = "body" if path.endswith(("/inputs", "/revisions")) else "secretariat"

@@ -12,11 +12,14 @@ Schema names start with ``Coop`` so they cannot replace another system's in the 
 (No ``from __future__ import annotations`` here: ninja resolves the annotations of the wrapped operations.)
 """
 
+import base64
+import binascii
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,8 +32,10 @@ from vegvis.audit.services import audit_denied
 from vegvis.casework.paging import Keyset
 from vegvis.cooperation import public as public_data
 from vegvis.cooperation import rules, selectors, services
-from vegvis.cooperation.models import Agreement, PublishedVersion
+from vegvis.cooperation.models import Agreement, Document, PublishedVersion
 from vegvis.cooperation.navigation import ANY_ROLE
+from vegvis.core.uploads import UploadRefused, check_upload
+from vegvis.records.files import serve_document_file
 from vegvis.statistics.numbers import percent
 
 API_PREFIX = "/cooperation"
@@ -150,6 +155,25 @@ class CoopAgreementIn(Schema):
 
 class CoopVersionIn(Schema):
     version: int = Field(description="The agreement version you last read; a changed agreement answers 409")
+
+
+class CoopCorrectionIn(CoopAgreementIn):
+    version: int = Field(description="The agreement version you last read; a changed agreement answers 409")
+
+
+class CoopDocumentIn(Schema):
+    filename: str = Field(min_length=1, max_length=200, description="The file's name (for the record only)")
+    content_base64: str = Field(
+        min_length=1, description="The signed agreement's bytes, base64-encoded; checked by content: a PDF only"
+    )
+
+
+class CoopDocumentOut(Schema):
+    id: int
+    number: str = Field(description="The document's number in the agreement's file")
+    title: str
+    registered_on: date
+    sealed: bool = Field(description="Sealed documents are never changed; a new one is registered beside them")
 
 
 class CoopDisputeIn(CoopVersionIn):
@@ -428,6 +452,124 @@ def dispute_cooperation_agreement(request: HttpRequest, agreement_id: int, paylo
     except services.AgreementRefused as refused:
         return _refused(refused)
     return Status(200, _detail(selectors.agreement_for(who, agreement_id)))
+
+
+@router.put(
+    "/agreements/{agreement_id}",
+    response={200: CoopAgreementOut, 403: CoopErrorOut, 404: CoopErrorOut, 409: CoopErrorOut, 422: CoopErrorOut},
+    summary=gettext_noop("Correct an agreement of your company (all its terms, as when entered)"),
+)
+@api_requires("cooperation.enter_agreement")
+def correct_cooperation_agreement(request: HttpRequest, agreement_id: int, payload: CoopCorrectionIn) -> Any:
+    who = principal(request)
+    agreement = selectors.agreement_for(who, agreement_id)
+    _may(request, "correct", agreement)
+    data = _agreement_data(request, payload)
+    if isinstance(data, Status):
+        return data
+    if data.supplier.pk != agreement.supplier_id:
+        return _invalid({"supplier_id": [_("The supplier of an agreement cannot be changed.")]})
+    stale = _stale(agreement, payload.version)
+    if stale is not None:
+        return stale
+    try:
+        services.agreement_correct(actor=who, agreement=agreement, version=payload.version, data=data)
+    except services.AgreementRefused as refused:
+        return _refused(refused)
+    return Status(200, _detail(selectors.agreement_for(who, agreement_id)))
+
+
+@router.post(
+    "/agreements/{agreement_id}/publish",
+    response={200: CoopAgreementOut, 403: CoopErrorOut, 404: CoopErrorOut, 409: CoopErrorOut, 422: CoopErrorOut},
+    summary=gettext_noop("Publish an agreement (the register's administrators)"),
+)
+@api_requires("cooperation.administer_register")
+def publish_cooperation_agreement(request: HttpRequest, agreement_id: int, payload: CoopVersionIn) -> Any:
+    who = principal(request)
+    agreement = selectors.agreement_for(who, agreement_id)
+    _may(request, "publish", agreement)
+    stale = _stale(agreement, payload.version)
+    if stale is not None:
+        return stale
+    try:
+        services.agreement_publish(actor=who, agreement=agreement, version=payload.version)
+    except services.AgreementRefused as refused:
+        return _refused(refused)
+    return Status(200, _detail(selectors.agreement_for(who, agreement_id)))
+
+
+def _document(document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "number": document.number,
+        "title": document.title,
+        "registered_on": document.registered_on,
+        "sealed": document.sent_at is not None,
+    }
+
+
+@router.get(
+    "/agreements/{agreement_id}/documents",
+    response={200: list[CoopDocumentOut], 404: CoopErrorOut},
+    summary=gettext_noop("The agreement's file: the signed agreements registered"),
+)
+@api_requires(*ANY_ROLE)
+def list_cooperation_documents(request: HttpRequest, agreement_id: int) -> Any:
+    agreement = selectors.agreement_for(principal(request), agreement_id)
+    return [_document(d) for d in agreement.documents.order_by("sequence")]
+
+
+@router.post(
+    "/agreements/{agreement_id}/documents",
+    response={201: CoopDocumentOut, 403: CoopErrorOut, 404: CoopErrorOut, 422: CoopErrorOut},
+    summary=gettext_noop("Register the signed agreement (a PDF) in the agreement's file"),
+)
+@api_requires("cooperation.enter_agreement")
+def add_cooperation_document(request: HttpRequest, agreement_id: int, payload: CoopDocumentIn) -> Any:
+    who = principal(request)
+    agreement = selectors.agreement_for(who, agreement_id)
+    _may(request, "correct", agreement)
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return _invalid({"content_base64": [_("The file is not base64.")]})
+    upload = SimpleUploadedFile(payload.filename, content)
+    try:
+        check_upload(upload, allowed={"application/pdf"})
+    except UploadRefused as refused:
+        return _invalid({"content_base64": [str(refused)]})
+    try:
+        document = services.agreement_add_signed_pdf(
+            actor=who, agreement=agreement, pdf=services.SignedPdf(content=content, filename=payload.filename)
+        )
+    except services.AgreementRefused as refused:
+        return _invalid({"agreement_id": [str(refused)]})
+    return Status(201, _document(document))
+
+
+@router.get(
+    "/agreements/{agreement_id}/documents/{document_id}",
+    response={404: CoopErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The signed agreement",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary=gettext_noop("Download a signed agreement (PDF)"),
+)
+@api_requires(*ANY_ROLE)
+def get_cooperation_document(
+    request: HttpRequest,
+    agreement_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    document_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> Any:
+    return serve_document_file(
+        principal(request), Document.objects.select_related("case"), pk=document_id, case_id=agreement_id
+    )
 
 
 # ---------------------------------------------------------------- the public register (no login)

@@ -10,7 +10,7 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Cooperation register")
 
     def ready(self) -> None:
-        from vegvis.cooperation import navigation, policies  # noqa: F401  (object access, menu)
+        from vegvis.cooperation import navigation, policies, tasks  # noqa: F401  (object access, menu, daily job)
 
     # ``vegvis import cooperation FILE`` (imports kit): a supplier's list of agreements, CSV or XLSX.
     importers = (

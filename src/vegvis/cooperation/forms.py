@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from vegvis.cooperation.models import Agreement, Cover, Kind
+from vegvis.cooperation.models import Agreement, Cover, Kind, RuleSetName
 from vegvis.cooperation.services import AgreementData, EventData, LogoUseData, SignedPdf
-from vegvis.core.forms import AmountField, DateField, Select
+from vegvis.core.forms import AmountField, DateField, Select, WholeNumberInput
 from vegvis.core.models import Organisation
 from vegvis.core.uploads import UploadRefused, check_upload
 
@@ -35,7 +35,10 @@ class AgreementForm(forms.Form):
         label=_("Patient organisation"), queryset=Organisation.objects.none(), widget=Select
     )
     third_party = forms.CharField(
-        label=_("Third party acting for the supplier"), required=False, max_length=200, help_text=_("If any.")
+        label=_("Third party acting for the supplier"),
+        required=False,
+        max_length=200,
+        help_text=_("The company's name, if any. It is published with the agreement."),
     )
     kind = forms.ChoiceField(label=_("Kind of agreement"), choices=Kind.choices, widget=Select)
     written = YesNo(label=_("Is there a written agreement?"))
@@ -44,7 +47,7 @@ class AgreementForm(forms.Form):
     ends_on = DateField(label=_("Cooperation ends"), required=False, help_text=_("Empty when open-ended."))
     amount_nok = AmountField(label=_("Amount (NOK)"), required=False, min_value=0)
     in_kind_value_nok = AmountField(label=_("Value given in kind (NOK)"), required=False, min_value=0)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=TEXT)
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=TEXT, max_length=5000)
     exclusive = YesNo(label=_("Is the agreement exclusive?"))
     transparency_clause = YesNo(label=_("Does it have a transparency clause?"))
     market_value_stated = YesNo(label=_("Does it state the market value of each party's contribution?"))
@@ -179,3 +182,61 @@ class PublicFilterForm(forms.Form):
             ("", _("All organisations")),
             *((o.pk, o.name) for o in organisations),
         ]
+
+
+# ---------------------------------------------------------------- the register's administration
+
+
+class RuleSetsForm(forms.Form):
+    rule_sets = forms.MultipleChoiceField(
+        label=_("Rule sets the supplier is bound by"),
+        choices=RuleSetName.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one rule set.")},
+    )
+
+
+class HomeCountryForm(forms.Form):
+    country = forms.ChoiceField(label=_("Home country"), choices=countries, widget=Select)
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, widget=WholeNumberInput)
+    amount = AmountField(
+        label=_("Budget (NOK)"),
+        required=False,
+        min_value=0,
+        help_text=_("For example 412 345,50. Leave empty to remove the budget for the year."),
+    )
+
+
+class PositionForm(forms.Form):
+    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Organisation.objects.none(), widget=Select)
+    employee_name = forms.CharField(label=_("The employee's name"), max_length=200)
+    organisation = forms.ModelChoiceField(
+        label=_("Patient organisation"), queryset=Organisation.objects.none(), widget=Select
+    )
+    role = forms.CharField(
+        label=_("Position"), required=False, max_length=200, help_text=_("For example board member.")
+    )
+    starts_on = DateField(label=_("From"))
+    ends_on = DateField(label=_("To"), required=False, help_text=_("Empty while the position is held."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.SUPPLIER
+        ).order_by("name")
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind=Organisation.Kind.PATIENT_ORGANISATION
+        ).order_by("name")
+
+    def clean_employee_name(self) -> str:
+        return str(self.cleaned_data["employee_name"]).strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The position cannot end before it starts."))
+        return data

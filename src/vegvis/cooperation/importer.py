@@ -34,6 +34,8 @@ from vegvis.imports.registry import ProgressHook
 from vegvis.imports.transaction import all_or_nothing
 
 MAX_ROWS = 5000
+MAX_COLUMNS = 100  # cells read per line: far more than the columns, so an unknown one is still named
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -96,15 +98,26 @@ def _read_xlsx(content: bytes) -> list[tuple[int, list[Any]]]:
     if not content.startswith(b"PK\x03\x04"):
         raise ImportRefused([_("The file is named .xlsx but is not an Excel workbook.")])
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportRefused([_("The file is named .xlsx but is not an Excel workbook.")]) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:  # a small file that unpacks to gigabytes (a zip bomb)
+        raise ImportRefused([_("The workbook is too large when unpacked; split it.")])
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ImportRefused([_("The file is named .xlsx but is not an Excel workbook.")]) from None
     sheet = workbook.worksheets[0]
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    # Read no further than one line past the limit (the header and MAX_ROWS agreements), and no wider than any
+    # real list: a sheet of a million rows is refused by the count without being held in memory.
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
         cells = list(values)
         if any(c not in (None, "") for c in cells):
             rows.append((number, cells))
+            if len(rows) > MAX_ROWS + 1:
+                break
     workbook.close()
     return rows
 
@@ -199,7 +212,13 @@ class _RowReader:
         market_value = self.yes_no(check, values, "markedsverdi oppgitt")
         event = self.event(check, values)
         logo = self.logo(check, values)
-        for name, limit in (("tredjepart", 200), ("arrangement", 200), ("logo formål", 300), ("logo måte", 300)):
+        for name, limit in (
+            ("tredjepart", 200),
+            ("formål", 5000),
+            ("arrangement", 200),
+            ("logo formål", 300),
+            ("logo måte", 300),
+        ):
             if len(self.text(values, name)) > limit:
                 check.error(name, _("is too long (at most %(max)s characters)") % {"max": limit})
         if not check.ok:

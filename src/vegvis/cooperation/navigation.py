@@ -11,3 +11,11 @@ register_nav(NavItem(gettext_lazy("Cooperation register"), "cooperation:register
 register_nav(
     NavItem(gettext_lazy("New agreement"), "cooperation:agreement_new", ("cooperation.enter_agreement",), order=61)
 )
+register_nav(
+    NavItem(
+        gettext_lazy("Register administration"),
+        "cooperation:admin_overview",
+        ("cooperation.administer_register",),
+        order=62,
+    )
+)

@@ -45,6 +45,12 @@ def agreement_condition(principal: Principal, prefix: str = "") -> Q | None:
     return combined
 
 
+def may_administer(principal: Principal) -> bool:
+    """The register's administration (suppliers' rule sets, organisations' budgets and home countries, positions
+    of trust) and publication: the administrators only, everywhere."""
+    return principal.grant(ADMINISTER).everywhere
+
+
 def may_enter_for(principal: Principal, supplier_id: int) -> bool:
     grant = principal.grant(ENTER)
     return grant.everywhere or supplier_id in grant.organisation_ids
@@ -70,7 +76,7 @@ class AgreementPolicy(policies.Policy):
         if action == "review":
             return may_review_for(principal, obj.organisation_id)
         if action == "publish":
-            return principal.grant(ADMINISTER).everywhere
+            return may_administer(principal)
         return False
 
     def label(self, obj: Any) -> str:

@@ -115,14 +115,24 @@ def _finding(rule_id: str) -> Finding:
 def agreement_findings(agreement: models.Agreement) -> list[Finding]:
     """The rules the agreement breaks, each with its paragraph and sentence; and the LMI income cap when its
     organisation breaks it in the agreement's starting year and the supplier is bound by LMI."""
-    plain = register_from_db(organisation_ids=[agreement.organisation_id])
-    findings = rules.evaluate(plain)
-    ids = list(findings.agreements.get(str(agreement.pk), []))
-    year = f"{agreement.starts_on.year:04d}"
-    capped = findings.organisations.get(str(agreement.organisation_id), {}).get(year, [])
-    if capped and "lmi" in plain.suppliers[str(agreement.supplier_id)].rule_sets:
-        ids.extend(capped)
+    ids = findings_by_agreement([agreement.organisation_id]).get(agreement.pk, [])
     return [_finding(rule_id) for rule_id in ids]
+
+
+def findings_by_agreement(organisation_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The rule ids each agreement of the organisations breaks, as its page shows them: its own findings, then
+    the income cap when its organisation breaks it in the agreement's start year and its supplier is bound by
+    LMI. One evaluation for all of them (the administration re-checks every agreement a change touches)."""
+    plain = register_from_db(organisation_ids=organisation_ids)
+    findings = rules.evaluate(plain)
+    result: dict[int, list[str]] = {}
+    for agreement in plain.agreements:
+        ids = list(findings.agreements.get(agreement.id, []))
+        capped = findings.organisations.get(agreement.organisation, {}).get(f"{agreement.starts_on.year:04d}", [])
+        if capped and "lmi" in plain.suppliers[agreement.supplier].rule_sets:
+            ids.extend(capped)
+        result[int(agreement.id)] = ids
+    return result
 
 
 def visible_agreements(principal: Principal) -> QuerySet[models.Agreement]:

@@ -11,7 +11,6 @@ kept `PublishedVersion`, listing what changed since the version before.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_noop
 from vegvis.access.principal import Principal
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import audit_record, audited_atomic
+from vegvis.casework.numbering import next_organisation_number
 from vegvis.casework.reminders import Reminder, send_once
 from vegvis.cooperation import selectors
 from vegvis.cooperation.models import Agreement, Document, Event, LogoUse, PublishedVersion, Status
@@ -111,15 +111,13 @@ def agreement_enter(*, actor: Principal, data: AgreementData, signed_pdf: Signed
     today = timezone.localdate()
     with files_kept_on_commit(), audited_atomic():
         agreement = Agreement(
-            number=f"new-{uuid.uuid4().hex[:16]}",
+            number=agreement_number(data.supplier, data.starts_on.year),
             entered_by=actor.user,
             status=Status.IN_REVIEW,
             **_due_dates(today),
         )
         _apply_terms(agreement, data)
         agreement.save()
-        agreement.number = f"{data.starts_on.year}-{agreement.pk:05d}"
-        agreement.save(update_fields=["number"])
         _store_parts(agreement, data)
         if signed_pdf is not None:
             _register_pdf(actor, agreement, signed_pdf)
@@ -174,6 +172,17 @@ def agreement_correct(
     return agreement
 
 
+def agreement_add_signed_pdf(*, actor: Principal, agreement: Agreement, pdf: SignedPdf) -> Document:
+    """Register the signed agreement (a PDF, checked by content by the caller) in the agreement's file, sealed.
+    The supplier's users and the administrators may, at any time: the signed agreement is evidence, and a new
+    one is registered beside the old, never over it. The terms and the review are unchanged."""
+    with files_kept_on_commit(), audited_atomic():
+        locked = Agreement.objects.select_for_update().select_related("supplier").get(pk=agreement.pk)
+        if not may_enter_for(actor, locked.supplier_id):
+            raise AgreementRefused(_("You may correct only your own company's agreements."))
+        return _register_pdf(actor, locked, pdf)
+
+
 # ---------------------------------------------------------------- the organisation's review
 
 
@@ -218,9 +227,13 @@ def review_open_until(agreement: Agreement) -> date:
 # ---------------------------------------------------------------- publication
 
 
-def agreement_publish(*, actor: Principal, agreement: Agreement, version: int) -> PublishedVersion:
-    """Publish the agreement's current terms as a new kept version (disputed ones marked with the reason)."""
-    today = timezone.localdate()
+def agreement_publish(
+    *, actor: Principal, agreement: Agreement, version: int, today: date | None = None
+) -> PublishedVersion:
+    """Publish the agreement's current terms as a new kept version (disputed ones marked with the reason).
+
+    ``today`` is the day of publication (the daily job passes its own; tests move the clock with it)."""
+    today = today or timezone.localdate()
     with audited_atomic():
         agreement = _locked(agreement, version)
         if not actor.grant("cooperation.administer_register").everywhere:
@@ -260,6 +273,32 @@ def agreement_publish(*, actor: Principal, agreement: Agreement, version: int) -
             principal=actor, action=Action.TRANSITION, obj=agreement, label=agreement.audit_label,
             detail={"to": agreement.status, "published_version": published.sequence, "disputed": published.disputed},
         )  # fmt: skip
+    return published
+
+
+def publish_due(*, today: date | None = None) -> list[str]:
+    """The daily publication (issue 14): every agreement not published whose correction period has ended (the
+    organisation's review period plus the supplier's correction period) is published, one still disputed marked
+    disputed with the organisation's reason; a confirmed one waits for the same day unless an administrator
+    published it earlier. One audited transaction per agreement, as the register's system user. Idempotent: a
+    published agreement is not due again until a correction starts a new review. Returns the numbers published."""
+    from vegvis.access.principal import SYSTEM
+
+    today = today or timezone.localdate()
+    published: list[str] = []
+    due = (
+        Agreement.objects.exclude(status=Status.PUBLISHED)
+        .filter(correction_due_on__lt=today)
+        .order_by("correction_due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in list(due):
+        agreement = Agreement.objects.get(pk=pk)
+        try:
+            agreement_publish(actor=SYSTEM, agreement=agreement, version=agreement.version, today=today)
+        except AgreementRefused:
+            continue  # changed or published meanwhile: tomorrow's run sees it again if still due
+        published.append(agreement.number)
     return published
 
 
@@ -321,6 +360,15 @@ def notify_organisation(agreement: Agreement) -> int:
 
 # ---------------------------------------------------------------- helpers
 
+NUMBER_SERIES = "cooperation"
+
+
+def agreement_number(supplier: Organisation, year: int) -> str:
+    """The next number of the supplier's series for the year the agreement starts, without gaps: the casework
+    kit's counter (per organisation, year and kind), taken under its row lock in the transaction that saves the
+    agreement, so a rollback gives the number back. ``2026-7-0003``: the year, the supplier's id, the count."""
+    return f"{year}-{supplier.pk}-{next_organisation_number(supplier, year, NUMBER_SERIES):04d}"
+
 
 def _due_dates(start: date) -> dict[str, date]:
     review = LegalDeadline.get("cooperation_review").after(start)
@@ -376,7 +424,8 @@ def _register_pdf(actor: Principal, agreement: Agreement, pdf: SignedPdf) -> Doc
         correspondent=agreement.supplier.name,
         correspondent_is_private=False,
         content=pdf.content,
-        filename=pdf.filename,
+        # Never the sender's name for the file: it may hold a path or markup (attack pass); the number is enough.
+        filename=f"signert-avtale-{agreement.number}.pdf",
         content_type="application/pdf",
         sent=True,  # sealed at once: the signed agreement is evidence, replaced only by registering another
     )

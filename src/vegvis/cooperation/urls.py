@@ -26,3 +26,18 @@ urlpatterns += [
     path("samarbeid/import/mal.xlsx", import_views.import_template, name="import_template"),
     path("samarbeid/import/<str:token>/", import_views.agreement_import_preview, name="import_preview"),
 ]
+
+# The register administrator's pages (admin_views; the writes are administration's).
+from vegvis.cooperation import admin_views  # noqa: E402
+
+urlpatterns += [
+    path("samarbeid/forvaltning/", admin_views.overview, name="admin_overview"),
+    path("samarbeid/forvaltning/leverandor/<int:pk>/", admin_views.supplier, name="admin_supplier"),
+    path("samarbeid/forvaltning/organisasjon/<int:pk>/", admin_views.organisation, name="admin_organisation"),
+    path("samarbeid/forvaltning/tillitsverv/", admin_views.positions, name="admin_positions"),
+    path("samarbeid/forvaltning/tillitsverv/ny/", admin_views.position_new, name="admin_position_new"),
+    path("samarbeid/forvaltning/tillitsverv/<int:pk>/", admin_views.position_edit, name="admin_position"),
+    path(
+        "samarbeid/forvaltning/tillitsverv/<int:pk>/fjern/", admin_views.position_delete, name="admin_position_delete"
+    ),
+]

@@ -17,7 +17,7 @@ from vegvis.access.rules import principal, public, requires
 from vegvis.cooperation import public as public_data
 from vegvis.cooperation import selectors, services
 from vegvis.cooperation.forms import AgreementForm, DisputeForm, PublicFilterForm
-from vegvis.cooperation.models import Agreement, Document, Status
+from vegvis.cooperation.models import Agreement, Cover, Document, Status
 from vegvis.cooperation.navigation import ANY_ROLE
 from vegvis.records.files import serve_document_file
 from vegvis.statistics import exports
@@ -46,13 +46,16 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.agreement_for(who, pk)
     policy = policy_for(Agreement)
     can_review = policy.can(who, "review", found) and found.status != Status.PUBLISHED
+    event = getattr(found, "event", None)
+    covers = dict(Cover.choices)
     return render(
         request,
         "cooperation/agreement.html",
         {
             "agreement": found,
             "findings": selectors.agreement_findings(found),
-            "event": getattr(found, "event", None),
+            "event": event,
+            "event_covers": [str(covers.get(c, c)) for c in event.covers] if event else [],
             "logo_uses": list(found.logo_uses.all()),
             "documents": list(found.documents.all()),
             "versions": list(found.published_versions.order_by("-sequence")),

@@ -184,3 +184,109 @@ expect(
 expect("api-v1:list_cooperation_public_years", roles=everyone(200), export=True)
 expect("api-v1:list_cooperation_public_agreements", kwargs=a_published_year, roles=everyone(200), export=True)
 expect("api-v1:get_cooperation_public_totals", kwargs=a_published_year, roles=everyone(200), export=True)
+
+
+# The register's administration: its administrators only (a global role); everyone else 403.
+def a_supplier(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.tests.support import supplier
+
+    for name in SCOPED:
+        actors[name]
+    return {"pk": supplier().pk}
+
+
+def an_organisation(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.tests.support import organisation
+
+    for name in SCOPED:
+        actors[name]
+    return {"pk": organisation().pk}
+
+
+def a_position(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.cooperation.models import PositionOfTrust, SupplierEmployee
+    from vegvis.cooperation.tests.support import organisation, supplier
+
+    for name in SCOPED:
+        actors[name]
+    employee = SupplierEmployee.objects.create(supplier=supplier(), name="Kari Nordmann")
+    position = PositionOfTrust.objects.create(
+        employee=employee, organisation=organisation(), role="styremedlem", starts_on="2025-01-01"
+    )
+    return {"pk": position.pk}
+
+
+ADMIN_ONLY = staff_only(403, cooperation_administrator=200)
+TO_POSITIONS = Redirect("/samarbeid/forvaltning/tillitsverv/")
+expect("cooperation:admin_overview", roles=ADMIN_ONLY)
+expect("cooperation:admin_supplier", kwargs=a_supplier, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_supplier",
+    method="post",
+    kwargs=a_supplier,
+    data={"rule_sets": ["medtek"]},
+    roles=staff_only(403, cooperation_administrator=Redirect("/samarbeid/forvaltning/")),
+)
+expect("cooperation:admin_organisation", kwargs=an_organisation, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_organisation",
+    method="post",
+    kwargs=an_organisation,
+    data={"action": "budget", "budget-year": "2026", "budget-amount": "412 345,50"},
+    roles=staff_only(403, cooperation_administrator=Redirect("/samarbeid/forvaltning/organisasjon/", prefix=True)),
+)
+expect("cooperation:admin_positions", roles=ADMIN_ONLY)
+expect("cooperation:admin_position_new", roles=ADMIN_ONLY)
+expect("cooperation:admin_position", kwargs=a_position, roles=ADMIN_ONLY)
+expect(
+    "cooperation:admin_position_delete",
+    method="post",
+    kwargs=a_position,
+    roles=staff_only(403, cooperation_administrator=TO_POSITIONS),
+)
+
+
+# Correcting, publishing and the signed PDF through the API.
+def correction(actors: Actors) -> Mapping[str, Any]:
+    return {**new_terms(actors), "version": 1, "amount_nok": "2000.00"}
+
+
+def a_pdf_upload(actors: Actors) -> Mapping[str, Any]:
+    import base64
+
+    from vegvis.cooperation.tests.support import PDF
+
+    return {"filename": "avtale.pdf", "content_base64": base64.b64encode(PDF).decode()}
+
+
+def a_signed_pdf_id(actors: Actors) -> Mapping[str, Any]:
+    found = a_signed_pdf(actors)
+    return {"agreement_id": found["pk"], "document_id": found["document_pk"]}
+
+
+expect(
+    "api-v1:correct_cooperation_agreement",
+    method="put",
+    kwargs=an_agreement_id,
+    data=correction,
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=200, supplier_user=200, supplier_user_other=404),
+)
+expect(
+    "api-v1:publish_cooperation_agreement",
+    method="post",
+    kwargs=lambda actors: {"agreement_id": _agreement(actors, "confirmed").pk},
+    data={"version": 2},
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=200),
+)
+expect("api-v1:list_cooperation_documents", kwargs=an_agreement_id, roles=api_staff_only(403, **SEES_IT))
+expect(
+    "api-v1:add_cooperation_document",
+    method="post",
+    kwargs=an_agreement_id,
+    data=a_pdf_upload,
+    content_type="application/json",
+    roles=api_staff_only(403, cooperation_administrator=201, supplier_user=201, supplier_user_other=404),
+)
+expect("api-v1:get_cooperation_document", kwargs=a_signed_pdf_id, roles=api_staff_only(403, **SEES_IT))
