@@ -46,7 +46,12 @@ def test_a_budget_typed_in_norwegian_is_saved_audited_and_moves_the_income_cap_o
     assert current_findings() == ["lmi-income-cap"]  # 50 000 is more than 15 % of 300 000
     entry = AuditEntry.objects.filter(object_label__contains="budget").get()
     assert (entry.actor_username, entry.detail["after"]) == ("samarbeid.admin", "300000.00")
-    assert "300\u00a0000,00" in client.get(page).content.decode()
+    shown = client.get(page).content.decode()
+    assert "300\u00a0000,00" in shown
+    # The year reads as a year, on the organisation's page and the overview (not «2 026»).
+    assert f"<td>{year}</td>" in shown
+    overview = client.get(reverse("cooperation:admin_overview")).content.decode()
+    assert f"{year}: 300\u00a0000,00" in overview
 
     # Exactly 15 %: allowed.
     client.post(page, {"action": "budget", "budget-year": year, "budget-amount": "333 333,34"})
