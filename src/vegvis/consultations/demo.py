@@ -12,7 +12,7 @@ demo moves its due dates. The sealed case-file documents keep today's registrati
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -127,7 +127,7 @@ def populate(context: DemoContext) -> None:
         item = services.input_submit(
             actor=actor, consultation=consultation, body=body, text=text, contains_personal_data=index == EXEMPT
         )
-        moment = timezone.make_aware(timezone.datetime(year, month, day, hour, 0))
+        moment = datetime(year, month, day, hour, 0, tzinfo=timezone.get_current_timezone())
         late = deadlines.is_late(moment, deadline)
         with transaction.atomic():
             Input.objects.filter(pk=item.pk).update(registered_at=moment, late=late)
@@ -183,12 +183,14 @@ def _users(
     secretariat = principal_for(_user(context, username, first, last, "consultation_secretariat", organisation))
     context.users.append((username, description))
     actors = {}
-    for body, (name, _kind, username) in zip(bodies, BODIES, strict=True):
-        if username is None:
+    for body, (name, _kind, body_username) in zip(bodies, BODIES, strict=True):
+        if body_username is None:
             continue
-        user = _user(context, username, "Demo", name.split()[-2].capitalize(), "member_body_user", body.organisation)
+        user = _user(
+            context, body_username, "Demo", name.split()[-2].capitalize(), "member_body_user", body.organisation
+        )
         actors[body.pk] = principal_for(user)
-        context.users.append((username, f"Bruker i organisasjonsledd, {name}"))
+        context.users.append((body_username, f"Bruker i organisasjonsledd, {name}"))
     return secretariat, actors
 
 

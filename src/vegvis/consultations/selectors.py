@@ -95,7 +95,7 @@ class Invitation:
 def invitations(principal: Principal) -> list[Invitation]:
     """The consultations the principal's bodies are invited to (open or later), each with the body's input."""
     bodies = list(MemberBody.objects.filter(organisation_id__in=body_organisation_ids(principal)))
-    found = []
+    found: list[Invitation] = []
     for body in bodies:
         consultations = (
             visible(principal, Consultation.objects.filter(invited=body))
