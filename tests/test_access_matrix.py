@@ -84,6 +84,7 @@ def test_the_actors_come_from_the_apps_in_their_order():
         "consultation_secretariat",
         "member_body_user",
         "member_body_user_other",
+        "consultation_secretariat_other",
         "earlyaccess_clinician",
         "earlyaccess_clinician_other",
         "earlyaccess_pharmacy",

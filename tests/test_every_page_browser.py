@@ -7,7 +7,7 @@ administration site's pages, and the pages of a realistic data set (a case in ev
 with a payment guarantee and invoices, an appeal, an emergency access, assessments for the adviser, an import
 waiting for confirmation, a report year with data), with the links under each case page followed once per shape.
 Screenshots at 390 pixels of pages that fail (of every page with VEGVIS_PAGE_SCREENSHOTS=1) are saved under
-var/screenshots/pages/.
+var/screenshots/pages/. VEGVIS_WALK_PAGES=<app> walks only the pages of one app (by every role).
 """
 
 from __future__ import annotations
@@ -269,6 +269,9 @@ def walk_role(role: str, user: Any, visits: list[Visit], browser: Any, base_url:
 
 # The roles in three walks (every third role each), so the two test workers share them.
 WALKS = 3
+# VEGVIS_WALK_PAGES=consultations: walk only the pages whose URL name starts with it (one app's pages by every
+# role, for the engineer working on it; the whole walk is the default).
+ONLY = os.environ.get("VEGVIS_WALK_PAGES", "")
 
 
 @pytest.mark.timeout(900)
@@ -279,7 +282,7 @@ def test_every_page_of_every_role_passes_axe_and_reflows_at_390_px(page, live_se
     extra = realistic_data(actors, tmp_path)
     walks = []
     for role in list(ROLES)[walk::WALKS]:
-        visits = pages_for(role, actors, extra)
+        visits = [visit for visit in pages_for(role, actors, extra) if visit.label.startswith(ONLY)]
         assert visits, f"{role}: the walk found no pages"
         walks.append(walk_role(role, actors[role], visits, page.context.browser, live_server.url))
 

@@ -24,7 +24,7 @@ from vegvis.access.rules import api_requires, principal
 from vegvis.audit.services import read_for, read_rows
 from vegvis.consultations import selectors, services, similarity
 from vegvis.consultations.models import Consultation, Input
-from vegvis.consultations.policies import RUN, SUBMIT
+from vegvis.consultations.policies import RUN, SUBMIT, runs
 from vegvis.consultations.steps import TABLE
 
 API_PREFIX = "/consultations"
@@ -89,7 +89,7 @@ class ConsultOut(ConsultRow):
     warnings: list[str]
     allowed_steps: list[str] = Field(description="The steps you can take now (the page offers the same)")
     inputs: list[ConsultInputOut]
-    sections: list[ConsultSectionOut]
+    sections: list[ConsultSectionOut] = Field(description="The response's sections (for a body's user: once published)")
     near_duplicates: list[list[ConsultNearDuplicateOut]] = Field(
         description="The groups of near-identical inputs (the secretariat only; empty for a body)"
     )
@@ -158,6 +158,8 @@ def _input(item: Input) -> dict[str, Any]:
 def _detail(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
     who = principal(request)
     inputs = selectors.inputs_of(who, consultation)
+    # The response is the secretariat's until it is published: a body's user sees its sections only then.
+    shows_response = runs(who, consultation.organisation_id) or consultation.is_published
     read_for(who, consultation, shown=["consultation", "inputs"])
     read_rows(who, inputs, label=consultation.audit_label, shown=["input", "text"], person_ids=[])
     return {
@@ -179,7 +181,7 @@ def _detail(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
         "near_duplicate_threshold": similarity.THRESHOLD,
         "sections": [
             {"order": s.order, "heading": s.heading, "text": s.text, "inputs": [i.number for i in s.inputs.all()]}
-            for s in selectors.sections_of(consultation)
+            for s in (selectors.sections_of(consultation) if shows_response else [])
         ],
     }
 

@@ -145,7 +145,7 @@ class InputForm(forms.Form):
 
 
 class UseForm(forms.Form):
-    use = forms.ChoiceField(label=_("Use"), choices=Use.choices, widget=forms.RadioSelect)
+    use = forms.ChoiceField(label=_("Use"), choices=Use.choices, widget=forms.RadioSelect(attrs={"class": "ds-input"}))
     explanation = forms.CharField(label=_("How it was used, in a sentence"), max_length=500)
     contains_personal_data = forms.BooleanField(
         label=_("The input contains personal data (it is then not published)"), required=False

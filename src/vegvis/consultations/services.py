@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -94,6 +95,11 @@ def _check_data(data: ConsultationData) -> None:
         raise DomainError(
             _("The internal deadline cannot be before the consultation was sent."), field="internal_deadline"
         )
+    for _title, url in data.links:
+        # Shown as links on every page of the round: an address of the web only (never javascript:, data:, file:).
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DomainError(_("Give each link's address as https://…"), field="links")
 
 
 def _check_invited(organisation: Organisation, invited: Iterable[MemberBody]) -> list[MemberBody]:

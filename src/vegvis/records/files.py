@@ -83,12 +83,17 @@ def store_file(document: CaseDocument, content: bytes, *, filename: str, content
     track_file(document.file.storage, str(document.file.name))
 
 
+# The file name's ending for the types core.uploads.check_upload lets in (by content) and the PDFs Vegvis writes.
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
 def file_response(document: CaseDocument) -> FileResponse:
     """The document's file, shown in the browser, never cached. Call it only after the access check."""
     if not document.file:
         raise Http404
     response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}.pdf"'
+    extension = EXTENSIONS.get(document.content_type, ".pdf")  # a scanned PNG is saved as .png, not as .pdf
+    response["Content-Disposition"] = f'inline; filename="{document.number.replace("/", "-")}{extension}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -2,8 +2,10 @@
 
 The consultation belongs to the matrix's secretariat's organisation; both matrix body users' bodies are invited.
 The input the expectations build is the first body's (`member_body_user`): the other body's user gets 404 for it
-and its attachment while the consultation is unpublished, exactly as for one that does not exist. Roles without
-the consultations' permissions get 403; the public pages are open to all and show no person.
+and its attachment while the consultation is unpublished, exactly as for one that does not exist; another
+organisation's secretariat gets 404 for every round, input and document of the organisation (its own worklist and
+new-consultation form open). Roles without the consultations' permissions get 403; the public pages are open to all
+and show no person.
 """
 
 from collections.abc import Mapping
@@ -12,7 +14,9 @@ from typing import Any
 from vegvis.testing.access_matrix import Actors, Redirect, api_staff_only, everyone, expect, staff_only
 
 BODIES = ("member_body_user", "member_body_user_other")
-SECRETARIAT = {"consultation_secretariat": 200}
+OTHER = "consultation_secretariat_other"
+SECRETARIAT = {"consultation_secretariat": 200, OTHER: 404}  # an object page: the other organisation's gets 404
+OWN_PAGES = {"consultation_secretariat": 200, OTHER: 200}
 TO_CONSULTATION = Redirect("/horinger/sekretariat/", prefix=True)
 
 
@@ -87,8 +91,8 @@ def current_version(actors: Actors) -> Mapping[str, Any]:
 
 
 # The secretariat's pages.
-expect("consultations:worklist", roles=staff_only(403, **SECRETARIAT))
-expect("consultations:consultation_new", roles=staff_only(403, **SECRETARIAT))
+expect("consultations:worklist", roles=staff_only(403, **OWN_PAGES))
+expect("consultations:consultation_new", roles=staff_only(403, **OWN_PAGES))
 expect("consultations:consultation", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT))
 expect("consultations:consultation_edit", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT))
 expect(
@@ -96,7 +100,7 @@ expect(
     method="post",
     kwargs=lambda actors: {**a_consultation(actors), "event": "close_for_input"},
     data=current_version,
-    roles=staff_only(403, consultation_secretariat=TO_CONSULTATION),
+    roles=staff_only(403, consultation_secretariat=TO_CONSULTATION, **{OTHER: 404}),
 )
 expect("consultations:section_new", kwargs=a_consultation, roles=staff_only(403, **SECRETARIAT))
 expect("consultations:section_edit", kwargs=a_writing_section, roles=staff_only(403, **SECRETARIAT))
@@ -112,7 +116,9 @@ expect("consultations:register_xlsx", kwargs=a_consultation, roles=staff_only(40
 expect(
     "consultations:document_file",
     kwargs=an_attachment,
-    roles=staff_only(403, consultation_secretariat=200, member_body_user=200, member_body_user_other=404),
+    roles=staff_only(
+        403, consultation_secretariat=200, member_body_user=200, member_body_user_other=404, **{OTHER: 404}
+    ),
 )
 
 # A member body's pages.
@@ -148,9 +154,11 @@ def step_payload(actors: Actors) -> Mapping[str, Any]:
 
 ANY = {"consultation_secretariat": 200, **dict.fromkeys(BODIES, 200)}
 expect(
-    "api-v1:list_consultations", kwargs=lambda actors: (_consultation(actors), {})[1], roles=api_staff_only(403, **ANY)
+    "api-v1:list_consultations",
+    kwargs=lambda actors: (_consultation(actors), {})[1],
+    roles=api_staff_only(403, **ANY, **{OTHER: 200}),  # the other organisation's list: its own, none of these
 )
-expect("api-v1:get_consultation", kwargs=a_consultation_id, roles=api_staff_only(403, **ANY))
+expect("api-v1:get_consultation", kwargs=a_consultation_id, roles=api_staff_only(403, **ANY, **{OTHER: 404}))
 expect(
     "api-v1:submit_consultation_input",
     method="post",

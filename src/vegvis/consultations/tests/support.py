@@ -18,7 +18,13 @@ ORGANISATION = "Den norske legeforening"
 OTHER_ORGANISATION = "Sykepleierforbundet"
 BODY = "Norsk onkologisk forening"
 OTHER_BODY = "Norsk barnelegeforening"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A PDF of one empty page that a reader opens (pdftotext reads it: the privacy scan of the public attachment).
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+    b"trailer << /Size 4 /Root 1 0 R >>\n%%EOF\n"
+)
 STATES = ("draft", "open", "closed", "writing", "submitted", "published")
 
 
