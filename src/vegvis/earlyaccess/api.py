@@ -338,20 +338,17 @@ def _refused(refused: Exception) -> Status[dict[str, Any]]:
     return Status(409, {"detail": str(refused), "code": "refused"})
 
 
+def _pick(obj: Any, schema: type[Schema], *leave: str) -> dict[str, Any]:
+    """The schema's fields read from the object of the same names (``leave`` out: named differently)."""
+    return {name: getattr(obj, name) for name in schema.model_fields if name not in leave}
+
+
 def _programme_row(programme: Programme) -> dict[str, Any]:
     return {
-        "id": programme.pk,
-        "drug_name": programme.drug_name,
-        "active_substance": programme.active_substance,
-        "atc_code": programme.atc_code,
-        "supplier_id": programme.supplier_id,
+        **_pick(programme, EarlyProgrammeRow, "supplier", "owner", "exemption_flag"),
         "supplier": programme.supplier.name,
-        "basis": programme.basis,
-        "agreement_kind": programme.agreement_kind,
-        "owner_id": programme.owner_id,
         "owner": programme.owner.name,
         "exemption_flag": selectors.exemption_flag(programme),
-        "version": programme.version,
     }
 
 
@@ -406,16 +403,7 @@ def _treatment(who: Principal, treatment: PatientTreatment) -> dict[str, Any]:
 
 
 def _experimental_row(treatment: ExperimentalTreatment) -> dict[str, Any]:
-    return {
-        "id": treatment.pk,
-        "number": treatment.number,
-        "hospital_id": treatment.hospital_id,
-        "name": treatment.person.name,
-        "treatment": treatment.treatment,
-        "consultant": treatment.consultant,
-        "started_on": treatment.started_on,
-        "ended_on": treatment.ended_on,
-    }
+    return {**_pick(treatment, EarlyExperimentalRow, "name"), "name": treatment.person.name}
 
 
 def _experimental(who: Principal, treatment: ExperimentalTreatment) -> dict[str, Any]:
@@ -426,36 +414,9 @@ def _experimental(who: Principal, treatment: ExperimentalTreatment) -> dict[str,
         **_experimental_row(treatment),
         "hospital": treatment.hospital.name,
         "region": treatment.region.code,
-        "adverse_events": [
-            {
-                "id": e.pk,
-                "occurred_on": e.occurred_on,
-                "seriousness": e.seriousness,
-                "description": e.description,
-                "outcome": e.outcome,
-            }
-            for e in treatment.adverse_events.all()
-        ],
-        "evaluations": [
-            {
-                "id": e.pk,
-                "evaluated_on": e.evaluated_on,
-                "benefit": e.benefit,
-                "risk": e.risk,
-                "assessment": e.assessment,
-            }
-            for e in treatment.evaluations.all()
-        ],
-        "costs": [
-            {
-                "id": c.pk,
-                "incurred_on": c.incurred_on,
-                "description": c.description,
-                "amount_nok": c.amount,
-                "payer": c.payer,
-            }
-            for c in treatment.costs.all()
-        ],
+        "adverse_events": [_pick(e, EarlyAdverseEventOut) for e in treatment.adverse_events.all()],
+        "evaluations": [_pick(e, EarlyEvaluationOut) for e in treatment.evaluations.all()],
+        "costs": [{**_pick(c, EarlyCostOut, "amount_nok"), "amount_nok": c.amount} for c in treatment.costs.all()],
     }
 
 
