@@ -3,7 +3,8 @@ regional authorities, four programmes — both agreement kinds, with and without
 named-patient exemption with a renewal and one whose exemption expires within the warning period — patients at
 both hospitals (one short-duration treatment past six months, so the worklist flags it; one stopped), and two
 experimental treatments with their plans, adverse events and an evaluation, so each region's overview has
-numbers. Everything goes through the services (numbers, guards, audit); the dates are counted back from today, so
+numbers. The flagged patient has also applied for treatment abroad naming Kortivra (the links of item 6). Everything
+goes through the services (numbers, guards, audit); the dates are counted back from today, so
 the flags hold whenever the demo is made.
 """
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from vegvis.access.principal import SYSTEM
 from vegvis.core.demo import DemoContext, synthetic_person
-from vegvis.core.models import Organisation, Region
+from vegvis.core.models import Office, Organisation, Region
 from vegvis.earlyaccess import services
 from vegvis.earlyaccess.models import AgreementKind, Basis, OrganisationRegion, Programme
 
@@ -32,7 +33,17 @@ USERS = [
     ("tidlig.apotek.ous", "Anne", "Berg", "earlyaccess_pharmacy", OUS[0], "Sykehusapotek (tidlig tilgang), OUS"),
     ("tidlig.rhf.sorost", "Eva", "Moen", "earlyaccess_regional", RHFS[0][0], "Regional stab, Helse Sør-Øst RHF"),
     ("tidlig.forvalter", "Jon", "Lund", "earlyaccess_national", None, "Nasjonal forvalter (tidlig tilgang)"),
+    (
+        "tidlig.utland.ous",
+        "Siri",
+        "Vik",
+        "earlyaccess_clinician",
+        OUS[0],
+        "Kliniker ved OUS og saksbehandler ved Utenlandskontoret (ser pasientens tidlig tilgang på utlandssaken)",
+    ),
 ]
+# Users who also handle treatment-abroad cases (the links of issue 16, item 6): username, office.
+ALSO_CASE_HANDLER = {"tidlig.utland.ous": "ous"}
 INDICATION = "Residiverende sykdom etter minst to behandlingslinjer, uten annet behandlingstilbud"
 COST_TERMS = "Legemiddelet leveres vederlagsfritt av leverandøren til Beslutningsforum har besluttet."
 
@@ -137,7 +148,7 @@ def populate(context: DemoContext) -> None:
             started_on=ago(days_ago),
         )
 
-    start(short, ous, 200, "Overlege Kari Nordmann")  # past six months: flagged
+    flagged = start(short, ous, 200, "Overlege Kari Nordmann")  # past six months: flagged
     start(short, ous, 40, "Overlege Kari Nordmann")
     start(standard, ous, 100, "Overlege Ali Khan")
     start(expiring, ous, 20, "Overlege Ali Khan")  # its exemption expires soon: flagged
@@ -150,6 +161,7 @@ def populate(context: DemoContext) -> None:
 
     _experimental(context, ous, ago(90), events=[(60, "serious", "recovered"), (20, "non_serious", "recovering")])
     _experimental(context, bergen, ago(70), events=[(30, "non_serious", "recovered")])
+    _abroad_case(flagged.person, ago(15))
     context.say("Early access: 4 programmes, 7 patients (1 past six months, 1 exemption expiring), 2 experimental\n")
 
 
@@ -208,6 +220,27 @@ def _experimental(
     )
 
 
+def _abroad_case(person: Any, received: date) -> None:
+    """The flagged patient's application for treatment abroad naming Kortivra: its case page shows the programme,
+    and the patient's treatment to ``tidlig.utland.ous`` (case handler and the hospital's clinician)."""
+    from vegvis.abroad.services.cases import ApplicationData, case_create
+
+    abroad = Organisation.objects.filter(
+        kind=Organisation.Kind.HOSPITAL, name="Karolinska Universitetssjukhuset"
+    ).first()
+    case_create(
+        actor=SYSTEM,
+        data=ApplicationData(
+            patient=person,
+            route="treatment_abroad",
+            received_date=received,
+            diagnosis_icd10="C90.0",
+            requested_treatment="Fortsatt behandling med Kortivra ved Karolinska etter seks måneder",
+            hospital=abroad,
+        ),
+    )
+
+
 def _users(context: DemoContext, organisations: dict[str, Organisation]) -> None:
     from vegvis.accounts.models import User
     from vegvis.accounts.services import role_assign, user_create
@@ -229,4 +262,11 @@ def _users(context: DemoContext, organisations: dict[str, Organisation]) -> None
                 role_code=role,
                 organisation=organisations[where] if where else None,
             )
+            if username in ALSO_CASE_HANDLER:
+                role_assign(
+                    actor=context.principal,
+                    user=user,
+                    role_code="case_handler",
+                    office=Office.objects.get(code=ALSO_CASE_HANDLER[username]),
+                )
         context.users.append((username, description))

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 
+from vegvis.abroad.models import Case
 from vegvis.access.principal import SYSTEM, principal_for
 from vegvis.core.demo import DemoContext
 from vegvis.earlyaccess import demo, selectors
@@ -24,7 +25,7 @@ from vegvis.earlyaccess.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_both_kinds_a_renewal_and_the_flags_the_clinician_sees(login):
+def test_the_demo_has_both_kinds_a_renewal_and_the_flags_the_clinician_sees(login, client):
     from vegvis.accounts.models import User
 
     demo.populate(DemoContext(principal=SYSTEM, seed=2020, cases=0, with_users=True, out=StringIO()))
@@ -48,6 +49,12 @@ def test_the_demo_has_both_kinds_a_renewal_and_the_flags_the_clinician_sees(logi
     page = login(clinician).get("/tidlig-tilgang/pasienter/").content.decode()
     assert "Kortivra" in page and "Snartex" in page
     assert page.count("Over forventet varighet") == 1
+
+    case = Case.objects.get(requested_treatment__contains="Kortivra")
+    client.logout()
+    both = login(User.objects.get(username="tidlig.utland.ous")).get(f"/utland/saker/{case.pk}/").content.decode()
+    flagged = PatientTreatment.objects.get(person=case.patient)
+    assert "Kortivra (kortiramab)" in both and flagged.number in both
 
     demo.populate(DemoContext(principal=SYSTEM, seed=2020, cases=0, with_users=True, out=StringIO()))
     assert Programme.objects.count() == 4
