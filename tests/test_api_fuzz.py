@@ -149,11 +149,48 @@ def consult_bearers(db: Any) -> dict[str, dict[str, str]]:
     return bearers
 
 
+@pytest.fixture
+def early_bearers(db: Any) -> dict[str, dict[str, str]]:
+    """Early access's callers: a hospital's clinician (its patients and experimental treatments), its pharmacy
+    (programmes, agreements, exemptions) and a regional authority's staff (the overview), with programmes of both
+    agreement kinds (one on an exemption), a patient at each of two hospitals and an experimental treatment with
+    an adverse event."""
+    from vegvis.access.principal import SYSTEM
+    from vegvis.earlyaccess import services
+    from vegvis.earlyaccess.models import AgreementKind, Basis
+    from vegvis.earlyaccess.tests.support import OTHER_HOSPITAL, RHF, experimental, programme, start, user
+
+    short = programme()
+    start(short)
+    start(programme(AgreementKind.STANDARD, regions=("helse-vest",), drug="Vestimab"), at=OTHER_HOSPITAL)
+    programme(basis=Basis.EXEMPTION, drug="Fritakimab")
+    treatment = experimental()
+    services.adverse_event_register(
+        actor=SYSTEM,
+        treatment=treatment,
+        occurred_on=treatment.started_on,
+        seriousness="serious",
+        description="Feber",
+        outcome="recovered",
+    )
+    users = {
+        "clinician": user("earlyaccess_clinician"),
+        "pharmacy": user("earlyaccess_pharmacy"),
+        "regional": user("earlyaccess_regional", RHF),
+    }
+    bearers = {}
+    for name, holder in users.items():
+        _token, key = api_token_issue(actor=principal_for(holder), user=holder, name="fuzz", scope="read_write")
+        bearers[name] = {"Authorization": f"Bearer {key}"}
+    return bearers
+
+
 def _headers(path: str, request: Any) -> dict[str, str]:
     """The inquiry desk's operations as its case worker (a case handler would get 403 only); the cooperation
     register's as a supplier's user, its confirmation and dispute as the organisation's user, its publication as
     its administrator; the consultations' as the secretariat, sending and revising input as a member body's
-    user."""
+    user; early access's programmes as the hospital's pharmacy, its overview as regional staff, its patients as a
+    clinician."""
     if path.startswith("/api/v1/inquiries/"):
         return request.getfixturevalue("desk_bearer")
     if path.startswith("/api/v1/cooperation/"):
@@ -163,6 +200,15 @@ def _headers(path: str, request: Any) -> dict[str, str]:
     if path.startswith("/api/v1/consultations/"):
         role = "body" if path.endswith(("/inputs", "/revisions")) else "secretariat"
         return request.getfixturevalue("consult_bearers")[role]
+    if path.startswith("/api/v1/earlyaccess/"):
+        role = (
+            "pharmacy"
+            if path.startswith("/api/v1/earlyaccess/programmes")
+            else "regional"
+            if path.startswith("/api/v1/earlyaccess/overview")
+            else "clinician"
+        )
+        return request.getfixturevalue("early_bearers")[role]
     return request.getfixturevalue("bearer")
 
 

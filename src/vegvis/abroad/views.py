@@ -48,6 +48,7 @@ from vegvis.audit.services import Action, audit_denied, audit_record, read_for, 
 from vegvis.casework.steps import NEXT_STEPS
 from vegvis.core import rates
 from vegvis.core.errors import DomainError
+from vegvis.core.related import CaseFacts, related_for
 from vegvis.core.uploads import UploadRefused, check_upload
 from vegvis.records.files import serve_document_file
 from vegvis.records.forms import LetterTemplateForm
@@ -206,6 +207,15 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # A withheld patient's log is not this office's to read (it would name the register's person).
             "show_access_log": who.has("core.view_access_log") and not case.patient_withheld,
             "can_provisional_reply": "send_provisional_reply" in available,
+            # Other systems' records of this case's drug and patient, each through its own policies.
+            "related": related_for(
+                who,
+                CaseFacts(
+                    person_id=None if case.patient_withheld else case.patient_id,
+                    treatment_text=case.requested_treatment,
+                    method_id=case.method_id,
+                ),
+            ),
             **_case_handling_context(case, can_handle=can_handle, emergency=emergency),
         },
     )

@@ -19,6 +19,7 @@ from vegvis.earlyaccess.models import (
     Benefit,
     EventOutcome,
     Payer,
+    Programme,
     Risk,
     Seriousness,
     StopReason,
@@ -81,6 +82,31 @@ class ProgrammeForm(forms.Form):
         )
 
 
+class ProgrammeEditForm(ProgrammeForm):
+    """The programme's fields but its hospital, with the version read (a changed programme is not overwritten)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, programme: Any, methods: list[tuple[int, str]], **kwargs: Any) -> None:
+        self.programme = programme
+        initial = {
+            name: getattr(programme, name)
+            for name in ("drug_name", "active_substance", "atc_code", "indication", "basis", "agreement_kind")
+        } | {
+            "supplier": programme.supplier_id,
+            "marketing_authorised_on": programme.marketing_authorised_on,
+            "method": programme.method_id,
+            "cost_terms": programme.cost_terms,
+            "version": programme.version,
+        }
+        super().__init__(*args, hospitals=Organisation.objects.none(), methods=methods, initial=initial, **kwargs)
+        del self.fields["owner"]
+
+    def data_for_service(self) -> ProgrammeData:
+        self.cleaned_data["owner"] = self.programme.owner
+        return super().data_for_service()
+
+
 class AgreementForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Regional health authority"), queryset=Region.objects.none(), widget=Select)
     signed_on = DateField(label=_("Agreement date"))
@@ -123,7 +149,7 @@ class PatientFields(forms.Form):
 
 
 class StartForm(PatientFields):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, widget=Select)  # type: ignore[arg-type]
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), widget=Select)
     hospital = forms.ModelChoiceField(label=_("Hospital"), queryset=Organisation.objects.none(), widget=Select)
     consultant = forms.CharField(label=_("Responsible senior consultant"), max_length=200)
     started_on = DateField(label=_("Start date"))

@@ -9,18 +9,22 @@ The worklist's flags:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vegvis.abroad.selectors import MethodDecision, method_decisions
 from vegvis.access.policies import get_visible_or_404, visible
 from vegvis.access.principal import Principal
 from vegvis.casework.paging import Keyset
 from vegvis.core.models import LegalDeadline, Organisation, Region
+from vegvis.core.related import CaseFacts, RelatedItem
 from vegvis.earlyaccess.models import (
     EXEMPTION_WARNING,
     AgreementKind,
@@ -30,7 +34,7 @@ from vegvis.earlyaccess.models import (
     PatientTreatment,
     Programme,
 )
-from vegvis.earlyaccess.policies import MANAGE_PROGRAMME, VIEW_TREATMENT, overview_regions
+from vegvis.earlyaccess.policies import ANY_ROLE, MANAGE_PROGRAMME, VIEW_TREATMENT, overview_regions
 
 PAGE_SIZE = 50
 # The worklist: the earliest expected end first (the short-duration treatments about to run over), then the rest.
@@ -201,3 +205,84 @@ def overview_region_choices(principal: Principal) -> QuerySet[Region]:
 def running_condition(year: int) -> Q:
     """Treatments running at some time in ``year``."""
     return Q(started_on__year__lte=year) & (Q(stopped_on__isnull=True) | Q(stopped_on__year__gte=year))
+
+
+# ---------------------------------------------------------------- links with treatment abroad (issue 16, item 6)
+
+
+def _names(text: str, name: str) -> bool:
+    """``name`` stands in ``text`` as a whole word (or words), whatever the case: "Kortivra 10 mg" names
+    Kortivra, "Kortivrax" does not."""
+    name = name.strip()
+    return len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def programmes_naming(text: str, method_id: int | None = None) -> list[Programme]:
+    """The programmes whose drug a treatment-abroad application names: its requested treatment (free text) names
+    the drug or the active substance as a word, or it is registered under the programme's Nye metoder method.
+    Programmes are few (tens), so the words are matched here rather than in the database."""
+    found = []
+    for programme in Programme.objects.select_related("supplier").order_by("drug_name", "pk"):
+        by_method = method_id is not None and programme.method_id == method_id
+        if by_method or _names(text, programme.drug_name) or _names(text, programme.active_substance):
+            found.append(programme)
+    return found
+
+
+def related_to_case(principal: Principal, facts: CaseFacts) -> list[RelatedItem]:
+    """What a treatment-abroad case page shows of early access: the programmes of the drug the application names
+    (no personal data: shown to whoever sees the case), and the patient's own early-access and experimental
+    treatments to a clinician entitled to see them, through the policies (nothing, not even that they exist, to
+    anyone else); that read is audited."""
+    from vegvis.audit.services import read_rows
+
+    may_see_programmes = principal.has_any(*ANY_ROLE)
+    items = [
+        RelatedItem(
+            section=_("Early-access programme"),
+            title=f"{p.drug_name} ({p.active_substance})",
+            detail=str(p.get_agreement_kind_display()),
+            url=reverse("earlyaccess:programme", args=[p.pk]) if may_see_programmes else reverse("earlyaccess:public"),
+        )
+        for p in programmes_naming(facts.treatment_text, facts.method_id)
+    ]
+    if facts.person_id is None:
+        return items
+    treatments = list(
+        visible(principal, PatientTreatment.objects.filter(person_id=facts.person_id)).select_related(
+            "programme", "hospital"
+        )
+    )
+    experimental = list(
+        visible(principal, ExperimentalTreatment.objects.filter(person_id=facts.person_id)).select_related("hospital")
+    )
+    read_rows(
+        principal,
+        [*treatments, *experimental],
+        label="early access on a treatment-abroad case",
+        shown=["number", "programme", "hospital", "start", "stop"],
+    )
+    for t in treatments:
+        state = (
+            _("stopped %(day)s") % {"day": t.stopped_on.strftime("%d.%m.%Y")}
+            if t.stopped_on
+            else _("running since %(day)s") % {"day": t.started_on.strftime("%d.%m.%Y")}
+        )
+        items.append(
+            RelatedItem(
+                section=_("Early-access treatment"),
+                title=f"{t.number}: {t.programme.drug_name}",
+                detail=f"{t.hospital.name}, {state}",
+                url=reverse("earlyaccess:treatment", args=[t.pk]),
+            )
+        )
+    for e in experimental:
+        items.append(
+            RelatedItem(
+                section=_("Experimental treatment"),
+                title=f"{e.number}: {e.treatment}",
+                detail=f"{e.hospital.name}, {_('started %(day)s') % {'day': e.started_on.strftime('%d.%m.%Y')}}",
+                url=reverse("earlyaccess:experimental", args=[e.pk]),
+            )
+        )
+    return items

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_noop
 
 from vegvis.access.principal import Principal
 from vegvis.audit.models import AuditEntry
-from vegvis.audit.services import audit_record, audited_atomic
+from vegvis.audit.services import audit_record, audited_atomic, changes
 from vegvis.casework.numbering import next_organisation_number
 from vegvis.core.atc import is_valid, normalise
 from vegvis.core.models import LegalDeadline, Organisation, Person, Region
@@ -97,6 +98,70 @@ def programme_register(*, actor: Principal, data: ProgrammeData) -> Programme:
         programme.save()
         audit_record(principal=actor, action=Action.CREATE, obj=programme, label=f"programme {programme.pk}")
     return programme
+
+
+# What an edit may change: everything but the keeping hospital (a pharmacy cannot hand a programme on).
+EDITABLE = (
+    "drug_name",
+    "active_substance",
+    "atc_code",
+    "supplier_id",
+    "indication",
+    "basis",
+    "agreement_kind",
+    "marketing_authorised_on",
+    "method_id",
+    "cost_terms",
+)
+
+
+def programme_update(*, actor: Principal, programme: Programme, version: int, data: ProgrammeData) -> Programme:
+    """The programme corrected or completed after registration (a later marketing authorisation, the Nye metoder
+    method, the cost terms). Once a patient has started, the standard agreement and the basis stay: the patients'
+    expected ends and exemption checks follow from them. Refusals name the field (``ValidationError`` by field)."""
+    if not may_manage_programme(actor, programme):
+        raise Refused(_("Only the programme's own hospital may change it."))
+    if data.atc_code and not is_valid(data.atc_code):
+        raise ValidationError({"atc_code": [_("The ATC code is not valid.")]})
+    with audited_atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        if locked.version != version:
+            raise Refused(_("Someone else changed the programme while you worked on it. Open it again."))
+        errors: dict[str, list[str]] = {}
+        if locked.treatments.exists():
+            if data.agreement_kind != locked.agreement_kind:
+                errors["agreement_kind"] = [
+                    _(
+                        "The standard agreement cannot change once patients have started: their expected ends "
+                        "follow from it."
+                    )
+                ]
+            if data.basis != locked.basis:
+                errors["basis"] = [
+                    _("The basis cannot change once patients have started: their starts were checked against it.")
+                ]
+        if errors:
+            raise ValidationError(errors)
+        before = {name: getattr(locked, name) for name in EDITABLE}
+        values = asdict(data)
+        values["atc_code"] = normalise(data.atc_code)
+        values["supplier_id"] = data.supplier.pk
+        for name in EDITABLE:
+            setattr(locked, name, values[name])
+        locked.full_clean()
+        diff = changes(locked, before, EDITABLE)
+        if not diff:
+            return locked
+        locked.version += 1
+        locked.save(update_fields=[*(name.removesuffix("_id") for name in diff), "version"])
+        audit_record(
+            principal=actor,
+            action=Action.UPDATE,
+            obj=locked,
+            label=f"programme {locked.pk}",
+            detail={"changed": diff},
+        )
+    return locked
 
 
 def exemption_add(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tidlig-tilgang/programmer/", views.programmes, name="programmes"),
     path("tidlig-tilgang/programmer/ny/", views.programme_new, name="programme_new"),
     path("tidlig-tilgang/programmer/<int:pk>/", views.programme, name="programme"),
+    path("tidlig-tilgang/programmer/<int:pk>/endre/", views.programme_edit, name="programme_edit"),
     path("tidlig-tilgang/programmer/<int:pk>/avtale/", views.agreement_new, name="agreement_new"),
     path("tidlig-tilgang/programmer/<int:pk>/fritak/", views.exemption_new, name="exemption_new"),
     path("tidlig-tilgang/pasienter/", views.worklist, name="worklist"),

@@ -3,6 +3,7 @@ patient records the read (audit.services.read_for / read_rows); the national id 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -94,6 +95,33 @@ def programme_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The programme is registered."))
             return redirect("earlyaccess:programme", pk=made.pk)
     return render(request, "earlyaccess/form.html", {"form": form, "title": _("New programme"), "back": "programmes"})
+
+
+@requires(MANAGE_PROGRAMME)
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    found = selectors.programme_for(who, pk)
+    if not policy_for(Programme).can(who, "manage", found):
+        raise Http404
+    form = forms.ProgrammeEditForm(request.POST or None, programme=found, methods=method_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(
+                actor=who, programme=found, version=form.cleaned_data["version"], data=form.data_for_service()
+            )
+        except services.Refused as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as invalid:
+            # The service's refusals by field, shown next to the field (its method_id is the form's method).
+            errors = invalid.message_dict if hasattr(invalid, "error_dict") else {"__all__": invalid.messages}
+            for field, messages_ in errors.items():
+                name = field.removesuffix("_id")
+                form.add_error(name if name in form.fields else None, messages_)
+        else:
+            messages.success(request, _("The programme is changed."))
+            return redirect("earlyaccess:programme", pk=found.pk)
+    title = _("Change %(drug)s") % {"drug": found.drug_name}
+    return render(request, "earlyaccess/form.html", {"form": form, "title": title, "programme": found})
 
 
 @requires(MANAGE_PROGRAMME)
@@ -302,7 +330,8 @@ def experimental(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-FOLLOW_UPS = {
+# kind: the form, the service that registers it, the page title
+FOLLOW_UPS: dict[str, tuple[type[Any], Callable[..., Any], str]] = {
     "event": (forms.AdverseEventForm, services.adverse_event_register, "Register adverse event"),
     "evaluation": (forms.EvaluationForm, services.evaluation_register, "Register evaluation"),
     "cost": (forms.CostForm, services.cost_register, "Register cost"),

@@ -82,6 +82,7 @@ expect(
 )
 expect("earlyaccess:programme_new", roles=staff_only(403, **KEEPERS))
 expect("earlyaccess:programme", kwargs=a_programme, roles=staff_only(403, **dict.fromkeys(ALL, 200)))
+expect("earlyaccess:programme_edit", kwargs=a_programme, roles=staff_only(403, **KEEPERS))
 expect("earlyaccess:agreement_new", kwargs=a_programme, roles=staff_only(403, **KEEPERS))
 expect("earlyaccess:exemption_new", kwargs=an_exemption_programme, roles=staff_only(403, **KEEPERS))
 
