@@ -153,6 +153,8 @@ def test_one_treatment_with_plan_events_and_evaluation_is_hidden_in_its_region_a
     other = log_in_verified(Client(), user("earlyaccess_regional", OTHER_RHF))
 
     html, book, data = overview(own, "helse-sor-ost")
+    year = timezone.localdate().year
+    assert f"Helse Sør-Øst RHF {year}</h1>" in html  # the year as a year, not "2 026"
     cells = experimental_cells(html, book, data)
     for name, shown in cells.items():
         assert shown == ("skjult", "skjult", None), name  # counted, and too few to show: never 1 or 2
@@ -165,7 +167,6 @@ def test_one_treatment_with_plan_events_and_evaluation_is_hidden_in_its_region_a
     assert experimental_cells(html, book, data) == dict.fromkeys(cells, ("0", 0, 0))
     assert numbers(data) == {0} and all(not table["hidden"] for table in data["tables"])
 
-    year = timezone.localdate().year
     assert other.get(reverse("earlyaccess:overview"), {"region": region("helse-sor-ost").pk}).status_code == 404
     for fmt in ("xlsx", "json"):
         url = reverse("earlyaccess:overview_download", args=["helse-sor-ost", year, fmt])
