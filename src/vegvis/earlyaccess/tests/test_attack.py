@@ -238,3 +238,26 @@ def test_the_national_id_is_in_no_url_title_log_or_audit_entry(caplog):
     assert not [e for e in AuditEntry.objects.all() if national_id in f"{e.object_label} {e.detail}"], (
         "the national id in an audit entry"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?etter=garbage", "?etter=%00%27%22", "?sykehus=99999999999999999999999", "?sykehus=-1", "?alle=1&etter=1"],
+)
+def test_a_tampered_query_on_the_worklist_is_answered_not_crashed(query):
+    start()
+    answer = as_("earlyaccess_clinician").get(reverse("earlyaccess:worklist") + query)
+    assert answer.status_code in (200, 400, 404), answer.status_code  # 400: a NUL byte, refused before the view
+
+
+@pytest.mark.parametrize(
+    "query", ["?region=99999999999999999999999", "?year=99999999999999999999", "?year=2018", "?region=x&year=y"]
+)
+def test_a_tampered_query_on_the_overview_is_answered_not_crashed(query):
+    answer = as_("earlyaccess_regional", RHF).get(reverse("earlyaccess:overview") + query)
+    assert answer.status_code in (200, 404), answer.status_code
+    year = timezone.localdate().year
+    for args in (["helse-sor-ost", 99999999999999999999, "json"], ["helse-sor-ost", year, "csv"], ["x", year, "xlsx"]):
+        assert (
+            as_("earlyaccess_regional", RHF).get(reverse("earlyaccess:overview_download", args=args)).status_code == 404
+        )
