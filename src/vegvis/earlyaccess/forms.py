@@ -19,6 +19,7 @@ from vegvis.earlyaccess.models import (
     Benefit,
     EventOutcome,
     Payer,
+    Programme,
     Risk,
     Seriousness,
     StopReason,
@@ -128,7 +129,7 @@ class PatientFields(forms.Form):
 
 
 class StartForm(PatientFields):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, widget=Select)  # type: ignore[arg-type]
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(), widget=Select)
     hospital = forms.ModelChoiceField(label=_("Hospital"), queryset=Organisation.objects.none(), widget=Select)
     consultant = forms.CharField(label=_("Responsible senior consultant"), max_length=200)
     started_on = DateField(label=_("Start date"))

@@ -3,6 +3,7 @@ patient records the read (audit.services.read_for / read_rows); the national id 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -308,7 +309,7 @@ def experimental(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-FOLLOW_UPS = {
+FOLLOW_UPS: dict[str, tuple[type[Any], Callable[..., Any], str]] = {
     "event": (forms.AdverseEventForm, services.adverse_event_register, "Register adverse event"),
     "evaluation": (forms.EvaluationForm, services.evaluation_register, "Register evaluation"),
     "cost": (forms.CostForm, services.cost_register, "Register cost"),
