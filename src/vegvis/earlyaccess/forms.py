@@ -137,6 +137,11 @@ class PatientFields(forms.Form):
         label=_("Home region (regional health authority)"), queryset=Region.objects.all(), widget=Select
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # a bound form is shown again only when something was refused: the id is not in it
+            self.fields["national_id"].help_text = _("11 digits. Type it again: it is never shown back.")
+
     def clean_national_id(self) -> str:
         from vegvis.core.national_id import NationalIdError, parse
 

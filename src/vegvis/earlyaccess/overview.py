@@ -59,8 +59,10 @@ def overview_tables(region: Region, year: int) -> list[Table]:
         row_labels=[label for _k, label in labels],
         columns=[_("Started"), _("Stopped or ended")],
         cells=[[started[k], stopped[k]] for k, _l in labels],
+        # No sum row: the stop-reasons table gives the compassionate-use stops' sum, and a sum of all stops
+        # here would give away the experimental treatments ended (the difference), however small.
         row_totals=False,
-        column_totals=True,
+        column_totals=False,
     )
     reasons = _count(in_region.filter(stopped_on__year=year), "stop_reason")
     outcomes, _protected = counts_table(

@@ -15,12 +15,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vegvis.abroad.selectors import MethodDecision, method_decisions
-from vegvis.access.policies import get_visible_or_404, visible
+from vegvis.access.policies import get_visible_or_404, policy_for, visible
 from vegvis.access.principal import Principal
 from vegvis.casework.paging import Keyset
 from vegvis.core.models import LegalDeadline, Organisation, Region
@@ -174,9 +175,29 @@ def flagged_count(principal: Principal) -> int:
     )
 
 
+def patient_record_or_404(principal: Principal, queryset: QuerySet[Any], pk: int) -> Any:
+    """A patient's record the principal may see, else 404 — after the same work whether it exists or not.
+
+    ``access.policies.get_visible_or_404`` audits a refused look at an existing record, which a missing one does
+    not get: the other hospital's clinician could tell by the answer's time that a patient exists. Here a missing
+    id is audited as a refused attempt too (the guess is worth recording), with a label of the same shape.
+    """
+    from vegvis.audit.services import audit_denied
+
+    found = visible(principal, queryset).filter(pk=pk).first()
+    if found is not None:
+        return found
+    hidden = queryset.filter(pk=pk).first()
+    policy = policy_for(queryset.model)
+    audit_denied(
+        principal, obj=hidden, label=policy.label(hidden) if hidden is not None else f"{policy.model.__name__} {pk}"
+    )
+    raise Http404
+
+
 def treatment_for(principal: Principal, pk: int) -> PatientTreatment:
-    return get_visible_or_404(
-        principal, PatientTreatment.objects.select_related("programme", "person", "hospital", "region"), pk=pk
+    return patient_record_or_404(
+        principal, PatientTreatment.objects.select_related("programme", "person", "hospital", "region"), pk
     )
 
 
@@ -189,8 +210,8 @@ def experimental_list(principal: Principal, *, hospital: Organisation) -> list[E
 
 
 def experimental_for(principal: Principal, pk: int) -> ExperimentalTreatment:
-    return get_visible_or_404(
-        principal, ExperimentalTreatment.objects.select_related("person", "hospital", "region"), pk=pk
+    return patient_record_or_404(
+        principal, ExperimentalTreatment.objects.select_related("person", "hospital", "region"), pk
     )
 
 

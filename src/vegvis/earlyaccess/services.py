@@ -51,7 +51,12 @@ Action = AuditEntry.Action
 
 
 class Refused(ValueError):
-    """The change is not allowed; the message is for the user."""
+    """The change is not allowed; the message is for the user, shown next to ``field`` when it names one of the
+    form's fields (else above the form)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _d(value: date) -> str:
@@ -175,14 +180,15 @@ def exemption_add(
     with audited_atomic():
         longest = LegalDeadline.get(EXEMPTION_DEADLINE).after(granted_on)
         if valid_until < granted_on:
-            raise Refused(_("An exemption cannot end before it is granted."))
+            raise Refused(_("An exemption cannot end before it is granted."), field="valid_until")
         if valid_until > longest:
             raise Refused(
                 _(
                     "An exemption is granted for at most a year: granted %(granted)s, it is valid until %(last)s "
                     "at most."
                 )
-                % {"granted": _d(granted_on), "last": _d(longest)}
+                % {"granted": _d(granted_on), "last": _d(longest)},
+                field="valid_until",
             )
         exemption = Exemption.objects.create(
             programme=programme, granted_on=granted_on, valid_until=valid_until, reference=reference.strip()
@@ -204,10 +210,12 @@ def agreement_register(
     if not may_register_agreement(actor, region.pk):
         raise Refused(_("You may register agreements only for your own region."))
     if not reference.strip():
-        raise Refused(_("Give the agreement's reference."))
+        raise Refused(_("Give the agreement's reference."), field="reference")
     with audited_atomic():
         if RegionalAgreement.objects.filter(programme=programme, region=region).exists():
-            raise Refused(_("The programme has an agreement for %(region)s already.") % {"region": region.name})
+            raise Refused(
+                _("The programme has an agreement for %(region)s already.") % {"region": region.name}, field="region"
+            )
         agreement = RegionalAgreement.objects.create(
             programme=programme, region=region, signed_on=signed_on, reference=reference.strip()
         )
@@ -279,12 +287,12 @@ def treatment_start(
     if not consultant.strip():
         raise Refused(_("Name the responsible senior consultant."))
     if expected_end_on is not None and expected_end_on < started_on:
-        raise Refused(_("The expected end cannot be before the start."))
+        raise Refused(_("The expected end cannot be before the start."), field="expected_end_on")
     region = hospital_region(hospital)
     with audited_atomic():
         refusal = start_refusal(programme, region, started_on)
         if refusal:
-            raise Refused(refusal)
+            raise Refused(refusal, field="started_on")
         serial, number = _number("TT", hospital, started_on.year, TREATMENT_NUMBER_KIND)
         treatment = PatientTreatment.objects.create(
             programme=programme,
@@ -330,9 +338,12 @@ def treatment_stop(
         if locked.stopped_on is not None:
             raise Refused(_("The treatment has stopped already."))
         if stopped_on < locked.started_on:
-            raise Refused(_("A treatment cannot stop before it started (%(day)s).") % {"day": _d(locked.started_on)})
+            raise Refused(
+                _("A treatment cannot stop before it started (%(day)s).") % {"day": _d(locked.started_on)},
+                field="stopped_on",
+            )
         if stopped_on > timezone.localdate():
-            raise Refused(_("The stop date cannot be in the future."))
+            raise Refused(_("The stop date cannot be in the future."), field="stopped_on")
         locked.stopped_on, locked.stop_reason, locked.stop_note = stopped_on, reason, note.strip()
         locked.version += 1
         locked.save(update_fields=["stopped_on", "stop_reason", "stop_note", "version"])
@@ -381,7 +392,7 @@ def experimental_register(
     if any(v in ("", None) for v in values.values()):
         raise Refused(_("Fill in every part: the justification, the consent and the whole treatment plan."))
     if data.consent_on > data.started_on:
-        raise Refused(_("Consent must be given before the treatment starts."))
+        raise Refused(_("Consent must be given before the treatment starts."), field="consent_on")
     region = hospital_region(hospital)
     with audited_atomic():
         serial, number = _number("UB", hospital, data.started_on.year, EXPERIMENTAL_NUMBER_KIND)
@@ -401,14 +412,15 @@ def experimental_register(
     return treatment
 
 
-def _check_follow_up(actor: Principal, treatment: ExperimentalTreatment, on: date) -> None:
+def _check_follow_up(actor: Principal, treatment: ExperimentalTreatment, on: date, field: str) -> None:
     if not may_treat_at(actor, treatment.hospital_id):
         raise Refused(_("Only the hospital's own clinicians may follow up its treatments."))
     if on > timezone.localdate():
-        raise Refused(_("The date cannot be in the future."))
+        raise Refused(_("The date cannot be in the future."), field=field)
     if on < treatment.started_on:
         raise Refused(
-            _("The date cannot be before the treatment started (%(day)s).") % {"day": _d(treatment.started_on)}
+            _("The date cannot be before the treatment started (%(day)s).") % {"day": _d(treatment.started_on)},
+            field=field,
         )
 
 
@@ -421,7 +433,7 @@ def adverse_event_register(
     description: str,
     outcome: str,
 ) -> AdverseEvent:
-    _check_follow_up(actor, treatment, occurred_on)
+    _check_follow_up(actor, treatment, occurred_on, "occurred_on")
     with audited_atomic():
         event = AdverseEvent(
             treatment=treatment,
@@ -446,7 +458,7 @@ def adverse_event_register(
 def evaluation_register(
     *, actor: Principal, treatment: ExperimentalTreatment, evaluated_on: date, benefit: str, risk: str, assessment: str
 ) -> Evaluation:
-    _check_follow_up(actor, treatment, evaluated_on)
+    _check_follow_up(actor, treatment, evaluated_on, "evaluated_on")
     with audited_atomic():
         evaluation = Evaluation(
             treatment=treatment, evaluated_on=evaluated_on, benefit=benefit, risk=risk, assessment=assessment.strip()
@@ -479,10 +491,10 @@ def cost_register(
 ) -> CostEntry:
     """A cost of the treatment and who bears it; refused when it would charge the patient."""
     if payer == PATIENT_PAYER:
-        raise Refused(_(PATIENT_NEVER_PAYS))
-    _check_follow_up(actor, treatment, incurred_on)
+        raise Refused(_(PATIENT_NEVER_PAYS), field="payer")
+    _check_follow_up(actor, treatment, incurred_on, "incurred_on")
     if amount < 0:
-        raise Refused(_("The amount cannot be negative."))
+        raise Refused(_("The amount cannot be negative."), field="amount")
     with audited_atomic():
         entry = CostEntry(
             treatment=treatment, incurred_on=incurred_on, description=description.strip(), amount=amount, payer=payer

@@ -28,6 +28,12 @@ TREATMENT_SHOWN = ["name", "programme", "hospital", "consultant", "start", "expe
 EXPERIMENTAL_SHOWN = ["name", "treatment", "plan", "consent", "adverse events", "evaluations", "costs"]
 
 
+def _refuse(form: Any, refused: services.Refused) -> None:
+    """The refusal next to the field it concerns (the typed input stays in the form), else above the form."""
+    field = refused.field if refused.field in form.fields else None
+    form.add_error(field, str(refused))
+
+
 def _version(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
@@ -133,7 +139,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_register(actor=who, programme=found, **form.cleaned_data)
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         else:
             messages.success(request, _("The agreement is registered."))
             return redirect("earlyaccess:programme", pk=found.pk)
@@ -152,7 +158,7 @@ def exemption_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.exemption_add(actor=who, programme=found, **form.cleaned_data)
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         else:
             messages.success(request, _("The exemption is registered."))
             return redirect("earlyaccess:programme", pk=found.pk)
@@ -216,7 +222,7 @@ def treatment_start(request: HttpRequest) -> HttpResponse:
                     expected_end_on=d["expected_end_on"],
                 )
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
@@ -258,7 +264,7 @@ def treatment_stop(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         else:
             messages.success(request, _("The treatment is stopped."))
             return redirect("earlyaccess:treatment", pk=found.pk)
@@ -300,7 +306,7 @@ def experimental_new(request: HttpRequest) -> HttpResponse:
                     actor=who, person=person, hospital=d["hospital"], data=form.data_for_service()
                 )
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         except ValidationError as invalid:
             form.add_error(None, invalid.messages)
         else:
@@ -347,7 +353,7 @@ def _follow_up(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         try:
             service(actor=who, treatment=found, **form.cleaned_data)
         except services.Refused as refused:
-            form.add_error(None, str(refused))
+            _refuse(form, refused)
         else:
             messages.success(request, _("Saved."))
             return redirect("earlyaccess:experimental", pk=found.pk)

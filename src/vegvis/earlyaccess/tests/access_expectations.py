@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from vegvis.testing.access_matrix import Actors, everyone, expect, staff_only
+from vegvis.testing.access_matrix import Actors, Redirect, everyone, expect, staff_only
 
 CLINICIANS = ("earlyaccess_clinician", "earlyaccess_clinician_other")
 ALL = (
@@ -117,3 +117,131 @@ expect(
     roles=staff_only(403, **{**OVERVIEW, "earlyaccess_regional_other": 404}),
     export=True,
 )
+
+
+# ---------------------------------------------------------------- the forms, submitted (the attack pass)
+# Each role submits a valid form; the builders make a fresh object per request. Only the keepers' and the own
+# hospital's clinician's submissions are saved (a redirect to the new or changed page); the other hospital's
+# clinician gets 404 for the treatment, or its own form back when naming a hospital that is not theirs.
+
+TODAY = "%d.%m.%Y"
+
+
+def _today() -> str:
+    return timezone.localdate().strftime(TODAY)
+
+
+def a_programme_without_agreements(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.earlyaccess.tests.support import programme
+
+    _actors(actors)
+    return {"pk": programme(regions=()).pk}
+
+
+def programme_form(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.core.models import Organisation
+    from vegvis.earlyaccess.tests.support import SUPPLIER, hospital
+    from vegvis.testing.factories import named_organisation
+
+    _actors(actors)
+    return {
+        "drug_name": "Nyttmab", "active_substance": "nyttmab", "atc_code": "L01FX",
+        "supplier": named_organisation(SUPPLIER, Organisation.Kind.SUPPLIER).pk,
+        "indication": "Sjelden lymfomtype", "basis": "programme", "agreement_kind": "short_duration",
+        "cost_terms": "Vederlagsfritt.", "owner": hospital().pk,
+    }  # fmt: skip
+
+
+def agreement_form(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.testing.factories import region
+
+    return {"region": region("helse-sor-ost").pk, "signed_on": _today(), "reference": "SA-2026-1"}
+
+
+def start_form(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.earlyaccess.tests.support import hospital, programme
+    from vegvis.testing.factories import region, synthetic_id
+
+    _actors(actors)
+    return {
+        "name": "Ola Testesen", "national_id": synthetic_id(), "home_region": region().pk,
+        "programme": programme().pk, "hospital": hospital().pk, "consultant": "Overlege Kari", "started_on": _today(),
+    }  # fmt: skip
+
+
+def experimental_form(actors: Actors) -> Mapping[str, Any]:
+    from dataclasses import asdict
+
+    from vegvis.earlyaccess.tests.support import hospital, plan
+    from vegvis.testing.factories import region, synthetic_id
+
+    _actors(actors)
+    values = {k: (v.strftime(TODAY) if hasattr(v, "strftime") else v) for k, v in asdict(plan()).items()}
+    return {**values, "name": "Kari Testesen", "national_id": synthetic_id(), "home_region": region().pk,
+            "hospital": hospital().pk}  # fmt: skip
+
+
+KEEPER_SAVES = {"earlyaccess_pharmacy": Redirect("/tidlig-tilgang/programmer/", prefix=True)}
+KEEPER_SAVES["earlyaccess_national"] = KEEPER_SAVES["earlyaccess_pharmacy"]
+expect("earlyaccess:programme_new", method="post", data=programme_form, roles=staff_only(403, **KEEPER_SAVES))
+expect(
+    "earlyaccess:agreement_new",
+    method="post",
+    kwargs=a_programme_without_agreements,
+    data=agreement_form,
+    roles=staff_only(403, **KEEPER_SAVES),
+)
+expect(
+    "earlyaccess:exemption_new",
+    method="post",
+    kwargs=an_exemption_programme,
+    data=lambda actors: {"granted_on": _today(), "valid_until": _today(), "reference": "FR-1"},
+    roles=staff_only(403, **KEEPER_SAVES),
+)
+expect(
+    "earlyaccess:treatment_start",
+    method="post",
+    data=start_form,
+    roles=staff_only(
+        403,
+        earlyaccess_clinician=Redirect("/tidlig-tilgang/pasienter/", prefix=True),
+        earlyaccess_clinician_other=200,  # the Oslo hospital is not one of theirs: the form comes back
+    ),
+)
+expect(
+    "earlyaccess:treatment_stop",
+    method="post",
+    kwargs=a_treatment,
+    data=lambda actors: {"version": "1", "stopped_on": _today(), "reason": "completed"},
+    roles=staff_only(
+        403,
+        earlyaccess_clinician=Redirect("/tidlig-tilgang/pasienter/", prefix=True),
+        earlyaccess_clinician_other=404,
+    ),
+)
+expect(
+    "earlyaccess:experimental_new",
+    method="post",
+    data=experimental_form,
+    roles=staff_only(
+        403,
+        earlyaccess_clinician=Redirect("/tidlig-tilgang/utprovende/", prefix=True),
+        earlyaccess_clinician_other=200,
+    ),
+)
+TO_EXPERIMENTAL = Redirect("/tidlig-tilgang/utprovende/", prefix=True)
+for name, form in (
+    (
+        "adverse_event_new",
+        {"occurred_on": "", "seriousness": "serious", "description": "Utslett", "outcome": "recovered"},
+    ),
+    ("evaluation_new", {"evaluated_on": "", "benefit": "some", "risk": "acceptable", "assessment": "Stabil"}),
+    ("cost_new", {"incurred_on": "", "description": "Infusjon", "amount": "412 345,50", "payer": "hospital"}),
+):
+    expect(
+        f"earlyaccess:{name}",
+        method="post",
+        kwargs=an_experimental,
+        data=lambda actors, form=form: {k: (v or _today()) for k, v in form.items()},
+        roles=staff_only(403, earlyaccess_clinician=TO_EXPERIMENTAL, earlyaccess_clinician_other=404),
+    )
