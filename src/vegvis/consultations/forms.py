@@ -160,7 +160,10 @@ class InputChoiceField(forms.ModelMultipleChoiceField):
 class SectionForm(forms.Form):
     heading = forms.CharField(label=_("Heading"), max_length=300)
     text = forms.CharField(label=_("Text"), widget=TEXT, max_length=100_000)
-    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=999, initial=1)
+    # A text box with the numeric keyboard, never the browser's number box (which changes on a scroll).
+    order = forms.IntegerField(
+        label=_("Order"), min_value=1, max_value=999, initial=1, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     inputs = InputChoiceField(
         label=_("Inputs bearing on it"),
         queryset=Input.objects.none(),

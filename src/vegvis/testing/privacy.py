@@ -24,6 +24,7 @@ from vegvis.core.national_id import NationalIdError, parse
 NATIONAL_ID_CANDIDATE = re.compile(r"(?<![\w])(\d{6})[ \u00a0]?(\d{5})(?![\w])")
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrfmiddlewaretoken"[^>]*>')
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT_TYPES = ("text/", "application/json", "application/xml", "image/svg+xml", "application/problem+json")
 
 
@@ -52,10 +53,11 @@ def readable_text(content: bytes, content_type: str) -> str | None:
     """The text a reader sees in the content, or None for formats that cannot be read here (PDF, images).
 
     JSON is re-dumped without \\u escapes and HTML is unescaped, so a name is found however it was encoded;
-    a spreadsheet's XML parts are read from its zip. CSRF tokens are left out (random digits in them are no id).
+    a spreadsheet's or a Word document's XML parts are read from its zip. CSRF tokens are left out (random
+    digits in them are no id).
     """
     kind = content_type.split(";")[0].strip().lower()
-    if kind == XLSX or (kind == "application/octet-stream" and content[:2] == b"PK"):
+    if kind in (XLSX, DOCX) or (kind == "application/octet-stream" and content[:2] == b"PK"):
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             parts = [book.read(name).decode("utf-8", "replace") for name in book.namelist() if name.endswith(".xml")]
         return html.unescape(re.sub(r"<[^>]+>", " ", " ".join(parts)))
