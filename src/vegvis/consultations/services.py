@@ -370,7 +370,9 @@ def input_revise(
         item.text = text
         item.revised_at = now
         item.author = actor.user
-        item.contains_personal_data = contains_personal_data
+        # A revision may mark the input as holding personal data, never lift the mark: once it is exempt (by the
+        # body or by the secretariat), only the secretariat lifts it (input_use), so a revision cannot publish it.
+        item.contains_personal_data = item.contains_personal_data or contains_personal_data
         item.version += 1
         item.save(update_fields=["text", "revised_at", "author", "contains_personal_data", "version"])
         _audit(actor, item, Action.UPDATE, version=last + 1, attachments=len(attachments))

@@ -337,6 +337,11 @@ def body_consultation(request: HttpRequest, pk: int) -> HttpResponse:
         if own
         else {},
     )
+    if own and own.contains_personal_data:  # a revision cannot lift the mark (see services.input_revise)
+        form.fields["contains_personal_data"].disabled = True
+        form.fields["contains_personal_data"].help_text = _(
+            "The input is marked as containing personal data; only the secretariat can lift the mark."
+        )
     if request.method == "POST":
         if not open_for_input and own is not None and found.status in TAKES_INPUT:
             form.is_valid()

@@ -4,10 +4,12 @@ after the deadline in Norwegian, the deadline warnings, and the public page's si
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from vegvis.access.principal import SYSTEM, principal_for
@@ -27,6 +29,7 @@ from vegvis.consultations.tests.support import (
     step,
 )
 from vegvis.core.errors import Conflict, DomainError
+from vegvis.testing.auth import log_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +202,33 @@ def test_the_public_page_shows_nothing_of_an_exempt_inputs_text(client):
         assert leak not in page
     attachment = secret.documents.get(kind=Document.Kind.ATTACHMENT)
     assert client.get(f"/horinger/{consultation.pk}/vedlegg/{attachment.pk}/").status_code == 404
+
+
+def test_a_revision_cannot_lift_the_personal_data_mark_only_the_secretariat_can(client):
+    """An input the secretariat marked as holding personal data stays exempt when its body revises it unticked;
+    the revise page shows the box ticked and locked with why; the secretariat may lift the mark."""
+    consultation = make_consultation("open")
+    user = body_user()
+    actor = principal_for(user)
+    item = services.input_submit(actor=actor, consultation=consultation, body=body(), text="Om en pasient.")
+    services.input_use_record(
+        actor=SYSTEM, input=item, use=Use.USED, explanation="Tatt inn.", contains_personal_data=True
+    )
+    item.refresh_from_db()
+    assert item.contains_personal_data
+
+    item = services.input_revise(
+        actor=actor, input=item, version=item.version, text="Fortsatt om en pasient.", contains_personal_data=False
+    )
+    assert Input.objects.get(pk=item.pk).contains_personal_data
+
+    log_in_verified(client, user)
+    page = client.get(reverse("consultations:body_consultation", args=[consultation.pk])).content.decode()
+    box = re.search(r'<input[^>]*name="contains_personal_data"[^>]*>', page)
+    assert box and "checked" in box.group(0) and "disabled" in box.group(0)
+    assert "bare sekretariatet kan oppheve merkingen" in page
+
+    services.input_use_record(
+        actor=SYSTEM, input=item, use=Use.USED, explanation="Tatt inn.", contains_personal_data=False
+    )
+    assert not Input.objects.get(pk=item.pk).contains_personal_data
