@@ -17,6 +17,7 @@ from vegvis.earlyaccess.models import (
     AgreementKind,
     Basis,
     Benefit,
+    EndReason,
     EventOutcome,
     Payer,
     Programme,
@@ -174,6 +175,18 @@ class StopForm(forms.Form):
     stopped_on = DateField(label=_("Stop date"), not_in_future=True)
     reason = forms.ChoiceField(label=_("Reason for stopping"), choices=StopReason.choices, widget=Select)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False, max_length=4000)
+
+
+class ExperimentalEndForm(forms.Form):
+    ended_on = DateField(label=_("End date"), not_in_future=True)
+    reason = forms.ChoiceField(label=_("Reason for ending"), choices=EndReason.choices, widget=Select)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=TEXT,
+        required=False,
+        max_length=4000,
+        help_text=_("Required when the reason is «Other»."),
+    )
 
 
 class ExperimentalForm(PatientFields):

@@ -204,6 +204,17 @@ class PatientTreatment(models.Model):
         return self.person_id
 
 
+class EndReason(models.TextChoices):
+    """Why an experimental treatment ended (the plan's stop criteria, the guideline's reporting)."""
+
+    PLANNED = "planned", _("Planned end")
+    STOP_CRITERION = "stop_criterion", _("Stop criterion met")
+    ADVERSE_EVENT = "adverse_event", _("Adverse event")
+    PATIENT_CHOICE = "patient_choice", _("The patient's wish")
+    DEATH = "death", _("Death")
+    OTHER = "other", _("Other")
+
+
 class ExperimentalTreatment(models.Model):
     """A single patient's experimental treatment outside a clinical study: why no study, the judgement that it is
     sound, the consent and the plan (national guideline for experimental treatment, 2019)."""
@@ -220,6 +231,8 @@ class ExperimentalTreatment(models.Model):
     consultant = models.CharField(_("responsible senior consultant"), max_length=200)
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=20, choices=EndReason.choices, blank=True)
+    end_note = models.TextField(_("note on ending"), blank=True)
     why_no_study = models.TextField(_("why a clinical study is not possible"))
     soundness = models.TextField(_("judgement that the treatment is sound"))
     consent_on = models.DateField(_("consent given"))
@@ -243,6 +256,10 @@ class ExperimentalTreatment(models.Model):
         verbose_name_plural = _("experimental treatments")
         constraints = [
             models.UniqueConstraint(fields=["hospital", "year", "serial"], name="earlyaccess_experimental_number"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="earlyaccess_experimental_ends_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["hospital", "ended_on"]), models.Index(fields=["region", "started_on"])]
 

@@ -36,6 +36,7 @@ from vegvis.earlyaccess.models import (
     AgreementKind,
     Basis,
     CostEntry,
+    EndReason,
     Evaluation,
     Exemption,
     ExperimentalTreatment,
@@ -410,6 +411,49 @@ def experimental_register(
             principal=actor, action=Action.CREATE, obj=treatment, label=treatment.audit_label, person_id=person.pk
         )
     return treatment
+
+
+def experimental_end(
+    *,
+    actor: Principal,
+    treatment: ExperimentalTreatment,
+    version: int,
+    ended_on: date,
+    reason: str,
+    note: str = "",
+) -> ExperimentalTreatment:
+    """The experimental treatment ends: the date, why (a fixed list, for the regional overview and the report the
+    guideline asks for) and a note. Once only; not before the start, not in the future."""
+    if not may_treat_at(actor, treatment.hospital_id):
+        raise Refused(_("Only the hospital's own clinicians may end its treatments."))
+    if reason not in EndReason.values:
+        raise Refused(_("Choose why the treatment ended."), field="reason")
+    if reason == EndReason.OTHER and not note.strip():
+        raise Refused(_("Say in the note why the treatment ended."), field="note")
+    with audited_atomic():
+        locked = _locked(ExperimentalTreatment, treatment, version)
+        assert isinstance(locked, ExperimentalTreatment)
+        if locked.ended_on is not None:
+            raise Refused(_("The treatment ended already (%(day)s).") % {"day": _d(locked.ended_on)}, field="ended_on")
+        if ended_on < locked.started_on:
+            raise Refused(
+                _("A treatment cannot end before it started (%(day)s).") % {"day": _d(locked.started_on)},
+                field="ended_on",
+            )
+        if ended_on > timezone.localdate():
+            raise Refused(_("The end date cannot be in the future."), field="ended_on")
+        locked.ended_on, locked.end_reason, locked.end_note = ended_on, reason, note.strip()
+        locked.version += 1
+        locked.save(update_fields=["ended_on", "end_reason", "end_note", "version"])
+        audit_record(
+            principal=actor,
+            action=Action.TRANSITION,
+            obj=locked,
+            label=locked.audit_label,
+            person_id=locked.person_id,
+            detail={"to": "ended", "reason": reason},
+        )
+    return locked
 
 
 def _check_follow_up(actor: Principal, treatment: ExperimentalTreatment, on: date, field: str) -> None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tidlig-tilgang/utprovende/", views.experimental_list, name="experimental_list"),
     path("tidlig-tilgang/utprovende/ny/", views.experimental_new, name="experimental_new"),
     path("tidlig-tilgang/utprovende/<int:pk>/", views.experimental, name="experimental"),
+    path("tidlig-tilgang/utprovende/<int:pk>/avslutt/", views.experimental_end, name="experimental_end"),
     path("tidlig-tilgang/utprovende/<int:pk>/hendelse/", views.adverse_event_new, name="adverse_event_new"),
     path("tidlig-tilgang/utprovende/<int:pk>/evaluering/", views.evaluation_new, name="evaluation_new"),
     path("tidlig-tilgang/utprovende/<int:pk>/kostnad/", views.cost_new, name="cost_new"),

@@ -336,6 +336,26 @@ def experimental(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires(MANAGE_TREATMENT)
+def experimental_end(request: HttpRequest, pk: int) -> HttpResponse:
+    who = principal(request)
+    found = selectors.experimental_for(who, pk)
+    form = forms.ExperimentalEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.experimental_end(actor=who, treatment=found, version=_version(request), **form.cleaned_data)
+        except services.Refused as refused:
+            _refuse(form, refused)
+        else:
+            messages.success(request, _("The experimental treatment is ended."))
+            return redirect("earlyaccess:experimental", pk=found.pk)
+    return render(
+        request,
+        "earlyaccess/form.html",
+        {"form": form, "title": _("End treatment %(number)s") % {"number": found.number}, "experimental": found},
+    )
+
+
 # kind: the form, the service that registers it, the page title
 FOLLOW_UPS: dict[str, tuple[type[Any], Callable[..., Any], str]] = {
     "event": (forms.AdverseEventForm, services.adverse_event_register, "Register adverse event"),

@@ -105,6 +105,7 @@ expect("earlyaccess:experimental_new", roles=staff_only(403, **dict.fromkeys(CLI
 expect(
     "earlyaccess:experimental", kwargs=an_experimental, roles=staff_only(403, **OWN_HOSPITAL), shows_personal_data=True
 )
+expect("earlyaccess:experimental_end", kwargs=an_experimental, roles=staff_only(403, **OWN_HOSPITAL))
 expect("earlyaccess:adverse_event_new", kwargs=an_experimental, roles=staff_only(403, **OWN_HOSPITAL))
 expect("earlyaccess:evaluation_new", kwargs=an_experimental, roles=staff_only(403, **OWN_HOSPITAL))
 expect("earlyaccess:cost_new", kwargs=an_experimental, roles=staff_only(403, **OWN_HOSPITAL))
@@ -230,6 +231,13 @@ expect(
     ),
 )
 TO_EXPERIMENTAL = Redirect("/tidlig-tilgang/utprovende/", prefix=True)
+expect(
+    "earlyaccess:experimental_end",
+    method="post",
+    kwargs=an_experimental,
+    data=lambda actors: {"version": "1", "ended_on": _today(), "reason": "planned", "note": ""},
+    roles=staff_only(403, earlyaccess_clinician=TO_EXPERIMENTAL, earlyaccess_clinician_other=404),
+)
 for name, form in (
     (
         "adverse_event_new",
