@@ -34,7 +34,6 @@ from vegvis.audit.services import audit_record, audited_atomic, read_for, read_r
 from vegvis.casework.paging import Keyset
 from vegvis.core.models import Organisation, Region
 from vegvis.core.national_id import NationalIdError, parse
-from vegvis.core.services import person_get_or_create
 from vegvis.earlyaccess import overview, selectors, services
 from vegvis.earlyaccess.models import ExperimentalTreatment, PatientTreatment, Programme
 from vegvis.earlyaccess.policies import ANY_ROLE, MANAGE_PROGRAMME, MANAGE_TREATMENT, VIEW_OVERVIEW, VIEW_TREATMENT
@@ -380,7 +379,7 @@ def _treatment_row(treatment: PatientTreatment, flags: dict[int, str | None]) ->
         "programme_id": treatment.programme_id,
         "drug_name": treatment.programme.drug_name,
         "hospital_id": treatment.hospital_id,
-        "name": treatment.person.name,
+        "name": treatment.patient_name,
         "consultant": treatment.consultant,
         "started_on": treatment.started_on,
         "expected_end_on": treatment.expected_end_on,
@@ -403,7 +402,7 @@ def _treatment(who: Principal, treatment: PatientTreatment) -> dict[str, Any]:
 
 
 def _experimental_row(treatment: ExperimentalTreatment) -> dict[str, Any]:
-    return {**_pick(treatment, EarlyExperimentalRow, "name"), "name": treatment.person.name}
+    return {**_pick(treatment, EarlyExperimentalRow, "name"), "name": treatment.patient_name}
 
 
 def _experimental(who: Principal, treatment: ExperimentalTreatment) -> dict[str, Any]:
@@ -611,9 +610,7 @@ def start_earlyaccess_treatment(request: HttpRequest, payload: EarlyStartIn) -> 
     assert programme is not None and hospital is not None
     try:
         with audited_atomic():
-            person, _created = person_get_or_create(
-                actor=who, national_id=national_id, name=payload.name.strip(), home_region=home
-            )
+            person = services.patient_for(actor=who, national_id=national_id, name=payload.name, home_region=home)
             started = services.treatment_start(
                 actor=who,
                 programme=programme,
@@ -700,9 +697,7 @@ def register_earlyaccess_experimental(request: HttpRequest, payload: EarlyExperi
     )
     try:
         with audited_atomic():
-            person, _created = person_get_or_create(
-                actor=who, national_id=national_id, name=payload.name.strip(), home_region=home
-            )
+            person = services.patient_for(actor=who, national_id=national_id, name=payload.name, home_region=home)
             made = services.experimental_register(actor=who, person=person, hospital=hospital, data=data)
     except services.Refused as refused:
         return _refused(refused)

@@ -165,6 +165,11 @@ class PatientTreatment(models.Model):
     year = models.PositiveSmallIntegerField(editable=False)
     serial = models.PositiveIntegerField(editable=False)
     number = models.CharField(_("number"), max_length=20, editable=False)
+    # A national id typed for a person the clinician could not see (registered by another system or hospital):
+    # the treatment keeps and shows the name as typed, never the register's (as treatment abroad's withheld
+    # patient); it does not make the register's person visible (policies._persons_of_visible_treatments).
+    patient_withheld = models.BooleanField(default=False, editable=False)
+    stated_name = models.CharField(_("name as typed"), max_length=200, blank=True, editable=False)
     consultant = models.CharField(_("responsible senior consultant"), max_length=200)
     started_on = models.DateField(_("start date"))
     expected_end_on = models.DateField(_("expected end"), null=True, blank=True)
@@ -203,6 +208,11 @@ class PatientTreatment(models.Model):
     def audit_person_id(self) -> int:
         return self.person_id
 
+    @property
+    def patient_name(self) -> str:
+        """The patient's name as this treatment may show it (see ``patient_withheld``)."""
+        return self.stated_name if self.patient_withheld else self.person.name
+
 
 class EndReason(models.TextChoices):
     """Why an experimental treatment ended (the plan's stop criteria, the guideline's reporting)."""
@@ -227,6 +237,11 @@ class ExperimentalTreatment(models.Model):
     year = models.PositiveSmallIntegerField(editable=False)
     serial = models.PositiveIntegerField(editable=False)
     number = models.CharField(_("number"), max_length=20, editable=False)
+    # A national id typed for a person the clinician could not see (registered by another system or hospital):
+    # the treatment keeps and shows the name as typed, never the register's (as treatment abroad's withheld
+    # patient); it does not make the register's person visible (policies._persons_of_visible_treatments).
+    patient_withheld = models.BooleanField(default=False, editable=False)
+    stated_name = models.CharField(_("name as typed"), max_length=200, blank=True, editable=False)
     treatment = models.CharField(_("treatment"), max_length=300)
     consultant = models.CharField(_("responsible senior consultant"), max_length=200)
     started_on = models.DateField(_("start date"))
@@ -273,6 +288,11 @@ class ExperimentalTreatment(models.Model):
     @property
     def audit_person_id(self) -> int:
         return self.person_id
+
+    @property
+    def patient_name(self) -> str:
+        """The patient's name as this treatment may show it (see ``patient_withheld``)."""
+        return self.stated_name if self.patient_withheld else self.person.name
 
 
 class Seriousness(models.TextChoices):

@@ -153,10 +153,13 @@ for policy in (
 
 
 def _persons_of_visible_treatments(principal: Principal) -> Q | None:
-    """A clinician sees the persons of the hospital's treatments (the person pages, the access log)."""
+    """A clinician sees the persons of the hospital's treatments (the person pages, the access log), except where
+    the treatment was registered for a person the clinician could not see (``patient_withheld``): such a treatment
+    shows the name as typed, never the register's person."""
     condition = treatment_condition(principal)
     if condition is None:
         return None
+    condition &= Q(patient_withheld=False)
     return Q(pk__in=PatientTreatment.objects.filter(condition).values("person_id")) | Q(
         pk__in=ExperimentalTreatment.objects.filter(condition).values("person_id")
     )

@@ -20,12 +20,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from vegvis.access.policies import policy_for
 from vegvis.access.principal import Principal
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import audit_record, audited_atomic, changes
 from vegvis.casework.numbering import next_organisation_number
 from vegvis.core.atc import is_valid, normalise
 from vegvis.core.models import LegalDeadline, Organisation, Person, Region
+from vegvis.core.services import person_get_or_create
 from vegvis.earlyaccess.models import (
     EXEMPTION_DEADLINE,
     EXPERIMENTAL_NUMBER_KIND,
@@ -271,11 +273,39 @@ def _number(prefix: str, hospital: Organisation, year: int, kind: str) -> tuple[
     return serial, f"{prefix}-{year}-{serial:04d}"
 
 
+@dataclass(frozen=True)
+class Patient:
+    """The person a typed national id names, and what a treatment may show of them: ``withheld_name`` is the name
+    as typed when the person was already in the register but not visible to the clinician (another system's or
+    another hospital's patient); the treatment then shows that name, never the register's."""
+
+    person: Person
+    withheld_name: str = ""
+
+
+def patient_for(*, actor: Principal, national_id: str, name: str, home_region: Region) -> Patient:
+    """``core.services.person_get_or_create`` keeps the register's person (and name) when the id is known; this
+    decides, before the treatment exists (it would make the person visible), whether the clinician may see that
+    person. Call it in the treatment's transaction. The register's person is never changed here."""
+    typed = " ".join(name.split())
+    person, created = person_get_or_create(actor=actor, national_id=national_id, name=typed, home_region=home_region)
+    if created or policy_for(Person).can(actor, "view", person):
+        return Patient(person)
+    return Patient(person, withheld_name=typed)
+
+
+def _withheld(patient: Person | Patient) -> tuple[Person, dict[str, object]]:
+    if isinstance(patient, Patient):
+        stated = {"patient_withheld": True, "stated_name": patient.withheld_name} if patient.withheld_name else {}
+        return patient.person, stated
+    return patient, {}
+
+
 def treatment_start(
     *,
     actor: Principal,
     programme: Programme,
-    person: Person,
+    person: Person | Patient,
     hospital: Organisation,
     consultant: str,
     started_on: date,
@@ -290,6 +320,7 @@ def treatment_start(
     if expected_end_on is not None and expected_end_on < started_on:
         raise Refused(_("The expected end cannot be before the start."), field="expected_end_on")
     region = hospital_region(hospital)
+    person, stated = _withheld(person)
     with audited_atomic():
         refusal = start_refusal(programme, region, started_on)
         if refusal:
@@ -307,6 +338,7 @@ def treatment_start(
             started_on=started_on,
             expected_end_on=expected_end(programme, started_on, expected_end_on),
             registered_by=actor.user,
+            **stated,
         )
         audit_record(
             principal=actor,
@@ -383,7 +415,7 @@ class ExperimentalData:
 
 
 def experimental_register(
-    *, actor: Principal, person: Person, hospital: Organisation, data: ExperimentalData
+    *, actor: Principal, person: Person | Patient, hospital: Organisation, data: ExperimentalData
 ) -> ExperimentalTreatment:
     """A single patient's experimental treatment with its justification, consent and plan (every part required:
     the guideline allows treatment outside a study only so)."""
@@ -395,6 +427,7 @@ def experimental_register(
     if data.consent_on > data.started_on:
         raise Refused(_("Consent must be given before the treatment starts."), field="consent_on")
     region = hospital_region(hospital)
+    person, stated = _withheld(person)
     with audited_atomic():
         serial, number = _number("UB", hospital, data.started_on.year, EXPERIMENTAL_NUMBER_KIND)
         treatment = ExperimentalTreatment.objects.create(
@@ -406,6 +439,7 @@ def experimental_register(
             number=number,
             registered_by=actor.user,
             **values,
+            **stated,
         )
         audit_record(
             principal=actor, action=Action.CREATE, obj=treatment, label=treatment.audit_label, person_id=person.pk

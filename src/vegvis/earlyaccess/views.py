@@ -18,7 +18,6 @@ from vegvis.access.policies import policy_for
 from vegvis.access.rules import principal, public, requires
 from vegvis.audit.models import AuditEntry
 from vegvis.audit.services import audit_record, audited_atomic, read_for, read_rows
-from vegvis.core.services import person_get_or_create
 from vegvis.earlyaccess import forms, overview, selectors, services
 from vegvis.earlyaccess.models import ExperimentalTreatment, PatientTreatment, Programme
 from vegvis.earlyaccess.policies import ANY_ROLE, MANAGE_PROGRAMME, MANAGE_TREATMENT, VIEW_OVERVIEW, VIEW_TREATMENT
@@ -209,7 +208,7 @@ def treatment_start(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             with audited_atomic():
-                person, _created = person_get_or_create(
+                person = services.patient_for(
                     actor=who, national_id=d["national_id"], name=d["name"], home_region=d["home_region"]
                 )
                 started = services.treatment_start(
@@ -299,7 +298,7 @@ def experimental_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             with audited_atomic():
-                person, _created = person_get_or_create(
+                person = services.patient_for(
                     actor=who, national_id=d["national_id"], name=d["name"], home_region=d["home_region"]
                 )
                 made = services.experimental_register(
