@@ -67,7 +67,9 @@ def operations(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "body": _body_schema(operation),
                     "responses": [
                         {"status": status, "description": r.get("description", "")}
-                        for status, r in sorted(responses.items())
+                        # Keys are ints from django-ninja and strings from an operation's openapi_extra: sort
+                        # as text (three-digit codes sort as numbers do).
+                        for status, r in sorted(responses.items(), key=lambda item: str(item[0]))
                     ],
                 }
             )

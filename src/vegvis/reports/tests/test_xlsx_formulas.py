@@ -94,7 +94,13 @@ def test_text_is_text_and_numbers_stay_numbers() -> None:
     assert back is not None
     read = [back.cell(row=row, column=1) for row in range(1, len(values) + 3)]
     assert [c.data_type for c in read] == ["s"] * 12 + ["n", "n", "s", "s"]
-    assert [c.value for c in read[:14]] == [v.replace("\r", "\n") if isinstance(v, str) else v for v in values]
+
+    # A carriage return comes back as written or as a line feed (XML's line-end normalisation), depending on
+    # whether openpyxl writes through lxml; either way the cell is text, as checked above.
+    def same(value: object) -> object:
+        return value.replace("\r", "\n") if isinstance(value, str) else value
+
+    assert [same(c.value) for c in read[:14]] == [same(v) for v in values]
     assert read[14].value == "=2+2" and read[14].quotePrefix
     assert read[15].value == "Badchar"
     assert [c.quotePrefix for c in read[:12]] == [True] * 10 + [False, True]
