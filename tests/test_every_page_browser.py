@@ -267,8 +267,12 @@ def walk_role(role: str, user: Any, visits: list[Visit], browser: Any, base_url:
         context.close()
 
 
-# The roles in three walks (every third role each), so the two test workers share them.
-WALKS = 3
+# The roles in four walks (every fourth role each), so the two test workers share them evenly.
+WALKS = 4
+# The matrix's second user of a role in another organisation (``supplier_user_other``, ``earlyaccess_regional_other``,
+# …) sees the same pages as the first, drawn by the same templates: the access matrix asks with both (that is what
+# they are for), the walk of what the pages look like takes the role once.
+WALKED_ROLES = [role for role in ROLES if not role.endswith("_other")]
 # VEGVIS_WALK_PAGES=consultations: walk only the pages whose URL name starts with it (one app's pages by every
 # role, for the engineer working on it; the whole walk is the default).
 ONLY = os.environ.get("VEGVIS_WALK_PAGES", "")
@@ -281,7 +285,7 @@ def test_every_page_of_every_role_passes_axe_and_reflows_at_390_px(page, live_se
     actors = Actors()
     extra = realistic_data(actors, tmp_path)
     walks = []
-    for role in list(ROLES)[walk::WALKS]:
+    for role in WALKED_ROLES[walk::WALKS]:
         visits = [visit for visit in pages_for(role, actors, extra) if visit.label.startswith(ONLY)]
         assert visits, f"{role}: the walk found no pages"
         walks.append(walk_role(role, actors[role], visits, page.context.browser, live_server.url))
