@@ -5,6 +5,10 @@ SQLite runs, and — when ``make test`` runs the suite on both databases — wha
 
 - the SQLite suite leaves out the walk of every page (``whole_walk``): it checks what the browser shows (axe, the
   390 px reflow) for every page and role, and runs on PostgreSQL, the production database, in the same run;
+- the SQLite suite leaves out the tests that ask every registered URL as every role (``one_database``: the access
+  matrix, the audit and privacy scans, the security headers — about 1 400 tests, each asking 27 roles): what they
+  judge is decided by the permission layer in Python, and the queries behind each page run on both databases in
+  the apps' own tests; they run on PostgreSQL, the production database, in the same run;
 - the PostgreSQL suite leaves out the tests that use no database at all (pytest-django refuses them any database
   access, so their result cannot depend on it): they ran in the SQLite suite of the same run.
 
@@ -57,7 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     def left_out_here(item: pytest.Item) -> bool:
         if on_postgres:
             return both and _django_group(item) == 2
-        return bool(item.get_closest_marker("postgres_only") or (both and item.get_closest_marker("whole_walk")))
+        once = item.get_closest_marker("whole_walk") or item.get_closest_marker("one_database")
+        return bool(item.get_closest_marker("postgres_only") or (both and once))
 
     kept, left_out = [], []
     for item in items:

@@ -38,6 +38,9 @@ from vegvis.testing.access_matrix import (
 )
 from vegvis.testing.auth import log_in_verified
 
+# Every URL as every role: once per make test run, on PostgreSQL (see conftest.py).
+pytestmark = pytest.mark.one_database
+
 
 def test_every_view_and_api_operation_declares_an_access_rule():
     problems = views_without_rule(routes(), api=api, admin_site=admin_site)

@@ -29,7 +29,8 @@ from vegvis.testing.access_matrix import ROLES, Actors, Expectation, registered,
 from vegvis.testing.auth import log_in_verified
 from vegvis.testing.privacy import body_of, identities, leaks, readable_text, response_text
 
-pytestmark = pytest.mark.django_db
+# Every URL as every role: once per make test run, on PostgreSQL (see conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 READS = (AuditEntry.Action.READ, AuditEntry.Action.SEARCH)
 CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")  # masked CSRF tokens differ on every rendering

@@ -72,6 +72,9 @@ def test_session_and_csrf_cookies_are_http_only(client, case_handler):
 # Every registered page and operation (see vegvis.testing.access_matrix), as a role it answers, carries them too.
 from vegvis.testing.access_matrix import ROLES, Actors, registered  # noqa: E402
 
+# Every URL as every role: once per make test run, on PostgreSQL (see conftest.py).
+pytestmark = pytest.mark.one_database
+
 
 def _first_answering_role(expectation) -> str:
     return next((role for role in ROLES if expectation.succeeds_for(role)), "anonymous")
