@@ -187,9 +187,10 @@ def _other_token(value: str) -> str:
 
 
 def _missing(kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The same URL arguments with every id or token replaced by one that no object has."""
+    """The same URL arguments with every id or token replaced by one that no object has. A year is no id: it is
+    kept, so the missing twin differs only in what is hidden (an API's bounded year would otherwise answer 422)."""
     return {
-        name: 10**9 + index if isinstance(value, int) else _other_token(str(value))
+        name: value if name == "year" else 10**9 + index if isinstance(value, int) else _other_token(str(value))
         for index, (name, value) in enumerate(kwargs.items())
     }
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from vegvis.testing.access_matrix import Actors, Redirect, everyone, expect, staff_only
+from vegvis.testing.access_matrix import Actors, Redirect, api_staff_only, everyone, expect, staff_only
 
 CLINICIANS = ("earlyaccess_clinician", "earlyaccess_clinician_other")
 ALL = (
@@ -253,3 +253,168 @@ for name, form in (
         data=lambda actors, form=form: {k: (v or _today()) for k, v in form.items()},
         roles=staff_only(403, earlyaccess_clinician=TO_EXPERIMENTAL, earlyaccess_clinician_other=404),
     )
+
+
+# ---------------------------------------------------------------- the API: the same rules
+# The other hospital's clinician gets 404 for a patient, as one that does not exist, and 422 for a body naming a
+# hospital that is not theirs; a role without the operation's permission (regional staff and the pharmacy on a
+# patient, the clinicians on a programme's keeping) 403; an anonymous caller 401. Every POST body is made anew per
+# request.
+
+
+def _iso() -> str:
+    return timezone.localdate().isoformat()
+
+
+def a_programme_id(actors: Actors) -> Mapping[str, Any]:
+    return {"programme_id": a_programme(actors)["pk"]}
+
+
+def a_treatment_id(actors: Actors) -> Mapping[str, Any]:
+    return {"treatment_id": a_treatment(actors)["pk"]}
+
+
+def an_experimental_id(actors: Actors) -> Mapping[str, Any]:
+    return {"treatment_id": an_experimental(actors)["pk"]}
+
+
+def programme_body(actors: Actors) -> Mapping[str, Any]:
+    form = programme_form(actors)
+    return {**{k: v for k, v in form.items() if k not in ("supplier", "owner")},
+            "supplier_id": form["supplier"], "owner_id": form["owner"]}  # fmt: skip
+
+
+def start_body(actors: Actors) -> Mapping[str, Any]:
+    from vegvis.earlyaccess.tests.support import hospital, programme
+    from vegvis.testing.factories import synthetic_id
+
+    _actors(actors)
+    return {
+        "name": "Ola Testesen", "national_id": synthetic_id(), "home_region": "helse-sor-ost",
+        "programme_id": programme().pk, "hospital_id": hospital().pk, "consultant": "Overlege Kari",
+        "started_on": _iso(),
+    }  # fmt: skip
+
+
+def experimental_body(actors: Actors) -> Mapping[str, Any]:
+    from dataclasses import asdict
+
+    from vegvis.earlyaccess.tests.support import hospital, plan
+    from vegvis.testing.factories import synthetic_id
+
+    _actors(actors)
+    values = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(plan()).items()}
+    return {**values, "name": "Kari Testesen", "national_id": synthetic_id(), "home_region": "helse-sor-ost",
+            "hospital_id": hospital().pk}  # fmt: skip
+
+
+API_ALL = dict.fromkeys(ALL, 200)
+API_KEEPERS = {"earlyaccess_pharmacy": 201, "earlyaccess_national": 201}
+API_OWN_HOSPITAL = {"earlyaccess_clinician": 200, "earlyaccess_clinician_other": 404}
+API_OWN_HOSPITAL_MADE = {"earlyaccess_clinician": 201, "earlyaccess_clinician_other": 404}
+API_OWN_HOSPITAL_ONLY = {"earlyaccess_clinician": 201, "earlyaccess_clinician_other": 422}  # names the Oslo hospital
+
+expect(
+    "api-v1:list_earlyaccess_programmes",
+    kwargs=lambda actors: (a_programme(actors), {})[1],
+    roles=api_staff_only(403, **API_ALL),
+)
+expect("api-v1:get_earlyaccess_programme", kwargs=a_programme_id, roles=api_staff_only(403, **API_ALL))
+expect(
+    "api-v1:register_earlyaccess_programme",
+    method="post",
+    data=programme_body,
+    content_type="application/json",
+    roles=api_staff_only(403, **API_KEEPERS),
+)
+expect(
+    "api-v1:register_earlyaccess_agreement",
+    method="post",
+    kwargs=lambda actors: {"programme_id": a_programme_without_agreements(actors)["pk"]},
+    data=lambda actors: {"region": "helse-sor-ost", "signed_on": _iso(), "reference": "SA-2026-1"},
+    content_type="application/json",
+    roles=api_staff_only(403, **API_KEEPERS),
+)
+expect(
+    "api-v1:register_earlyaccess_exemption",
+    method="post",
+    kwargs=lambda actors: {"programme_id": an_exemption_programme(actors)["pk"]},
+    data=lambda actors: {"granted_on": _iso(), "valid_until": _iso(), "reference": "FR-1"},
+    content_type="application/json",
+    roles=api_staff_only(403, **API_KEEPERS),
+)
+
+expect(
+    "api-v1:list_earlyaccess_treatments",
+    kwargs=lambda actors: (a_treatment(actors), {})[1],
+    roles=api_staff_only(403, **dict.fromkeys(CLINICIANS, 200)),
+    shows_personal_data=("earlyaccess_clinician",),
+)
+expect(
+    "api-v1:get_earlyaccess_treatment",
+    kwargs=a_treatment_id,
+    roles=api_staff_only(403, **API_OWN_HOSPITAL),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:start_earlyaccess_treatment",
+    method="post",
+    data=start_body,
+    content_type="application/json",
+    roles=api_staff_only(403, **API_OWN_HOSPITAL_ONLY),
+)
+expect(
+    "api-v1:stop_earlyaccess_treatment",
+    method="post",
+    kwargs=a_treatment_id,
+    data=lambda actors: {"version": 1, "stopped_on": _iso(), "reason": "completed"},
+    content_type="application/json",
+    roles=api_staff_only(403, **API_OWN_HOSPITAL),
+)
+
+expect(
+    "api-v1:list_earlyaccess_experimental",
+    kwargs=lambda actors: (an_experimental(actors), {})[1],
+    roles=api_staff_only(403, **dict.fromkeys(CLINICIANS, 200)),
+    shows_personal_data=("earlyaccess_clinician",),
+)
+expect(
+    "api-v1:get_earlyaccess_experimental",
+    kwargs=an_experimental_id,
+    roles=api_staff_only(403, **API_OWN_HOSPITAL),
+    shows_personal_data=True,
+)
+expect(
+    "api-v1:register_earlyaccess_experimental",
+    method="post",
+    data=experimental_body,
+    content_type="application/json",
+    roles=api_staff_only(403, **API_OWN_HOSPITAL_ONLY),
+)
+for operation, body in (
+    (
+        "register_earlyaccess_adverse_event",
+        {"occurred_on": "", "seriousness": "serious", "description": "Utslett", "outcome": "recovered"},
+    ),
+    ("register_earlyaccess_evaluation", {"evaluated_on": "", "benefit": "some", "risk": "acceptable",
+                                         "assessment": "Stabil"}),
+    ("register_earlyaccess_cost", {"incurred_on": "", "description": "Infusjon", "amount_nok": "412345.50",
+                                   "payer": "hospital"}),
+):  # fmt: skip
+    expect(
+        f"api-v1:{operation}",
+        method="post",
+        kwargs=an_experimental_id,
+        data=lambda actors, body=body: {k: (v or _iso()) for k, v in body.items()},
+        content_type="application/json",
+        roles=api_staff_only(403, **API_OWN_HOSPITAL_MADE),
+    )
+
+
+# The overview: aggregates only; the other region's staff get 404 for Helse Sør-Øst's, as for a region not theirs.
+expect(
+    "api-v1:get_earlyaccess_overview",
+    kwargs=lambda actors: {"region": "helse-sor-ost", "year": an_overview_download(actors)["year"]},
+    roles=api_staff_only(403, **{**OVERVIEW, "earlyaccess_regional_other": 404}),
+    export=True,
+)
